@@ -1,0 +1,116 @@
+# inc - IT incident management for the Unix shell.
+# GNU make; no configure step. `make deps` installs what Debian lacks.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SHAREDIR ?= $(PREFIX)/share/inc
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+
+CC ?= cc
+CFLAGS ?= -g -O2
+PKGS = jansson sqlite3
+override CFLAGS += -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Ilib \
+	-DINC_SHAREDIR='"$(SHAREDIR)"'
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lsqlite3) -lm
+
+TOOLS = inc inc-log inc-show inc-classify inc-assign inc-update inc-task \
+	inc-sla inc-escalate inc-close inc-report
+BINS = $(patsubst %,bin/%,$(filter $(TOOLS),$(patsubst cmd/%.c,%,$(wildcard cmd/*.c))))
+LIBSRC = $(wildcard lib/*.c)
+LIBOBJ = $(LIBSRC:.c=.o)
+UNITS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/*_test.c))
+MAN1 = $(wildcard man/*.1)
+MAN5 = $(wildcard man/*.5)
+MAN7 = $(wildcard man/*.7)
+
+DEBS = build-essential pkg-config libsqlite3-dev libjansson-dev sqlite3 tzdata \
+	bats bats-support bats-assert mandoc shellcheck valgrind
+
+all: $(BINS) $(UNITS)
+
+lib/schema.h: share/schema.sql
+	{ echo '/* generated from share/schema.sql by make: do not edit */'; \
+	  echo 'static const char inc_schema_sql[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/	"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@.tmp && mv $@.tmp $@
+
+lib/db.o: lib/schema.h
+$(LIBOBJ): lib/inc.h
+
+lib/libinc.a: $(LIBOBJ)
+	$(AR) rcs $@ $^
+
+bin/%: cmd/%.c lib/libinc.a
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< lib/libinc.a $(LDLIBS)
+
+tests/unit/%_test: tests/unit/%_test.c lib/libinc.a
+	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< lib/libinc.a $(LDLIBS)
+
+check: all
+	@for t in $(UNITS); do echo "$$t"; ./$$t || exit 1; done
+	PATH="$(CURDIR)/bin:$$PATH" bats tests
+
+# The same suite on a build with AddressSanitizer and UBSan, in its own tree.
+check-asan:
+	$(MAKE) clean
+	$(MAKE) CFLAGS="-g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" check
+	$(MAKE) clean
+
+# The bats suite with every tool run under valgrind (slow).
+check-valgrind: all
+	PATH="$(CURDIR)/tests/valgrind:$(CURDIR)/bin:$$PATH" INC_VALGRIND=1 bats tests
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)
+	shellcheck -s sh share/examples/inc-notify-mail .ci/run demo.sh
+	shellcheck -s bash completions/inc.bash tests/test_helper.bash bench/*.sh
+
+bench: all
+	$(MAKE) -C bench run
+
+demo: all
+	./demo.sh
+
+deps:
+	@missing=; for p in $(DEBS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/examples \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 share/config.json share/schema.sql $(DESTDIR)$(SHAREDIR)
+	install -m 755 share/examples/* $(DESTDIR)$(SHAREDIR)/examples
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
+	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	install -m 644 completions/inc.bash $(DESTDIR)$(BASHCOMPDIR)/inc
+	for t in $(TOOLS); do [ "$$t" = inc ] || ln -sf inc $(DESTDIR)$(BASHCOMPDIR)/$$t; done
+	install -m 644 completions/_inc $(DESTDIR)$(ZSHCOMPDIR)/_inc
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOLS))
+	rm -rf $(DESTDIR)$(SHAREDIR)
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7)))
+	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(TOOLS))
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_inc
+
+clean:
+	rm -rf bin lib/*.o lib/libinc.a lib/schema.h $(UNITS)
+	$(MAKE) -C bench clean 2>/dev/null || true
+
+.PHONY: all check check-asan check-valgrind lint bench demo deps install uninstall clean
+.SECONDARY:

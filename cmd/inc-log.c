@@ -1,0 +1,213 @@
+/*
+ * inc-log - log new incidents from JSON lines on stdin, or from options.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inc.h"
+
+static const char usage[] =
+	"inc-log [-d DB] [-c CONFIG] [--now TIME] [--as USER] [-s SUBJECT [-r REQUESTER]"
+	" [-m DESCRIPTION] [--source S] [--impact I] [--urgency U] [--category C[/SUB]]"
+	" [--subcategory SUB] [--group G] [--major] [--external-id ID] [--link TYPE:REF]"
+	" [--field KEY=VALUE]...] < incidents.jsonl";
+
+/* Fields the tools own: accepted on input (inc-show output can be fed
+ * back) but never taken from it. */
+static const char *const managed[] = {"id", "ref", "status", "assignee", "sla",
+	"escalation_level", "reassignment_count", "reopen_count", "resolution",
+	"resolution_type", "closure_code", "rating", "feedback", "updated_at",
+	"resolved_at", "closed_at", "event", "history", NULL};
+
+static int
+is_managed(const char *k)
+{
+	for (int i = 0; managed[i]; i++)
+		if (strcmp(k, managed[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Build a new incident from an input object; validates everything and
+ * touches no database. */
+static int
+build(struct inc_ctx *ctx, json_t *in, struct inc_incident *r, char *err)
+{
+	const char *k;
+	json_t *v;
+	int rc;
+
+	json_object_foreach(in, k, v) {
+		if (is_managed(k))
+			continue;
+		if (strcmp(k, "created_at") == 0) {
+			if (inc_time_from_json(v, ctx->now, &r->created_at) < 0)
+				return inc_err(err, "created_at: bad time");
+			continue;
+		}
+		rc = inc_field_set(ctx->cfg, r, k, v, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 1)
+			inc_custom_set(r, k, v);	/* unknown: the caller's own */
+	}
+	if (!r->subject)
+		return inc_err(err, "subject: missing");
+	if (inc_check_category(ctx->cfg, r, err) < 0 || inc_check_form(ctx->cfg, r, err) < 0)
+		return -1;
+	if (!r->priority && r->impact && r->urgency)
+		inc_set_str(&r->priority, inc_config_priority(ctx->cfg, r->impact, r->urgency));
+	if (!r->requester && strcmp(ctx->role, "requester") == 0)
+		inc_set_str(&r->requester, ctx->actor);
+	return 0;
+}
+
+static int
+log_one(struct inc_ctx *ctx, const char *where, json_t *in, int64_t id, void *arg,
+	char *err)
+{
+	struct inc_incident r;
+	int rc;
+
+	(void)where; (void)id; (void)arg;
+	inc_incident_init(&r);
+	if (build(ctx, in, &r, err) < 0) {
+		inc_incident_clear(&r);
+		return -1;
+	}
+	if (r.external_id) {
+		struct inc_incident old;
+
+		inc_incident_init(&old);
+		rc = inc_incident_by_external(ctx, r.external_id, &old, err);
+		if (rc != 0) {
+			/* seen before: the stored incident, not a duplicate */
+			if (rc > 0)
+				inc_emit(ctx, &old, json_pack("{s:s,s:b}", "kind", "logged",
+							      "existing", 1));
+			inc_incident_clear(&old);
+			inc_incident_clear(&r);
+			return rc > 0 ? 0 : -1;
+		}
+	}
+	rc = inc_incident_insert(ctx, &r, err);
+	if (rc == 0)
+		inc_emit(ctx, &r, json_pack("{s:s}", "kind", "logged"));
+	inc_incident_clear(&r);
+	return rc;
+}
+
+static void
+add_opt(json_t *o, const char *k, const char *v)
+{
+	if (!inc_utf8_valid(v, strlen(v)))
+		inc_die(INC_EXIT_USAGE, "--%s: not valid UTF-8", k);
+	json_object_set_new(o, k, json_string(v));
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { O_SOURCE = INC_OPT_TOOL, O_IMPACT, O_URGENCY, O_CATEGORY, O_SUBCATEGORY,
+	       O_GROUP, O_MAJOR, O_XID, O_LINK, O_FIELD };
+	static const struct option longopts[] = {
+		INC_COMMON_LONGOPTS,
+		{"subject", required_argument, 0, 's'},
+		{"requester", required_argument, 0, 'r'},
+		{"description", required_argument, 0, 'm'},
+		{"source", required_argument, 0, O_SOURCE},
+		{"impact", required_argument, 0, O_IMPACT},
+		{"urgency", required_argument, 0, O_URGENCY},
+		{"category", required_argument, 0, O_CATEGORY},
+		{"subcategory", required_argument, 0, O_SUBCATEGORY},
+		{"group", required_argument, 0, O_GROUP},
+		{"major", no_argument, 0, O_MAJOR},
+		{"external-id", required_argument, 0, O_XID},
+		{"link", required_argument, 0, O_LINK},
+		{"field", required_argument, 0, O_FIELD},
+		{0, 0, 0, 0}
+	};
+	struct inc_ctx ctx = {0};
+	json_t *opts = json_object(), *links = json_array();
+	int c;
+
+	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS "s:r:m:", longopts, NULL)) != -1) {
+		if (inc_ctx_option(&ctx, c, optarg, usage))
+			continue;
+		switch (c) {
+		case 's': add_opt(opts, "subject", optarg); break;
+		case 'r': add_opt(opts, "requester", optarg); break;
+		case 'm': add_opt(opts, "description", optarg); break;
+		case O_SOURCE: add_opt(opts, "source", optarg); break;
+		case O_IMPACT: add_opt(opts, "impact", optarg); break;
+		case O_URGENCY: add_opt(opts, "urgency", optarg); break;
+		case O_CATEGORY: add_opt(opts, "category", optarg); break;
+		case O_SUBCATEGORY: add_opt(opts, "subcategory", optarg); break;
+		case O_GROUP: add_opt(opts, "group", optarg); break;
+		case O_MAJOR: json_object_set_new(opts, "major", json_true()); break;
+		case O_XID: add_opt(opts, "external_id", optarg); break;
+		case O_LINK: {
+			char *colon = strchr(optarg, ':');
+
+			if (!colon)
+				inc_die(INC_EXIT_USAGE, "--link: want TYPE:REF, got \"%s\"", optarg);
+			json_array_append_new(links, json_pack("{s:s%,s:s}", "type", optarg,
+				(size_t)(colon - optarg), "ref", colon + 1));
+			break;
+		}
+		case O_FIELD: {
+			char *eq = strchr(optarg, '=');
+			json_t *custom = json_object_get(opts, "custom");
+
+			if (!eq || eq == optarg)
+				inc_die(INC_EXIT_USAGE, "--field: want KEY=VALUE, got \"%s\"", optarg);
+			if (!inc_utf8_valid(optarg, strlen(optarg)))
+				inc_die(INC_EXIT_USAGE, "--field: not valid UTF-8");
+			if (!custom) {
+				custom = json_object();
+				json_object_set_new(opts, "custom", custom);
+			}
+			*eq = '\0';
+			json_object_set_new(custom, optarg, json_string(eq + 1));
+			break;
+		}
+		default: inc_usage_error(usage);
+		}
+	}
+	if (optind < argc)
+		inc_usage_error(usage);
+	if (json_array_size(links))
+		json_object_set(opts, "links", links);
+	json_decref(links);
+	if (json_object_size(opts) && !json_object_get(opts, "subject"))
+		inc_die(INC_EXIT_USAGE, "options need -s SUBJECT");
+	if (!json_object_size(opts) && isatty(0))
+		inc_usage_error(usage);
+	inc_ctx_open(&ctx);
+	if (json_object_size(opts)) {
+		struct inc_incident r;
+		char err[INC_ERRLEN];
+
+		/* a value the config does not know is a usage error: nothing done */
+		inc_incident_init(&r);
+		if (build(&ctx, opts, &r, err) < 0) {
+			inc_incident_clear(&r);
+			json_decref(opts);
+			inc_ctx_close(&ctx);
+			inc_die(INC_EXIT_USAGE, "%s", err);
+		}
+		inc_incident_clear(&r);
+		inc_tx_begin(&ctx);
+		if (log_one(&ctx, "options", opts, INC_NULL, NULL, err) < 0) {
+			inc_warn("%s", err);
+			ctx.status = INC_EXIT_REFUSED;
+		}
+	} else {
+		inc_each_line(&ctx, stdin, 0, log_one, NULL);
+	}
+	json_decref(opts);
+	return inc_ctx_close(&ctx);
+}

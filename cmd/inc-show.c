@@ -1,0 +1,307 @@
+/*
+ * inc-show - select incidents and write their records, or a table.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inc.h"
+
+static const char usage[] =
+	"inc-show [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--status S[,S...]] [--open]"
+	" [--priority P] [--group G] [--assignee A] [--category C] [--requester R] [--major]"
+	" [--breached] [--since TIME] [--until TIME] [--limit N] [--history]"
+	" [--format jsonl|table] [ID...]";
+
+static const char *const statuses[] = {"new", "assigned", "in_progress", "on_hold",
+	"resolved", "closed", "cancelled", NULL};
+
+struct filter {
+	json_t *status, *ids;
+	const char *priority, *group, *assignee, *category, *requester;
+	int open, major, breached, history, table;
+	int64_t since, until, limit;
+};
+
+/* The query is made of fixed fragments; every value is bound. */
+static sqlite3_stmt *
+prepare(struct inc_ctx *ctx, struct filter *f, char **sqlout)
+{
+	struct inc_buf sql = {0};
+	sqlite3_stmt *st;
+	char *ids = NULL, *stat = NULL;
+
+	inc_buf_addstr(&sql, "SELECT id FROM incident WHERE 1");
+	if (f->ids)
+		inc_buf_addstr(&sql, " AND id IN (SELECT value FROM json_each(:ids))");
+	if (f->status)
+		inc_buf_addstr(&sql, " AND status IN (SELECT value FROM json_each(:status))");
+	if (f->open)
+		inc_buf_addstr(&sql, " AND status NOT IN ('resolved','closed','cancelled')");
+	if (f->priority)
+		inc_buf_addstr(&sql, " AND priority = :priority");
+	if (f->group)
+		inc_buf_addstr(&sql, " AND grp = :group");
+	if (f->assignee)
+		inc_buf_addstr(&sql, " AND assignee = :assignee");
+	if (f->category)
+		inc_buf_addstr(&sql, " AND category = :category");
+	if (f->requester)
+		inc_buf_addstr(&sql, " AND requester = :requester");
+	if (f->major)
+		inc_buf_addstr(&sql, " AND major = 1");
+	if (f->breached)
+		inc_buf_addstr(&sql, " AND sla_state = 'breached'");
+	if (f->since != INC_NULL)
+		inc_buf_addstr(&sql, " AND created_at >= :since");
+	if (f->until != INC_NULL)
+		inc_buf_addstr(&sql, " AND created_at < :until");
+	inc_buf_addstr(&sql, " ORDER BY id");
+	if (f->limit != INC_NULL)
+		inc_buf_addstr(&sql, " LIMIT :limit");
+	if (sqlite3_prepare_v2(ctx->db, sql.data, -1, &st, NULL) != SQLITE_OK)
+		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, sqlite3_errmsg(ctx->db));
+	*sqlout = sql.data;
+	if (f->ids) {
+		ids = json_dumps(f->ids, JSON_COMPACT);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":ids"), ids, -1, free);
+	}
+	if (f->status) {
+		stat = json_dumps(f->status, JSON_COMPACT);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":status"), stat, -1, free);
+	}
+#define BINDS(name, v) if (v) sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), v, -1, SQLITE_STATIC)
+	BINDS(":priority", f->priority);
+	BINDS(":group", f->group);
+	BINDS(":assignee", f->assignee);
+	BINDS(":category", f->category);
+	BINDS(":requester", f->requester);
+#undef BINDS
+	if (f->since != INC_NULL)
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":since"), f->since);
+	if (f->until != INC_NULL)
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":until"), f->until);
+	if (f->limit != INC_NULL)
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit);
+	return st;
+}
+
+static void
+table_row(struct inc_ctx *ctx, const struct inc_incident *r, int width)
+{
+	static const size_t w[] = {6, 8, 11, 12, 8, 8};
+	char id[32];
+	size_t used = 0;
+
+	if (!r) {
+		const char *h[] = {"ID", "PRIORITY", "STATUS", "GROUP", "ASSIGNEE", "SLA"};
+
+		for (int i = 0; i < 6; i++)
+			inc_table_cell(&ctx->out, h[i], w[i], 0);
+		inc_buf_addstr(&ctx->out, "SUBJECT\n");
+		return;
+	}
+	snprintf(id, sizeof id, "%lld", (long long)r->id);
+	inc_table_cell(&ctx->out, id, w[0], 0);
+	inc_table_cell(&ctx->out, r->priority, w[1], 0);
+	inc_table_cell(&ctx->out, r->status, w[2], 0);
+	inc_table_cell(&ctx->out, r->group, w[3], 0);
+	inc_table_cell(&ctx->out, r->assignee, w[4], 0);
+	inc_table_cell(&ctx->out, r->sla_state, w[5], 0);
+	for (int i = 0; i < 6; i++)
+		used += w[i] + 1;
+	inc_table_cell(&ctx->out, r->subject, (size_t)width > used + 10 ? (size_t)width - used : 10, 1);
+	inc_buf_add(&ctx->out, "\n", 1);
+}
+
+static int
+show(struct inc_ctx *ctx, struct filter *f)
+{
+	char *sql;
+	sqlite3_stmt *st = prepare(ctx, f, &sql);
+	struct inc_incident r;
+	char err[INC_ERRLEN];
+	int rc, width = inc_term_width();
+	json_t *seen = json_object();
+
+	inc_incident_init(&r);
+	if (f->table)
+		table_row(ctx, NULL, width);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		json_t *extra = NULL;
+		char key[32];
+
+		if (f->ids) {
+			snprintf(key, sizeof key, "%lld", (long long)id);
+			json_object_set_new(seen, key, json_true());
+		}
+		if (inc_incident_load(ctx, id, &r, err) <= 0)
+			inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, err);
+		if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, r.requester)) {
+			if (f->ids) {
+				inc_warn("%lld: not yours to see", (long long)id);
+				ctx->status = INC_EXIT_REFUSED;
+			}
+			continue;
+		}
+		if (f->table) {
+			table_row(ctx, &r, width);
+		} else {
+			if (f->history) {
+				json_t *h = inc_history(ctx, id, err);
+
+				if (!h)
+					inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, err);
+				extra = json_pack("{s:o}", "history", h);
+			}
+			inc_incident_write(&ctx->out, &r, NULL, extra);
+			inc_buf_add(&ctx->out, "\n", 1);
+			json_decref(extra);
+		}
+		if (ctx->out.len > 65536)
+			inc_tx_commit(ctx);	/* nothing to commit: writes out */
+	}
+	if (rc != SQLITE_DONE)
+		inc_die(rc == SQLITE_BUSY ? INC_EXIT_DB : INC_EXIT_DB, "%s: %s", ctx->dbpath,
+			sqlite3_errmsg(ctx->db));
+	sqlite3_finalize(st);
+	free(sql);
+	inc_incident_clear(&r);
+	if (f->ids) {
+		size_t i;
+		json_t *v;
+
+		json_array_foreach(f->ids, i, v) {
+			char key[32];
+
+			snprintf(key, sizeof key, "%lld", (long long)json_integer_value(v));
+			if (!json_object_get(seen, key)) {
+				inc_warn("%s: no such incident", key);
+				ctx->status = INC_EXIT_REFUSED;
+			}
+		}
+	}
+	json_decref(seen);
+	return ctx->status;
+}
+
+static const char *
+checked(struct inc_ctx *ctx, const char *opt, const char *v, int ok)
+{
+	if (!ok)
+		inc_die(INC_EXIT_USAGE, "--%s: unknown %s \"%s\"", opt, opt, v);
+	(void)ctx;
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { O_STATUS = INC_OPT_TOOL, O_OPEN, O_PRIORITY, O_GROUP, O_ASSIGNEE, O_CATEGORY,
+	       O_REQUESTER, O_MAJOR, O_BREACHED, O_SINCE, O_UNTIL, O_LIMIT, O_HISTORY,
+	       O_FORMAT };
+	static const struct option longopts[] = {
+		INC_COMMON_LONGOPTS,
+		{"status", required_argument, 0, O_STATUS},
+		{"open", no_argument, 0, O_OPEN},
+		{"priority", required_argument, 0, O_PRIORITY},
+		{"group", required_argument, 0, O_GROUP},
+		{"assignee", required_argument, 0, O_ASSIGNEE},
+		{"category", required_argument, 0, O_CATEGORY},
+		{"requester", required_argument, 0, O_REQUESTER},
+		{"major", no_argument, 0, O_MAJOR},
+		{"breached", no_argument, 0, O_BREACHED},
+		{"since", required_argument, 0, O_SINCE},
+		{"until", required_argument, 0, O_UNTIL},
+		{"limit", required_argument, 0, O_LIMIT},
+		{"history", no_argument, 0, O_HISTORY},
+		{"format", required_argument, 0, O_FORMAT},
+		{0, 0, 0, 0}
+	};
+	struct inc_ctx ctx = {0};
+	struct filter f = {.since = INC_NULL, .until = INC_NULL, .limit = INC_NULL};
+	const char *since = NULL, *until = NULL, *status = NULL;
+	int c, st;
+
+	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (inc_ctx_option(&ctx, c, optarg, usage))
+			continue;
+		switch (c) {
+		case O_STATUS: status = optarg; break;
+		case O_OPEN: f.open = 1; break;
+		case O_PRIORITY: f.priority = optarg; break;
+		case O_GROUP: f.group = optarg; break;
+		case O_ASSIGNEE: f.assignee = optarg; break;
+		case O_CATEGORY: f.category = optarg; break;
+		case O_REQUESTER: f.requester = optarg; break;
+		case O_MAJOR: f.major = 1; break;
+		case O_BREACHED: f.breached = 1; break;
+		case O_SINCE: since = optarg; break;
+		case O_UNTIL: until = optarg; break;
+		case O_LIMIT: {
+			int64_t n;
+
+			if (inc_parse_id(optarg, &n) < 0)
+				inc_die(INC_EXIT_USAGE, "--limit: expected a positive number, got \"%s\"", optarg);
+			f.limit = n;
+			break;
+		}
+		case O_HISTORY: f.history = 1; break;
+		case O_FORMAT:
+			if (strcmp(optarg, "table") == 0)
+				f.table = 1;
+			else if (strcmp(optarg, "jsonl") != 0 && strcmp(optarg, "json") != 0)
+				inc_die(INC_EXIT_USAGE, "--format: unknown format \"%s\" (want jsonl or table)", optarg);
+			break;
+		default: inc_usage_error(usage);
+		}
+	}
+	inc_ctx_config(&ctx);
+	if (status) {
+		char *list = inc_xstrdup(status), *save = NULL;
+
+		f.status = json_array();
+		for (char *s = strtok_r(list, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+			int ok = 0;
+
+			for (int i = 0; statuses[i]; i++)
+				ok |= strcmp(s, statuses[i]) == 0;
+			if (!ok)
+				inc_die(INC_EXIT_USAGE, "--status: unknown status \"%s\"", s);
+			json_array_append_new(f.status, json_string(s));
+		}
+		free(list);
+	}
+	if (f.priority)
+		checked(&ctx, "priority", f.priority, inc_config_level(ctx.cfg->priority, f.priority) >= 0);
+	if (f.group)
+		checked(&ctx, "group", f.group, inc_config_group(ctx.cfg, f.group) != NULL);
+	if (f.category)
+		checked(&ctx, "category", f.category, inc_config_category(ctx.cfg, f.category, NULL));
+	if (f.assignee && ctx.cfg->npeople)
+		checked(&ctx, "assignee", f.assignee, inc_config_person(ctx.cfg, f.assignee) != NULL);
+	if (since && inc_time_parse(since, ctx.now, 1, &f.since) < 0)
+		inc_die(INC_EXIT_USAGE, "--since: bad time \"%s\"", since);
+	if (until && inc_time_parse(until, ctx.now, 1, &f.until) < 0)
+		inc_die(INC_EXIT_USAGE, "--until: bad time \"%s\"", until);
+	if (optind < argc) {
+		f.ids = json_array();
+		for (int i = optind; i < argc; i++) {
+			int64_t id;
+
+			if (inc_parse_id(argv[i], &id) < 0)
+				inc_die(INC_EXIT_USAGE, "%s: not an incident id", argv[i]);
+			json_array_append_new(f.ids, json_integer(id));
+		}
+	}
+	if (f.table && f.history)
+		inc_die(INC_EXIT_USAGE, "--history needs --format jsonl");
+	inc_ctx_db(&ctx);
+	st = show(&ctx, &f);
+	ctx.status = st;
+	json_decref(f.status);
+	json_decref(f.ids);
+	return inc_ctx_close(&ctx);
+}

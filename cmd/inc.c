@@ -1,0 +1,210 @@
+/*
+ * inc - the dispatcher: "inc log ..." runs inc-log (like git), plus the
+ * commands of its own: init, config check, config path, help, version.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "inc.h"
+
+static const char usage[] =
+	"inc [-d DB] [-c CONFIG] COMMAND [ARG...]\n"
+	"\n"
+	"commands:\n"
+	"  log        log new incidents (inc-log)\n"
+	"  classify   categorize and prioritize by the rules (inc-classify)\n"
+	"  assign     route to a group and a technician (inc-assign)\n"
+	"  update     change status, add notes, set fields (inc-update)\n"
+	"  task       tasks of an incident (inc-task)\n"
+	"  sla        attach and watch SLA clocks (inc-sla)\n"
+	"  escalate   apply the escalation rules (inc-escalate)\n"
+	"  close      resolve, confirm, reopen, expire (inc-close)\n"
+	"  show       select incidents and write their records (inc-show)\n"
+	"  report     KPIs, aging, post-incident review (inc-report)\n"
+	"  init       create the database and a starter config\n"
+	"  config     config check [FILE] | config path\n"
+	"  help       this text, or help COMMAND for its manual\n"
+	"  version    the version";
+
+static const char *const verbs[] = {"log", "classify", "assign", "update", "task", "sla",
+	"escalate", "close", "show", "report", NULL};
+
+static void
+exec_tool(const char *verb, char **argv)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 128], name[64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+	snprintf(name, sizeof name, "inc-%s", verb);
+	argv[0] = name;
+	/* our own folder first: the tool of the same build */
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/'))) {
+			*slash = '\0';
+			snprintf(path, sizeof path, "%s/%s", exe, name);
+			if (access(path, X_OK) == 0)
+				execv(path, argv);
+		}
+	}
+	execvp(name, argv);
+	inc_die(INC_EXIT_USAGE, "%s: %s", name, strerror(errno));
+}
+
+static int
+copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "r"), *out;
+	char buf[8192];
+	size_t n;
+	int rc = 0;
+
+	if (!in)
+		return -1;
+	/* "x": never overwrite a config someone wrote meanwhile */
+	out = fopen(to, "wx");
+	if (!out) {
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	if (ferror(in))
+		rc = -1;
+	fclose(in);
+	if (fclose(out) != 0)
+		rc = -1;
+	return rc;
+}
+
+static int
+cmd_init(struct inc_ctx *ctx)
+{
+	char path[PATH_MAX], def[PATH_MAX];
+	const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+	inc_ctx_config(ctx);
+	inc_ctx_db(ctx);
+	printf("database: %s\n", ctx->dbpath);
+	if (x && *x)
+		snprintf(path, sizeof path, "%s/inc", x);
+	else if (home && *home)
+		snprintf(path, sizeof path, "%s/.config/inc", home);
+	else
+		inc_die(INC_EXIT_USAGE, "no config folder: set XDG_CONFIG_HOME or HOME");
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		inc_die(INC_EXIT_USAGE, "%s: %s", path, strerror(errno));
+	strncat(path, "/config.json", sizeof path - strlen(path) - 1);
+	if (access(path, F_OK) == 0) {
+		printf("config: %s (kept)\n", path);
+	} else {
+		if (!inc_config_default_path(def, sizeof def))
+			inc_die(INC_EXIT_USAGE, "no shipped default config found");
+		if (copy_file(def, path) < 0)
+			inc_die(INC_EXIT_USAGE, "%s: %s", path, strerror(errno));
+		printf("config: %s (written)\n", path);
+	}
+	return inc_ctx_close(ctx);
+}
+
+static int
+cmd_config(struct inc_ctx *ctx, int argc, char **argv)
+{
+	char buf[PATH_MAX];
+	const char *p;
+
+	if (argc >= 1 && strcmp(argv[0], "check") == 0 && argc <= 2) {
+		if (argc == 2)
+			ctx->config_arg = argv[1];
+		inc_ctx_config(ctx);
+		printf("%s: ok\n", ctx->cfg->path);
+		return inc_ctx_close(ctx);
+	}
+	if (argc == 1 && strcmp(argv[0], "path") == 0) {
+		p = inc_config_find(ctx->config_arg, buf, sizeof buf);
+		if (!p)
+			inc_die(INC_EXIT_USAGE, "no configuration found");
+		printf("%s\n", p);
+		return fflush(stdout) == 0 ? INC_EXIT_OK : INC_EXIT_REFUSED;
+	}
+	inc_usage_error("inc config check [FILE] | inc config path");
+}
+
+static int
+known(const char *verb)
+{
+	for (int i = 0; verbs[i]; i++)
+		if (strcmp(verb, verbs[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct inc_ctx ctx = {0};
+	int i = 1;
+
+	/* -d and -c before the command are passed on through the environment */
+	while (i < argc && argv[i][0] == '-') {
+		if ((strcmp(argv[i], "-d") == 0 || strcmp(argv[i], "-c") == 0) && i + 1 < argc) {
+			setenv(argv[i][1] == 'd' ? "INC_DB" : "INC_CONFIG", argv[i + 1], 1);
+			i += 2;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			printf("usage: %s\n", usage);
+			return fflush(stdout) == 0 ? 0 : 1;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("inc %s\n", INC_VERSION);
+			return fflush(stdout) == 0 ? 0 : 1;
+		} else {
+			inc_usage_error("inc [-d DB] [-c CONFIG] COMMAND [ARG...]");
+		}
+	}
+	if (i == argc)
+		inc_usage_error("inc [-d DB] [-c CONFIG] COMMAND [ARG...]");
+	if (known(argv[i]))
+		exec_tool(argv[i], argv + i);
+	if (strcmp(argv[i], "help") == 0) {
+		if (i + 1 < argc) {
+			char page[64];
+
+			if (!known(argv[i + 1]))
+				inc_die(INC_EXIT_USAGE, "help: unknown command \"%s\"", argv[i + 1]);
+			snprintf(page, sizeof page, "inc-%s", argv[i + 1]);
+			execlp("man", "man", page, (char *)NULL);
+			/* no man(1): the tool's own usage */
+			char *args[] = {argv[i + 1], "--help", NULL};
+
+			exec_tool(argv[i + 1], args);
+		}
+		printf("usage: %s\n", usage);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	if (strcmp(argv[i], "version") == 0) {
+		printf("inc %s\n", INC_VERSION);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	if (strcmp(argv[i], "init") == 0) {
+		if (i + 1 != argc)
+			inc_usage_error("inc init");
+		return cmd_init(&ctx);
+	}
+	if (strcmp(argv[i], "config") == 0)
+		return cmd_config(&ctx, argc - i - 1, argv + i + 1);
+	inc_die(INC_EXIT_USAGE, "unknown command \"%s\" (see inc help)", argv[i]);
+}

@@ -1,0 +1,978 @@
+/*
+ * config.c - find, load and validate the configuration (SPEC section 5).
+ * The whole file is checked before any tool acts: a bad config is refused
+ * naming the file, the JSON path inside it and the problem.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "inc.h"
+
+#ifndef INC_SHAREDIR
+#define INC_SHAREDIR "/usr/local/share/inc"
+#endif
+
+static const char *const default_config_text =
+	"{\"levels\":{\"impact\":[\"high\",\"medium\",\"low\"],"
+	"\"urgency\":[\"high\",\"medium\",\"low\"],"
+	"\"priority\":[\"critical\",\"high\",\"medium\",\"low\"]}}";
+
+static const char *const default_matrix_text =
+	"{\"high\":{\"high\":\"critical\",\"medium\":\"high\",\"low\":\"medium\"},"
+	"\"medium\":{\"high\":\"high\",\"medium\":\"medium\",\"low\":\"low\"},"
+	"\"low\":{\"high\":\"medium\",\"medium\":\"low\",\"low\":\"low\"}}";
+
+static const char *const default_codes_text =
+	"[\"fixed\",\"workaround\",\"no-fault-found\",\"user-error\",\"duplicate\","
+	"\"auto-closed\",\"cancelled\"]";
+
+/* Record fields an SLA policy may match on. */
+static const char *const match_fields[] = {
+	"subject", "description", "requester", "source", "category", "subcategory",
+	"impact", "urgency", "priority", "status", "group", "assignee", "major", NULL
+};
+
+struct vctx {
+	const char *file;
+	char *err;
+};
+
+static int
+bad(struct vctx *v, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+bad(struct vctx *v, const char *path, const char *fmt, ...)
+{
+	char msg[INC_ERRLEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return inc_err(v->err, "%s: %s: %s", v->file, path, msg);
+}
+
+static int
+in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* Refuse keys outside `allowed`: typos in a config must not pass silently. */
+static int
+check_keys(struct vctx *v, const char *path, const json_t *obj, const char *const *allowed)
+{
+	const char *k;
+	json_t *val;
+
+	json_object_foreach((json_t *)obj, k, val)
+		if (!in_list(k, allowed))
+			return bad(v, path, "unknown key \"%s\"", k);
+	return 0;
+}
+
+static int
+check_string_array(struct vctx *v, const char *path, const json_t *a, int nonempty)
+{
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(a))
+		return bad(v, path, "expected an array of strings");
+	if (nonempty && json_array_size(a) == 0)
+		return bad(v, path, "must not be empty");
+	json_array_foreach(a, i, e) {
+		if (!json_is_string(e) || !*json_string_value(e))
+			return bad(v, path, "[%zu]: expected a non-empty string", i);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(json_string_value(json_array_get(a, j)),
+				   json_string_value(e)) == 0)
+				return bad(v, path, "[%zu]: \"%s\" listed twice", i,
+					   json_string_value(e));
+	}
+	return 0;
+}
+
+static int
+get_duration(struct vctx *v, const char *path, const json_t *d, int64_t *out)
+{
+	if (json_is_integer(d) && json_integer_value(d) >= 0) {
+		*out = json_integer_value(d);
+		return 0;
+	}
+	if (!json_is_string(d) || inc_duration_parse(json_string_value(d), out) < 0)
+		return bad(v, path, "bad duration %s%s%s (want e.g. 90s, 15m, 4h, 1h30m)",
+			   json_is_string(d) ? "\"" : "",
+			   json_is_string(d) ? json_string_value(d) : "of the wrong type",
+			   json_is_string(d) ? "\"" : "");
+	return 0;
+}
+
+static const char *
+opt_string(struct vctx *v, const char *path, const json_t *obj, const char *key, int *rc)
+{
+	const json_t *s = json_object_get(obj, key);
+
+	if (!s || json_is_null(s))
+		return NULL;
+	if (!json_is_string(s) || !*json_string_value(s)) {
+		*rc = bad(v, path, "%s: expected a non-empty string", key);
+		return NULL;
+	}
+	return json_string_value(s);
+}
+
+static int
+load_levels(struct vctx *v, struct inc_config *c, json_t *defaults)
+{
+	static const char *const keys[] = {"impact", "urgency", "priority", NULL};
+	json_t *lv = json_object_get(c->root, "levels");
+	json_t *dl = json_object_get(defaults, "levels");
+
+	if (!lv) {
+		lv = json_object();
+		json_object_set_new(c->root, "levels", lv);
+	}
+	if (!json_is_object(lv))
+		return bad(v, "levels", "expected an object");
+	if (check_keys(v, "levels", lv, keys) < 0)
+		return -1;
+	for (int i = 0; keys[i]; i++) {
+		char path[64];
+		json_t *a = json_object_get(lv, keys[i]);
+
+		snprintf(path, sizeof path, "levels.%s", keys[i]);
+		if (!a) {
+			a = json_object_get(dl, keys[i]);
+			json_object_set(lv, keys[i], a);
+		}
+		if (check_string_array(v, path, a, 1) < 0)
+			return -1;
+	}
+	c->impact = json_object_get(lv, "impact");
+	c->urgency = json_object_get(lv, "urgency");
+	c->priority = json_object_get(lv, "priority");
+	return 0;
+}
+
+static int
+load_matrix(struct vctx *v, struct inc_config *c)
+{
+	json_t *m = json_object_get(c->root, "priority_matrix");
+	size_t i, j;
+	json_t *im, *um;
+
+	if (!m) {
+		m = json_loads(default_matrix_text, 0, NULL);
+		json_object_set_new(c->root, "priority_matrix", m);
+	}
+	if (!json_is_object(m))
+		return bad(v, "priority_matrix", "expected an object");
+	json_array_foreach(c->impact, i, im) {
+		const char *ik = json_string_value(im);
+		json_t *row = json_object_get(m, ik);
+
+		if (!json_is_object(row))
+			return bad(v, "priority_matrix", "no row for impact \"%s\"", ik);
+		json_array_foreach(c->urgency, j, um) {
+			const char *uk = json_string_value(um);
+			json_t *p = json_object_get(row, uk);
+
+			if (!json_is_string(p))
+				return bad(v, "priority_matrix", "%s.%s: missing", ik, uk);
+			if (inc_config_level(c->priority, json_string_value(p)) < 0)
+				return bad(v, "priority_matrix", "%s.%s: unknown priority \"%s\"",
+					   ik, uk, json_string_value(p));
+		}
+	}
+	{
+		const char *k;
+		json_t *row;
+
+		json_object_foreach(m, k, row)
+			if (inc_config_level(c->impact, k) < 0)
+				return bad(v, "priority_matrix", "unknown impact \"%s\"", k);
+	}
+	c->matrix = m;
+	return 0;
+}
+
+static int
+load_categories(struct vctx *v, struct inc_config *c)
+{
+	static const char *const keys[] = {"subcategories", "form", NULL};
+	json_t *cats = json_object_get(c->root, "categories");
+	const char *name;
+	json_t *cat;
+
+	if (!cats) {
+		cats = json_object();
+		json_object_set_new(c->root, "categories", cats);
+	}
+	if (!json_is_object(cats))
+		return bad(v, "categories", "expected an object");
+	json_object_foreach(cats, name, cat) {
+		char path[256];
+		json_t *subs, *form;
+
+		snprintf(path, sizeof path, "categories.%s", name);
+		if (!*name || strchr(name, '/'))
+			return bad(v, path, "a category name must be non-empty, without '/'");
+		if (!json_is_object(cat))
+			return bad(v, path, "expected an object");
+		if (check_keys(v, path, cat, keys) < 0)
+			return -1;
+		subs = json_object_get(cat, "subcategories");
+		if (subs) {
+			char sp[300];
+
+			snprintf(sp, sizeof sp, "%s.subcategories", path);
+			if (check_string_array(v, sp, subs, 0) < 0)
+				return -1;
+		}
+		form = json_object_get(cat, "form");
+		if (form) {
+			const char *fk;
+			json_t *fv;
+
+			if (!json_is_object(form))
+				return bad(v, path, "form: expected an object");
+			json_object_foreach(form, fk, fv) {
+				json_t *req;
+
+				if (!json_is_object(fv))
+					return bad(v, path, "form.%s: expected an object", fk);
+				req = json_object_get(fv, "required");
+				if (req && !json_is_boolean(req))
+					return bad(v, path, "form.%s.required: expected true or false", fk);
+			}
+		}
+	}
+	c->categories = cats;
+	return 0;
+}
+
+static int
+load_people(struct vctx *v, struct inc_config *c)
+{
+	static const char *const keys[] = {"name", "email", "role", "skills", "available",
+		"max_open", NULL};
+	static const char *const roles[] = {"requester", "technician", "incident_manager",
+		"process_owner", "admin", NULL};
+	json_t *a = json_object_get(c->root, "people");
+	size_t i;
+	json_t *p;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return bad(v, "people", "expected an array");
+	c->people = inc_xmalloc(sizeof *c->people * (json_array_size(a) + 1));
+	json_array_foreach(a, i, p) {
+		struct inc_person *pp = &c->people[i];
+		char path[64];
+		int rc = 0;
+		json_t *x;
+
+		snprintf(path, sizeof path, "people[%zu]", i);
+		if (!json_is_object(p))
+			return bad(v, path, "expected an object");
+		if (check_keys(v, path, p, keys) < 0)
+			return -1;
+		memset(pp, 0, sizeof *pp);
+		pp->name = opt_string(v, path, p, "name", &rc);
+		pp->email = opt_string(v, path, p, "email", &rc);
+		pp->role = opt_string(v, path, p, "role", &rc);
+		if (rc < 0)
+			return -1;
+		if (!pp->name)
+			return bad(v, path, "name: missing");
+		if (!pp->role)
+			pp->role = "technician";
+		if (!in_list(pp->role, roles))
+			return bad(v, path, "role: unknown role \"%s\"", pp->role);
+		x = json_object_get(p, "skills");
+		if (!x) {
+			x = json_array();
+			json_object_set_new(p, "skills", x);
+		}
+		if (check_string_array(v, path, x, 0) < 0)
+			return -1;
+		pp->skills = x;
+		x = json_object_get(p, "available");
+		if (x && !json_is_boolean(x))
+			return bad(v, path, "available: expected true or false");
+		pp->available = !x || json_is_true(x);
+		x = json_object_get(p, "max_open");
+		pp->max_open = INC_NULL;
+		if (x) {
+			if (!json_is_integer(x) || json_integer_value(x) < 0)
+				return bad(v, path, "max_open: expected a non-negative integer");
+			pp->max_open = json_integer_value(x);
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->people[j].name, pp->name) == 0)
+				return bad(v, path, "name: \"%s\" listed twice", pp->name);
+		c->npeople = i + 1;
+	}
+	return 0;
+}
+
+static int
+load_groups(struct vctx *v, struct inc_config *c)
+{
+	static const char *const keys[] = {"name", "tier", "manager", "escalate_to",
+		"strategy", "members", NULL};
+	static const char *const strategies[] = {"round_robin", "least_loaded", "skills", NULL};
+	json_t *a = json_object_get(c->root, "groups");
+	size_t i;
+	json_t *g;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return bad(v, "groups", "expected an array");
+	c->groups = inc_xmalloc(sizeof *c->groups * (json_array_size(a) + 1));
+	json_array_foreach(a, i, g) {
+		struct inc_group *gp = &c->groups[i];
+		char path[64];
+		int rc = 0;
+		json_t *x;
+
+		snprintf(path, sizeof path, "groups[%zu]", i);
+		if (!json_is_object(g))
+			return bad(v, path, "expected an object");
+		if (check_keys(v, path, g, keys) < 0)
+			return -1;
+		memset(gp, 0, sizeof *gp);
+		gp->name = opt_string(v, path, g, "name", &rc);
+		gp->manager = opt_string(v, path, g, "manager", &rc);
+		gp->escalate_to = opt_string(v, path, g, "escalate_to", &rc);
+		gp->strategy = opt_string(v, path, g, "strategy", &rc);
+		if (rc < 0)
+			return -1;
+		if (!gp->name)
+			return bad(v, path, "name: missing");
+		if (!gp->strategy)
+			gp->strategy = "round_robin";
+		if (!in_list(gp->strategy, strategies))
+			return bad(v, path, "strategy: unknown strategy \"%s\" (want round_robin, least_loaded or skills)",
+				   gp->strategy);
+		x = json_object_get(g, "tier");
+		gp->tier = 1;
+		if (x) {
+			if (!json_is_integer(x) || json_integer_value(x) < 1)
+				return bad(v, path, "tier: expected a positive integer");
+			gp->tier = (int)json_integer_value(x);
+		}
+		x = json_object_get(g, "members");
+		if (!x) {
+			x = json_array();
+			json_object_set_new(g, "members", x);
+		}
+		if (check_string_array(v, path, x, 0) < 0)
+			return -1;
+		gp->members = x;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->groups[j].name, gp->name) == 0)
+				return bad(v, path, "name: \"%s\" listed twice", gp->name);
+		c->ngroups = i + 1;
+	}
+	/* names are all known now: check the references */
+	for (i = 0; i < c->ngroups; i++) {
+		struct inc_group *gp = &c->groups[i];
+		char path[64];
+		size_t k;
+		json_t *m;
+
+		snprintf(path, sizeof path, "groups[%zu]", i);
+		if (gp->escalate_to && !inc_config_group(c, gp->escalate_to))
+			return bad(v, path, "escalate_to: unknown group \"%s\"", gp->escalate_to);
+		if (gp->escalate_to && strcmp(gp->escalate_to, gp->name) == 0)
+			return bad(v, path, "escalate_to: a group cannot escalate to itself");
+		if (c->npeople && gp->manager && !inc_config_person(c, gp->manager))
+			return bad(v, path, "manager: unknown person \"%s\"", gp->manager);
+		json_array_foreach(gp->members, k, m)
+			if (c->npeople && !inc_config_person(c, json_string_value(m)))
+				return bad(v, path, "members[%zu]: unknown person \"%s\"", k,
+					   json_string_value(m));
+	}
+	return 0;
+}
+
+static int
+load_defaults(struct vctx *v, struct inc_config *c)
+{
+	static const char *const keys[] = {"impact", "urgency", "group", NULL};
+	json_t *d = json_object_get(c->root, "defaults");
+	const char *s;
+	int rc = 0;
+
+	if (!d) {
+		d = json_object();
+		json_object_set_new(c->root, "defaults", d);
+	}
+	if (!json_is_object(d))
+		return bad(v, "defaults", "expected an object");
+	if (check_keys(v, "defaults", d, keys) < 0)
+		return -1;
+	if ((s = opt_string(v, "defaults", d, "impact", &rc)) &&
+	    inc_config_level(c->impact, s) < 0)
+		return bad(v, "defaults.impact", "unknown impact \"%s\"", s);
+	if ((s = opt_string(v, "defaults", d, "urgency", &rc)) &&
+	    inc_config_level(c->urgency, s) < 0)
+		return bad(v, "defaults.urgency", "unknown urgency \"%s\"", s);
+	if ((s = opt_string(v, "defaults", d, "group", &rc)) && !inc_config_group(c, s))
+		return bad(v, "defaults.group", "unknown group \"%s\"", s);
+	if (rc < 0)
+		return -1;
+	c->defaults = d;
+	return 0;
+}
+
+/* A rule's or policy's value for a classification field must be known. */
+static int
+check_field_value(struct vctx *v, struct inc_config *c, const char *path, const char *k,
+		  const json_t *val, const json_t *set)
+{
+	const char *s = json_string_value(val);
+
+	if (strcmp(k, "major") == 0) {
+		if (!json_is_boolean(val))
+			return bad(v, path, "%s: expected true or false", k);
+		return 0;
+	}
+	if (!json_is_string(val))
+		return bad(v, path, "%s: expected a string", k);
+	if (strcmp(k, "impact") == 0 && inc_config_level(c->impact, s) < 0)
+		return bad(v, path, "impact: unknown impact \"%s\"", s);
+	if (strcmp(k, "urgency") == 0 && inc_config_level(c->urgency, s) < 0)
+		return bad(v, path, "urgency: unknown urgency \"%s\"", s);
+	if (strcmp(k, "priority") == 0 && inc_config_level(c->priority, s) < 0)
+		return bad(v, path, "priority: unknown priority \"%s\"", s);
+	if (strcmp(k, "group") == 0 && !inc_config_group(c, s))
+		return bad(v, path, "group: unknown group \"%s\"", s);
+	if (strcmp(k, "category") == 0 && !inc_config_category(c, s, NULL))
+		return bad(v, path, "category: unknown category \"%s\"", s);
+	if (strcmp(k, "subcategory") == 0) {
+		const json_t *cat = set ? json_object_get(set, "category") : NULL;
+
+		if (cat && json_is_string(cat) &&
+		    !inc_config_category(c, json_string_value(cat), s))
+			return bad(v, path, "subcategory: unknown subcategory \"%s\" of \"%s\"",
+				   s, json_string_value(cat));
+		if (!cat && !inc_config_category(c, NULL, s))
+			return bad(v, path, "subcategory: unknown subcategory \"%s\"", s);
+	}
+	return 0;
+}
+
+static int
+load_rules(struct vctx *v, struct inc_config *c)
+{
+	static const char *const keys[] = {"match", "set", NULL};
+	static const char *const fields[] = {"subject", "description", "text",
+		"requester", "source", "category", NULL};
+	static const char *const sets[] = {"category", "subcategory", "impact", "urgency",
+		"group", "major", NULL};
+	json_t *a = json_object_get(c->root, "rules");
+	size_t i;
+	json_t *r;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return bad(v, "rules", "expected an array");
+	c->rules = inc_xmalloc(sizeof *c->rules * (json_array_size(a) + 1));
+	json_array_foreach(a, i, r) {
+		struct inc_rule *rp = &c->rules[i];
+		char path[64];
+		json_t *m, *s, *x;
+		const char *k;
+
+		snprintf(path, sizeof path, "rules[%zu]", i);
+		rp->has = 0;
+		c->nrules = i;	/* compiled so far, for freeing on error */
+		if (!json_is_object(r))
+			return bad(v, path, "expected an object");
+		if (check_keys(v, path, r, keys) < 0)
+			return -1;
+		m = json_object_get(r, "match");
+		s = json_object_get(r, "set");
+		if (m && !json_is_object(m))
+			return bad(v, path, "match: expected an object");
+		if (!json_is_object(s) || json_object_size(s) == 0)
+			return bad(v, path, "set: expected a non-empty object");
+		json_object_foreach(s, k, x) {
+			char sp[96];
+
+			snprintf(sp, sizeof sp, "%s.set", path);
+			if (!in_list(k, sets))
+				return bad(v, sp, "unknown field \"%s\"", k);
+			if (check_field_value(v, c, sp, k, x, s) < 0)
+				return -1;
+		}
+		rp->set = s;
+		c->nrules = i + 1;
+		json_object_foreach(m, k, x) {
+			int f, e;
+
+			for (f = 0; fields[f] && strcmp(fields[f], k); f++)
+				;
+			if (!fields[f])
+				return bad(v, path, "match: unknown field \"%s\"", k);
+			if (!json_is_string(x))
+				return bad(v, path, "match.%s: expected a string", k);
+			e = regcomp(&rp->re[f], json_string_value(x),
+				    REG_EXTENDED | REG_ICASE | REG_NOSUB);
+			if (e) {
+				char msg[256];
+
+				regerror(e, &rp->re[f], msg, sizeof msg);
+				return bad(v, path, "match.%s: bad regex \"%s\": %s", k,
+					   json_string_value(x), msg);
+			}
+			rp->has |= 1u << f;
+		}
+	}
+	return 0;
+}
+
+static int
+load_calendars(struct vctx *v, struct inc_config *c)
+{
+	json_t *a = json_object_get(c->root, "calendars");
+	size_t i;
+	json_t *cal;
+
+	if (!a) {
+		a = json_array();
+		json_object_set_new(c->root, "calendars", a);
+	}
+	if (!json_is_array(a))
+		return bad(v, "calendars", "expected an array");
+	c->calendars = inc_xmalloc(sizeof *c->calendars * (json_array_size(a) + 1));
+	json_array_foreach(a, i, cal) {
+		char path[64], err[INC_ERRLEN];
+		struct inc_calendar *k;
+
+		snprintf(path, sizeof path, "calendars[%zu]", i);
+		if (!json_is_object(cal))
+			return bad(v, path, "expected an object");
+		k = inc_calendar_new(cal, err);
+		if (!k)
+			return bad(v, path, "%s", err);
+		c->calendars[c->ncalendars++] = k;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(inc_calendar_name(c->calendars[j]), inc_calendar_name(k)) == 0)
+				return bad(v, path, "name: \"%s\" listed twice", inc_calendar_name(k));
+	}
+	return 0;
+}
+
+static int
+load_sla(struct vctx *v, struct inc_config *c)
+{
+	static const char *const keys[] = {"name", "match", "response", "resolve",
+		"calendar", "warn", NULL};
+	json_t *a = json_object_get(c->root, "sla");
+	size_t i;
+	json_t *p;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return bad(v, "sla", "expected an array");
+	c->policies = inc_xmalloc(sizeof *c->policies * (json_array_size(a) + 1));
+	json_array_foreach(a, i, p) {
+		struct inc_policy *pp = &c->policies[i];
+		char path[64];
+		int rc = 0;
+		const char *calname, *k;
+		json_t *x;
+
+		snprintf(path, sizeof path, "sla[%zu]", i);
+		if (!json_is_object(p))
+			return bad(v, path, "expected an object");
+		if (check_keys(v, path, p, keys) < 0)
+			return -1;
+		memset(pp, 0, sizeof *pp);
+		pp->name = opt_string(v, path, p, "name", &rc);
+		calname = opt_string(v, path, p, "calendar", &rc);
+		if (rc < 0)
+			return -1;
+		if (!pp->name)
+			return bad(v, path, "name: missing");
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->policies[j].name, pp->name) == 0)
+				return bad(v, path, "name: \"%s\" listed twice", pp->name);
+		x = json_object_get(p, "match");
+		if (!x) {
+			x = json_object();
+			json_object_set_new(p, "match", x);
+		}
+		if (!json_is_object(x))
+			return bad(v, path, "match: expected an object");
+		{
+			char mp[96];
+			json_t *mv;
+
+			snprintf(mp, sizeof mp, "%s.match", path);
+			json_object_foreach(x, k, mv) {
+				if (!in_list(k, match_fields))
+					return bad(v, mp, "unknown field \"%s\"", k);
+				if (!json_is_string(mv) && !json_is_boolean(mv))
+					return bad(v, mp, "%s: expected a string", k);
+			}
+		}
+		pp->match = x;
+		{
+			char dp[96];
+
+			snprintf(dp, sizeof dp, "%s.response", path);
+			if (!json_object_get(p, "response"))
+				return bad(v, path, "response: missing");
+			if (get_duration(v, dp, json_object_get(p, "response"), &pp->response) < 0)
+				return -1;
+			snprintf(dp, sizeof dp, "%s.resolve", path);
+			if (!json_object_get(p, "resolve"))
+				return bad(v, path, "resolve: missing");
+			if (get_duration(v, dp, json_object_get(p, "resolve"), &pp->resolve) < 0)
+				return -1;
+		}
+		if (calname) {
+			pp->calendar = inc_config_calendar(c, calname);
+			if (!pp->calendar)
+				return bad(v, path, "calendar: unknown calendar \"%s\"", calname);
+		} else {
+			pp->calendar = NULL;	/* 24x7 UTC */
+		}
+		x = json_object_get(p, "warn");
+		pp->warn = 0.8;
+		if (x) {
+			if (!json_is_number(x) || json_number_value(x) <= 0 ||
+			    json_number_value(x) > 1)
+				return bad(v, path, "warn: expected a number in (0, 1]");
+			pp->warn = json_number_value(x);
+		}
+		c->npolicies = i + 1;
+	}
+	return 0;
+}
+
+static int
+load_escalation(struct vctx *v, struct inc_config *c)
+{
+	static const char *const keys[] = {"on", "after", "action", "notify", NULL};
+	static const char *const ons[] = {"response_warning", "response_breached",
+		"resolve_warning", "resolve_breached", NULL};
+	static const char *const actions[] = {"notify", "functional", "hierarchical", NULL};
+	json_t *a = json_object_get(c->root, "escalation");
+	size_t i;
+	json_t *r;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return bad(v, "escalation", "expected an array");
+	c->escalation = inc_xmalloc(sizeof *c->escalation * (json_array_size(a) + 1));
+	json_array_foreach(a, i, r) {
+		struct inc_escrule *e = &c->escalation[i];
+		char path[64];
+		int rc = 0;
+		json_t *x;
+
+		snprintf(path, sizeof path, "escalation[%zu]", i);
+		if (!json_is_object(r))
+			return bad(v, path, "expected an object");
+		if (check_keys(v, path, r, keys) < 0)
+			return -1;
+		memset(e, 0, sizeof *e);
+		e->on = opt_string(v, path, r, "on", &rc);
+		e->action = opt_string(v, path, r, "action", &rc);
+		if (rc < 0)
+			return -1;
+		if (!e->on || !in_list(e->on, ons))
+			return bad(v, path, "on: %s%s%s (want response_warning, response_breached, resolve_warning or resolve_breached)",
+				   e->on ? "unknown event \"" : "missing", e->on ? e->on : "",
+				   e->on ? "\"" : "");
+		if (!e->action)
+			e->action = "notify";
+		if (!in_list(e->action, actions))
+			return bad(v, path, "action: unknown action \"%s\" (want notify, functional or hierarchical)",
+				   e->action);
+		x = json_object_get(r, "after");
+		if (x) {
+			char ap[96];
+
+			snprintf(ap, sizeof ap, "%s.after", path);
+			if (get_duration(v, ap, x, &e->after) < 0)
+				return -1;
+		}
+		x = json_object_get(r, "notify");
+		if (!x) {
+			x = json_array();
+			json_object_set_new(r, "notify", x);
+		}
+		if (check_string_array(v, path, x, 0) < 0)
+			return -1;
+		e->notify = x;
+		snprintf(e->key, sizeof e->key, "%s+%lld:%s", e->on, (long long)e->after,
+			 e->action);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->escalation[j].key, e->key) == 0)
+				return bad(v, path, "same on, after and action as escalation[%zu]", j);
+		c->nescalation = i + 1;
+	}
+	return 0;
+}
+
+static int
+load_misc(struct vctx *v, struct inc_config *c)
+{
+	json_t *x = json_object_get(c->root, "closure_codes");
+
+	if (!x) {
+		x = json_loads(default_codes_text, 0, NULL);
+		json_object_set_new(c->root, "closure_codes", x);
+	}
+	if (check_string_array(v, "closure_codes", x, 0) < 0)
+		return -1;
+	c->closure_codes = x;
+	c->reopen_window = 7 * 86400;
+	x = json_object_get(c->root, "reopen_window");
+	if (x && get_duration(v, "reopen_window", x, &c->reopen_window) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+validate(struct vctx *v, struct inc_config *c)
+{
+	static const char *const keys[] = {"levels", "priority_matrix", "defaults",
+		"categories", "rules", "groups", "people", "calendars", "sla", "escalation",
+		"closure_codes", "reopen_window", NULL};
+	json_t *defaults = json_loads(default_config_text, 0, NULL);
+	int rc;
+
+	if (!json_is_object(c->root)) {
+		json_decref(defaults);
+		return inc_err(v->err, "%s: expected a JSON object", v->file);
+	}
+	rc = check_keys(v, "(top level)", c->root, keys);
+	if (!rc)
+		rc = load_levels(v, c, defaults);
+	json_decref(defaults);
+	if (!rc)
+		rc = load_matrix(v, c);
+	if (!rc)
+		rc = load_categories(v, c);
+	if (!rc)
+		rc = load_people(v, c);
+	if (!rc)
+		rc = load_groups(v, c);
+	if (!rc)
+		rc = load_defaults(v, c);
+	if (!rc)
+		rc = load_rules(v, c);
+	if (!rc)
+		rc = load_calendars(v, c);
+	if (!rc)
+		rc = load_sla(v, c);
+	if (!rc)
+		rc = load_escalation(v, c);
+	if (!rc)
+		rc = load_misc(v, c);
+	return rc;
+}
+
+const char *
+inc_config_default_path(char *buf, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	static const char *const rel[] = {"/../share/inc/config.json",
+		"/../share/config.json", NULL};
+
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			for (int i = 0; rel[i]; i++) {
+				snprintf(buf, len, "%s%s", exe, rel[i]);
+				if (access(buf, R_OK) == 0)
+					return buf;
+			}
+		}
+	}
+	snprintf(buf, len, "%s/config.json", INC_SHAREDIR);
+	if (access(buf, R_OK) == 0)
+		return buf;
+	return NULL;
+}
+
+/* SPEC section 5's search order. */
+const char *
+inc_config_find(const char *arg, char *buf, size_t len)
+{
+	const char *e, *home;
+
+	if (arg)
+		return arg;
+	if ((e = getenv("INC_CONFIG")) && *e)
+		return e;
+	if ((e = getenv("XDG_CONFIG_HOME")) && *e)
+		snprintf(buf, len, "%s/inc/config.json", e);
+	else if ((home = getenv("HOME")) && *home)
+		snprintf(buf, len, "%s/.config/inc/config.json", home);
+	else
+		buf[0] = '\0';
+	if (buf[0] && access(buf, F_OK) == 0)
+		return buf;
+	if (access("/etc/inc/config.json", F_OK) == 0)
+		return "/etc/inc/config.json";
+	return inc_config_default_path(buf, len);
+}
+
+struct inc_config *
+inc_config_load(const char *arg, char *err)
+{
+	char buf[PATH_MAX];
+	const char *path = inc_config_find(arg, buf, sizeof buf);
+	struct inc_config *c;
+	struct vctx v;
+	json_error_t je;
+
+	if (!path) {
+		inc_err(err, "no configuration found (try -c FILE or inc init)");
+		return NULL;
+	}
+	c = inc_xmalloc(sizeof *c);
+	memset(c, 0, sizeof *c);
+	c->path = inc_xstrdup(path);
+	v.file = c->path;
+	v.err = err;
+	c->root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!c->root) {
+		if (je.line <= 0)
+			inc_err(err, "%s: %s", path, je.text);
+		else
+			inc_err(err, "%s: line %d: %s", path, je.line, je.text);
+		inc_config_free(c);
+		return NULL;
+	}
+	if (validate(&v, c) < 0) {
+		inc_config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+inc_config_free(struct inc_config *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nrules; i++)
+		for (int f = 0; f < INC_RF_N; f++)
+			if (c->rules[i].has & (1u << f))
+				regfree(&c->rules[i].re[f]);
+	for (size_t i = 0; i < c->ncalendars; i++)
+		inc_calendar_free(c->calendars[i]);
+	free(c->rules);
+	free(c->people);
+	free(c->groups);
+	free(c->calendars);
+	free(c->policies);
+	free(c->escalation);
+	json_decref(c->root);
+	free(c->path);
+	free(c);
+}
+
+const struct inc_person *
+inc_config_person(const struct inc_config *c, const char *who)
+{
+	if (!who)
+		return NULL;
+	for (size_t i = 0; i < c->npeople; i++)
+		if (strcmp(c->people[i].name, who) == 0 ||
+		    (c->people[i].email && strcasecmp(c->people[i].email, who) == 0))
+			return &c->people[i];
+	return NULL;
+}
+
+const struct inc_group *
+inc_config_group(const struct inc_config *c, const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < c->ngroups; i++)
+		if (strcmp(c->groups[i].name, name) == 0)
+			return &c->groups[i];
+	return NULL;
+}
+
+const struct inc_calendar *
+inc_config_calendar(const struct inc_config *c, const char *name)
+{
+	for (size_t i = 0; i < c->ncalendars; i++)
+		if (strcmp(inc_calendar_name(c->calendars[i]), name) == 0)
+			return c->calendars[i];
+	return NULL;
+}
+
+int
+inc_config_level(const json_t *levels, const char *value)
+{
+	size_t i;
+	json_t *v;
+
+	if (!value)
+		return -1;
+	json_array_foreach(levels, i, v)
+		if (strcmp(json_string_value(v), value) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+inc_config_priority(const struct inc_config *c, const char *impact, const char *urgency)
+{
+	json_t *row;
+
+	if (!impact || !urgency)
+		return NULL;
+	row = json_object_get(c->matrix, impact);
+	return json_string_value(json_object_get(row, urgency));
+}
+
+/* 1 if cat (and sub, when given) exist; cat NULL: sub in any category. */
+int
+inc_config_category(const struct inc_config *c, const char *cat, const char *sub)
+{
+	const char *k;
+	json_t *v;
+
+	if (cat) {
+		v = json_object_get(c->categories, cat);
+		if (!v)
+			return 0;
+		return !sub || inc_json_array_has(json_object_get(v, "subcategories"), sub);
+	}
+	json_object_foreach((json_t *)c->categories, k, v)
+		if (inc_json_array_has(json_object_get(v, "subcategories"), sub))
+			return 1;
+	return 0;
+}

@@ -1,0 +1,169 @@
+/*
+ * db.c - open the database, apply and migrate the schema (PRAGMA
+ * user_version), and the connection settings every tool relies on: WAL,
+ * synchronous=NORMAL, a busy timeout.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "inc.h"
+#include "schema.h"	/* generated from share/schema.sql */
+
+/* Each step takes the database from version i to i + 1. */
+static const char *const migrations[] = {
+	inc_schema_sql,
+};
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+static int
+mkdirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+int
+inc_db_exec(sqlite3 *db, const char *sql, char *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		inc_err(err, "%s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+inc_db_is_busy(sqlite3 *db)
+{
+	int e = sqlite3_errcode(db);
+
+	return e == SQLITE_BUSY || e == SQLITE_LOCKED;
+}
+
+static int
+user_version(sqlite3 *db, int *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int
+migrate(sqlite3 *db, const char *path, char *err)
+{
+	int v;
+
+	if (user_version(db, &v) < 0)
+		return inc_err(err, "%s: %s", path, sqlite3_errmsg(db));
+	if (v == SCHEMA_VERSION)
+		return 0;
+	if (v > SCHEMA_VERSION)
+		return inc_err(err, "%s: schema version %d is newer than this inc knows (%d)",
+			       path, v, SCHEMA_VERSION);
+	if (v == 0) {
+		char *msg = NULL;
+
+		/* persistent, and only possible outside a transaction */
+		if (sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, &msg) != SQLITE_OK) {
+			inc_err(err, "%s: %s", path, msg ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			return -1;
+		}
+	}
+	if (inc_db_exec(db, "BEGIN IMMEDIATE", err) < 0)
+		return inc_err(err, "%s: %s", path, sqlite3_errmsg(db));
+	/* another process may have migrated while we waited for the lock */
+	if (user_version(db, &v) < 0)
+		goto fail;
+	for (; v < SCHEMA_VERSION; v++) {
+		char sql[64];
+
+		if (inc_db_exec(db, migrations[v], err) < 0)
+			goto fail;
+		snprintf(sql, sizeof sql, "PRAGMA user_version=%d", v + 1);
+		if (inc_db_exec(db, sql, err) < 0)
+			goto fail;
+	}
+	if (inc_db_exec(db, "COMMIT", err) < 0)
+		goto fail;
+	return 0;
+fail:
+	inc_err(err, "%s: %s", path, sqlite3_errmsg(db));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+sqlite3 *
+inc_db_open(const char *arg, char *resolved, size_t rlen, char *err)
+{
+	const char *e;
+	sqlite3 *db = NULL;
+	int64_t timeout = 10;
+	char sql[64];
+
+	if (arg && *arg) {
+		snprintf(resolved, rlen, "%s", arg);
+	} else if ((e = getenv("INC_DB")) && *e) {
+		snprintf(resolved, rlen, "%s", e);
+	} else {
+		if ((e = getenv("XDG_DATA_HOME")) && *e)
+			snprintf(resolved, rlen, "%s/inc/inc.db", e);
+		else if ((e = getenv("HOME")) && *e)
+			snprintf(resolved, rlen, "%s/.local/share/inc/inc.db", e);
+		else {
+			inc_err(err, "no database: set INC_DB or HOME, or give -d");
+			return NULL;
+		}
+		if (mkdirs(resolved) < 0) {
+			inc_err(err, "%s: cannot create its folder: %s", resolved, strerror(errno));
+			return NULL;
+		}
+	}
+	if ((e = getenv("INC_BUSY_TIMEOUT")) && *e && inc_duration_parse(e, &timeout) < 0) {
+		inc_err(err, "INC_BUSY_TIMEOUT: bad duration \"%s\"", e);
+		return NULL;
+	}
+	if (sqlite3_open_v2(resolved, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
+	    != SQLITE_OK) {
+		inc_err(err, "%s: %s", resolved, db ? sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, timeout > INT_MAX / 1000 ? INT_MAX : (int)(timeout * 1000));
+	snprintf(sql, sizeof sql, "PRAGMA synchronous=NORMAL");
+	if (inc_db_exec(db, sql, err) < 0 || inc_db_exec(db, "PRAGMA foreign_keys=ON", err) < 0 ||
+	    migrate(db, resolved, err) < 0) {
+		if (strncmp(err, resolved, strlen(resolved)) != 0) {
+			char tmp[INC_ERRLEN];
+
+			snprintf(tmp, sizeof tmp, "%s", err);
+			inc_err(err, "%s: %s", resolved, tmp);
+		}
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}

@@ -1,0 +1,361 @@
+/*
+ * inc.h - the one public header of libinc, shared by every inc tool.
+ *
+ * Sectioned per module, like mblaze's blaze822.h. Library code never prints
+ * and never exits: functions return -1 (or NULL) and fill an error message;
+ * the tools in cmd/ decide what to say, through inc_warn().
+ */
+#ifndef INC_H
+#define INC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <regex.h>
+#include <jansson.h>
+#include <sqlite3.h>
+
+#define INC_VERSION "0.1.0"
+
+/* "No value" for every nullable integer or time field. */
+#define INC_NULL INT64_MIN
+
+/* Exit statuses, one table for every tool (SPEC section 6). */
+enum {
+	INC_EXIT_OK = 0,	/* all done */
+	INC_EXIT_REFUSED = 1,	/* some input refused */
+	INC_EXIT_USAGE = 2,	/* usage or config error, nothing done */
+	INC_EXIT_DB = 3		/* database unavailable */
+};
+
+#define INC_ERRLEN 512
+
+/* ---- messages (util.c) ---- */
+
+/* "inc-TOOL: " + message + newline on stderr. */
+void inc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* inc_warn, then exit(status). For main() only. */
+_Noreturn void inc_die(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* snprintf into err (INC_ERRLEN bytes); returns -1 for "return inc_err(...)". */
+int inc_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *inc_progname(void);
+
+/* A growable byte buffer. */
+struct inc_buf {
+	char *data;
+	size_t len, cap;
+};
+void inc_buf_add(struct inc_buf *, const char *, size_t);
+void inc_buf_addstr(struct inc_buf *, const char *);
+void inc_buf_printf(struct inc_buf *, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void inc_buf_free(struct inc_buf *);
+
+void *inc_xmalloc(size_t);	/* abort on out-of-memory: nothing sane to do */
+void *inc_xrealloc(void *, size_t);
+char *inc_xstrdup(const char *);
+int inc_utf8_valid(const char *, size_t);
+/* Membership of s in a JSON array of strings. */
+int inc_json_array_has(const json_t *array, const char *s);
+
+/* ---- times and durations (time.c) ---- */
+
+/*
+ * Times: "2026-11-27T04:23:00Z", any ISO 8601 offset, a date alone
+ * (midnight UTC), or epoch seconds. With rel != 0, also relative to now:
+ * "-7d", "+2h", "now".
+ */
+int inc_time_parse(const char *s, int64_t now, int rel, int64_t *out);
+/* ISO 8601 UTC, buf of at least 21 bytes (INC_TIMELEN). */
+#define INC_TIMELEN 80
+char *inc_time_format(int64_t t, char *buf);
+/* "90s", "15m", "4h", "2d", "1h30m", "1w", bare seconds; >= 0. */
+int inc_duration_parse(const char *s, int64_t *out);
+/* Shortest form: 5400 -> "1h30m". buf of INC_TIMELEN. */
+char *inc_duration_format(int64_t secs, char *buf);
+/* JSON value (string or integer) to time / duration. */
+int inc_time_from_json(const json_t *, int64_t now, int64_t *out);
+
+/* ---- business calendars (tz.c, calendar.c) ---- */
+
+struct inc_tz;		/* a loaded IANA zone (TZif + POSIX rule footer) */
+int inc_tz_load(const char *name, struct inc_tz **out, char *err);
+void inc_tz_free(struct inc_tz *);
+/* Seconds east of UTC in force at instant t. */
+long inc_tz_offset(const struct inc_tz *, int64_t t);
+/* Local wall-clock seconds (as if UTC) to the instant; a time in a spring
+ * gap maps to the end of the gap, an ambiguous one to its first occurrence. */
+int64_t inc_tz_to_utc(const struct inc_tz *, int64_t local);
+
+struct inc_calendar;
+/* Builds a calendar from its config object; err names the problem (the
+ * caller adds file and path). */
+struct inc_calendar *inc_calendar_new(const json_t *obj, char *err);
+void inc_calendar_free(struct inc_calendar *);
+const char *inc_calendar_name(const struct inc_calendar *);
+const char *inc_calendar_zone(const struct inc_calendar *);
+/* The instant at which `secs` working seconds after `start` have passed.
+ * secs == 0 returns start. Lands on a closing time: stays there. */
+int64_t inc_cal_add(const struct inc_calendar *, int64_t start, int64_t secs);
+/* Working seconds in [a, b); 0 when b <= a. */
+int64_t inc_cal_count(const struct inc_calendar *, int64_t a, int64_t b);
+/* For --explain: calls cb for each working interval within [a, b) and for
+ * each local day skipped (why: "holiday", "closed"). */
+enum inc_cal_seg { INC_SEG_WORK, INC_SEG_HOLIDAY, INC_SEG_CLOSED };
+typedef void (*inc_cal_cb)(enum inc_cal_seg, int64_t from, int64_t to,
+			   const char *localday, void *arg);
+void inc_cal_walk(const struct inc_calendar *, int64_t a, int64_t b,
+		  inc_cal_cb cb, void *arg);
+
+/* ---- configuration (config.c) ---- */
+
+struct inc_person {
+	const char *name, *email, *role;
+	const json_t *skills;	/* array of strings, never NULL */
+	int available;
+	int64_t max_open;	/* INC_NULL: no cap */
+};
+
+struct inc_group {
+	const char *name, *manager, *escalate_to, *strategy;
+	int tier;
+	const json_t *members;	/* array of strings, never NULL */
+};
+
+enum { INC_RF_SUBJECT, INC_RF_DESCRIPTION, INC_RF_TEXT, INC_RF_REQUESTER,
+       INC_RF_SOURCE, INC_RF_CATEGORY, INC_RF_N };
+struct inc_rule {
+	regex_t re[INC_RF_N];
+	unsigned has;		/* bit per INC_RF_* */
+	const json_t *set;
+};
+
+struct inc_policy {
+	const char *name;
+	const json_t *match;
+	int64_t response, resolve;
+	const struct inc_calendar *calendar;
+	double warn;
+};
+
+struct inc_escrule {
+	const char *on, *action;
+	int64_t after;
+	const json_t *notify;
+	char key[96];		/* signature for escalation_fired */
+};
+
+struct inc_config {
+	char *path;		/* where it came from */
+	json_t *root;		/* owns every string the structs point to */
+	const json_t *impact, *urgency, *priority;	/* level arrays */
+	const json_t *matrix, *defaults, *categories, *closure_codes;
+	struct inc_person *people; size_t npeople;
+	struct inc_group *groups; size_t ngroups;
+	struct inc_rule *rules; size_t nrules;
+	struct inc_calendar **calendars; size_t ncalendars;
+	struct inc_policy *policies; size_t npolicies;
+	struct inc_escrule *escalation; size_t nescalation;
+	int64_t reopen_window;	/* closed incidents reopen within this */
+};
+
+/* Finds the config (-c, INC_CONFIG, XDG, /etc, shipped default); path may be
+ * NULL. On error, err reads "FILE: PATH: problem". */
+struct inc_config *inc_config_load(const char *path, char *err);
+void inc_config_free(struct inc_config *);
+/* The config a tool would use (SPEC section 5's order), or NULL. */
+const char *inc_config_find(const char *arg, char *buf, size_t len);
+/* The shipped default config's path, or NULL. */
+const char *inc_config_default_path(char *buf, size_t len);
+const struct inc_person *inc_config_person(const struct inc_config *, const char *name_or_email);
+const struct inc_group *inc_config_group(const struct inc_config *, const char *name);
+const struct inc_calendar *inc_config_calendar(const struct inc_config *, const char *name);
+int inc_config_level(const json_t *levels, const char *value);	/* index or -1 */
+const char *inc_config_priority(const struct inc_config *, const char *impact, const char *urgency);
+int inc_config_category(const struct inc_config *, const char *cat, const char *sub);
+
+/* ---- database (db.c) ---- */
+
+/* Opens (creating folder, file and schema) path, or INC_DB, or
+ * $XDG_DATA_HOME/inc/inc.db. Returns NULL with err filled. */
+sqlite3 *inc_db_open(const char *path, char *resolved, size_t rlen, char *err);
+int inc_db_exec(sqlite3 *, const char *sql, char *err);
+int inc_db_is_busy(sqlite3 *);
+
+/* ---- access (access.c) ---- */
+
+enum inc_act {
+	INC_ACT_LOG,		/* log an incident */
+	INC_ACT_SEE,		/* read an incident */
+	INC_ACT_NOTE,		/* add a note */
+	INC_ACT_WORK,		/* change status, assign, resolve, tasks */
+	INC_ACT_CONFIRM,	/* confirm, rate, reopen */
+	INC_ACT_REPORT,		/* read KPIs */
+	INC_ACT_FORCE,		/* --force */
+	INC_ACT_MAJOR,		/* declare or undeclare a major incident */
+	INC_ACT_REASSIGN	/* hand assignment across groups */
+};
+/* Role of an actor: "requester" when not listed; "admin" when the config
+ * has no people at all. */
+const char *inc_role(const struct inc_config *, const char *actor);
+/* 1 if actor may do act on an incident with the given requester (may be NULL). */
+int inc_may(const struct inc_config *, const char *actor, enum inc_act act,
+	    const char *requester);
+
+/* ---- the incident record (record.c) ---- */
+
+struct inc_incident {
+	int64_t id;
+	char *subject, *description, *requester, *source, *category,
+	     *subcategory, *impact, *urgency, *priority, *status, *group,
+	     *assignee;
+	int64_t major, explicit_;
+	char *sla_policy;
+	int64_t response_due, resolve_due, responded_at, response_met,
+		resolve_met, paused_s;
+	char *sla_state, *sla_response_state, *sla_resolve_state;
+	int64_t hold_since, sla_next_check;
+	int64_t escalation_level, reassignment_count, reopen_count;
+	char *resolution, *resolution_type, *closure_code;
+	int64_t rating;
+	char *feedback, *links, *external_id, *custom;	/* links, custom: JSON text */
+	int64_t created_at, updated_at, resolved_at, closed_at;
+	char *first_assignee, *first_group;
+	int64_t escalated, ever_resolved;
+};
+
+/* Bits of inc_incident.explicit_: set at logging, kept by inc-classify. */
+enum {
+	INC_EXPLICIT_CATEGORY = 1, INC_EXPLICIT_SUBCATEGORY = 2,
+	INC_EXPLICIT_IMPACT = 4, INC_EXPLICIT_URGENCY = 8,
+	INC_EXPLICIT_GROUP = 16, INC_EXPLICIT_MAJOR = 32,
+	INC_EXPLICIT_PRIORITY = 64
+};
+
+void inc_incident_init(struct inc_incident *);	/* all null, counters 0 */
+void inc_incident_clear(struct inc_incident *);	/* free strings, re-init */
+void inc_incident_copy(struct inc_incident *dst, const struct inc_incident *src);
+/* Replace a string field: frees the old value, copies v (may be NULL). */
+void inc_set_str(char **field, const char *v);
+/* The record as SPEC section 1 lists it, every field, stable order. */
+json_t *inc_incident_json(const struct inc_incident *);
+/* The same, compact, appended to b; extra's members then event follow the
+ * record's fields (both may be NULL). */
+void inc_incident_write(struct inc_buf *b, const struct inc_incident *,
+			const json_t *event, const json_t *extra);
+
+/* ---- descriptive fields (fields.c) ---- */
+
+/* Set field k from v with validation: 0 done, -1 refused (err), 1 not a
+ * descriptive field (inc-log puts those into custom). */
+int inc_field_set(const struct inc_config *, struct inc_incident *, const char *k,
+		  json_t *v, char *err);
+int inc_custom_set(struct inc_incident *, const char *k, json_t *v);
+/* Append {type, ref} to a links array unless present; type validated. */
+int inc_links_add(json_t *links, const char *type, const char *ref, char *err);
+/* Category and subcategory in the tree; required form fields present. */
+int inc_check_category(const struct inc_config *, const struct inc_incident *, char *err);
+int inc_check_form(const struct inc_config *, const struct inc_incident *, char *err);
+
+/* ---- tables for people (table.c) ---- */
+
+int inc_term_width(void);	/* COLUMNS, the terminal, else 80 */
+/* A cell padded to width plus one space (none when last), cut with "~". */
+void inc_table_cell(struct inc_buf *, const char *s, size_t width, int last);
+
+/* ---- tool context (ctx.c) ---- */
+
+struct inc_stmt_cache {
+	const char *sql[48];
+	sqlite3_stmt *stmt[48];
+	int n;
+};
+
+struct inc_ctx {
+	const char *db_arg, *config_arg, *now_arg, *as_arg;
+	char dbpath[4096];
+	sqlite3 *db;
+	struct inc_config *cfg;
+	int64_t now;
+	char actor[256];
+	const char *role;
+	int force;
+	struct inc_stmt_cache stmts;
+	struct inc_buf out;	/* records waiting for the commit */
+	int in_tx;
+	int status;		/* running exit status */
+};
+
+/* Long options every tool takes; put INC_COMMON_LONGOPTS in the
+ * getopt_long table and hand unknown cases to inc_ctx_option(). */
+enum { INC_OPT_NOW = 0x1000, INC_OPT_AS, INC_OPT_VERSION, INC_OPT_TOOL };
+#define INC_COMMON_LONGOPTS \
+	{"db", required_argument, 0, 'd'}, \
+	{"config", required_argument, 0, 'c'}, \
+	{"now", required_argument, 0, INC_OPT_NOW}, \
+	{"as", required_argument, 0, INC_OPT_AS}, \
+	{"help", no_argument, 0, 'h'}, \
+	{"version", no_argument, 0, INC_OPT_VERSION}
+#define INC_COMMON_SHORTOPTS "d:c:h"
+
+/* Handles -d, -c, --now, --as, --version; -h prints usage. Returns 1 if
+ * handled, 0 if not a common option (exits on --version/-h). */
+int inc_ctx_option(struct inc_ctx *, int opt, const char *arg, const char *usage);
+/* Env, config, now, actor; then the database. Exits 2 or 3 on failure. */
+void inc_ctx_open(struct inc_ctx *);
+/* The two halves: config (exit 2), then database (exit 3). */
+void inc_ctx_config(struct inc_ctx *);
+void inc_ctx_db(struct inc_ctx *);
+/* Commit, flush, finalize, close; returns the exit status, checking stdout. */
+int inc_ctx_close(struct inc_ctx *);
+sqlite3_stmt *inc_stmt(struct inc_ctx *, const char *sql);	/* cached, reset */
+/* Print usage line to stderr and exit 2. */
+_Noreturn void inc_usage_error(const char *usage);
+
+/* Transactions: BEGIN IMMEDIATE (exit 3 if locked), savepoints per record. */
+void inc_tx_begin(struct inc_ctx *);
+void inc_tx_commit(struct inc_ctx *);	/* commits and writes pending output */
+void inc_tx_rollback(struct inc_ctx *);	/* drops the transaction and its output */
+
+/* Load an incident by id: 1 found, 0 not found, -1 error (err). */
+int inc_incident_load(struct inc_ctx *, int64_t id, struct inc_incident *, char *err);
+int inc_incident_by_external(struct inc_ctx *, const char *xid, struct inc_incident *, char *err);
+/* Insert (id assigned) and audit "logged". */
+int inc_incident_insert(struct inc_ctx *, struct inc_incident *, char *err);
+/* Store `now` against `before`: writes changed columns, one audit row per
+ * changed field (action names what happened), updated_at = ctx->now. */
+int inc_incident_store(struct inc_ctx *, const struct inc_incident *before,
+		       struct inc_incident *now, const char *action, char *err);
+/* An audit row of its own (notes, escalations, tasks). */
+int inc_audit(struct inc_ctx *, int64_t incident, int64_t task, const char *action,
+	      const char *field, const char *old, const char *new_, char *err);
+/* The audit trail of an incident as a JSON array. */
+json_t *inc_history(struct inc_ctx *, int64_t incident, char *err);
+
+/* Append a record (plus event, may be NULL; both stolen) to the pending
+ * output, written when the transaction commits. */
+void inc_emit(struct inc_ctx *, const struct inc_incident *, json_t *event);
+/* Append a raw JSON object (stolen): tasks, report rows. */
+void inc_emit_json(struct inc_ctx *, json_t *);
+
+/* ---- the input loop every tool shares (input.c) ---- */
+
+/*
+ * Calls fn once per id argument, or once per JSON line of stdin. `where`
+ * is "line N" or the id as given. fn returns 0 on success, -1 with err
+ * filled to refuse the record: its changes are rolled back (savepoint),
+ * its output dropped, the error printed as "prog: where: err", and the run
+ * goes on with exit status 1. Input is committed in batches, and at once
+ * whenever stdin has nothing more to read yet.
+ */
+typedef int (*inc_record_fn)(struct inc_ctx *, const char *where, json_t *line,
+			     int64_t id, void *arg, char *err);
+/* Per-line mode: the JSON object is passed; id is its "id" field or
+ * INC_NULL (needs_id refuses lines without one). */
+int inc_each_arg(struct inc_ctx *, char **ids, int nids, inc_record_fn, void *arg);
+int inc_each_line(struct inc_ctx *, FILE *in, int needs_id, inc_record_fn, void *arg);
+/* Parse an id argument: "42" or "INC-42". */
+int inc_parse_id(const char *s, int64_t *out);
+
+#endif
