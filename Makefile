@@ -27,7 +27,7 @@ MAN5 = $(wildcard man/*.5)
 MAN7 = $(wildcard man/*.7)
 
 DEBS = build-essential pkg-config libsqlite3-dev libjansson-dev sqlite3 tzdata \
-	bats bats-support bats-assert mandoc shellcheck valgrind
+	bats bats-support bats-assert jq mandoc shellcheck valgrind
 
 all: $(BINS) $(UNITS)
 
@@ -63,7 +63,7 @@ check-asan:
 
 # The bats suite with every tool run under valgrind (slow).
 check-valgrind: all
-	PATH="$(CURDIR)/tests/valgrind:$(CURDIR)/bin:$$PATH" INC_VALGRIND=1 bats tests
+	PATH="$(CURDIR)/bin:$$PATH" INC_VALGRIND=1 bats tests
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)

@@ -339,6 +339,31 @@ void inc_emit(struct inc_ctx *, const struct inc_incident *, json_t *event);
 /* Append a raw JSON object (stolen): tasks, report rows. */
 void inc_emit_json(struct inc_ctx *, json_t *);
 
+/* ---- life cycle (lifecycle.c) ---- */
+
+int inc_status_known(const char *);
+int inc_is_open(const char *);	/* new, assigned, in_progress, on_hold */
+/* SPEC section 3's moves (reopen from closed is inc-close's to allow). */
+int inc_status_allowed(const char *from, const char *to);
+/* Move to status `to` with what the move brings: the response clock at
+ * in_progress or resolution, holds opened and closed, resolved_at and
+ * closed_at, clearing on reopen (resolved or closed -> in_progress, with
+ * reopen_count + 1), and the SLA fields refreshed. Refuses others. */
+int inc_set_status(struct inc_ctx *, struct inc_incident *, const char *to, char *err);
+/* The first response (status, technician note, resolution): responded_at. */
+void inc_mark_response(struct inc_ctx *, struct inc_incident *);
+/* Group and assignee: the first assignee is remembered, every later change
+ * counts as a reassignment, and new moves to assigned with an assignee. */
+void inc_set_assignment(struct inc_ctx *, struct inc_incident *, const char *group,
+			const char *assignee);
+
+/* ---- SLA (sla.c) ---- */
+
+/* Recompute the stored SLA fields of r at ctx->now (due times, paused_s
+ * from the hold table, met flags, state), writing no event: every tool that
+ * changes an incident calls it before storing. No policy: nothing to do. */
+int inc_sla_update(struct inc_ctx *, struct inc_incident *, char *err);
+
 /* ---- the input loop every tool shares (input.c) ---- */
 
 /*
