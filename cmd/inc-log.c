@@ -83,6 +83,10 @@ log_one(struct inc_ctx *ctx, const char *where, json_t *in, int64_t id, void *ar
 
 		inc_incident_init(&old);
 		rc = inc_incident_by_external(ctx, r.external_id, &old, err);
+		/* someone else's incident is not to be read through its key */
+		if (rc > 0 && !inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, old.requester))
+			rc = inc_err(err, "external_id: \"%s\" is taken by another incident",
+				     r.external_id);
 		if (rc != 0) {
 			/* seen before: the stored incident, not a duplicate */
 			if (rc > 0)
@@ -186,12 +190,13 @@ main(int argc, char **argv)
 		inc_die(INC_EXIT_USAGE, "options need -s SUBJECT");
 	if (!json_object_size(opts) && isatty(0))
 		inc_usage_error(usage);
-	inc_ctx_open(&ctx);
+	inc_ctx_config(&ctx);
 	if (json_object_size(opts)) {
 		struct inc_incident r;
 		char err[INC_ERRLEN];
 
-		/* a value the config does not know is a usage error: nothing done */
+		/* a value the config does not know is a usage error: nothing
+		 * done, not even the database created */
 		inc_incident_init(&r);
 		if (build(&ctx, opts, &r, err) < 0) {
 			inc_incident_clear(&r);
@@ -200,12 +205,14 @@ main(int argc, char **argv)
 			inc_die(INC_EXIT_USAGE, "%s", err);
 		}
 		inc_incident_clear(&r);
+		inc_ctx_db(&ctx);
 		inc_tx_begin(&ctx);
 		if (log_one(&ctx, "options", opts, INC_NULL, NULL, err) < 0) {
 			inc_warn("%s", err);
 			ctx.status = INC_EXIT_REFUSED;
 		}
 	} else {
+		inc_ctx_db(&ctx);
 		inc_each_line(&ctx, stdin, 0, log_one, NULL);
 	}
 	json_decref(opts);

@@ -72,7 +72,7 @@ user_version(sqlite3 *db, int *v)
 }
 
 static int
-migrate(sqlite3 *db, const char *path, char *err)
+migrate(sqlite3 *db, const char *path, int64_t timeout, char *err)
 {
 	int v;
 
@@ -85,12 +85,22 @@ migrate(sqlite3 *db, const char *path, char *err)
 			       path, v, SCHEMA_VERSION);
 	if (v == 0) {
 		char *msg = NULL;
+		int64_t waited = 0;
 
-		/* persistent, and only possible outside a transaction */
-		if (sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, &msg) != SQLITE_OK) {
-			inc_err(err, "%s: %s", path, msg ? msg : sqlite3_errmsg(db));
+		/* persistent, and only possible outside a transaction. A new
+		 * database opened by several processes at once: the switch
+		 * fails with SQLITE_BUSY, without calling the busy handler,
+		 * while another one switches; once it has, a retry is a no-op. */
+		while (sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, &msg) != SQLITE_OK) {
+			if (!inc_db_is_busy(db) || waited / 1000 >= timeout) {
+				inc_err(err, "%s: %s", path, msg ? msg : sqlite3_errmsg(db));
+				sqlite3_free(msg);
+				return -1;
+			}
 			sqlite3_free(msg);
-			return -1;
+			msg = NULL;
+			sqlite3_sleep(10);
+			waited += 10;
 		}
 	}
 	if (inc_db_exec(db, "BEGIN IMMEDIATE", err) < 0)
@@ -155,7 +165,7 @@ inc_db_open(const char *arg, char *resolved, size_t rlen, char *err)
 	sqlite3_busy_timeout(db, timeout > INT_MAX / 1000 ? INT_MAX : (int)(timeout * 1000));
 	snprintf(sql, sizeof sql, "PRAGMA synchronous=NORMAL");
 	if (inc_db_exec(db, sql, err) < 0 || inc_db_exec(db, "PRAGMA foreign_keys=ON", err) < 0 ||
-	    migrate(db, resolved, err) < 0) {
+	    migrate(db, resolved, timeout, err) < 0) {
 		if (strncmp(err, resolved, strlen(resolved)) != 0) {
 			char tmp[INC_ERRLEN];
 

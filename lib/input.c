@@ -198,7 +198,9 @@ inc_each_line(struct inc_ctx *ctx, FILE *in, int needs_id, inc_record_fn fn, voi
 			line[--n] = '\0';
 		if (n == 0)
 			continue;
-		o = json_loadb(line, n, JSON_REJECT_DUPLICATES, &je);
+		/* any JSON value parses: a number or a string is "not an object",
+		 * like an array, rather than "invalid JSON" */
+		o = json_loadb(line, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 		if (!o) {
 			inc_warn("%s: invalid JSON: %s", where, je.text);
 			ctx->status = INC_EXIT_REFUSED;

@@ -135,7 +135,7 @@ inc_duration_parse(const char *s, int64_t *out)
 		case 'w': unit = 604800; p++; break;
 		default: return -1;
 		}
-		if (v > INT64_MAX / unit / 4)
+		if (v > INT64_MAX / unit / 4 || total > INT64_MAX / 4 - v * unit)
 			return -1;
 		total += v * unit;
 		any = 1;
