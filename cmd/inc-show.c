@@ -2,6 +2,7 @@
  * inc-show - select incidents and write their records, or a table.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,9 +58,8 @@ prepare(struct inc_ctx *ctx, struct filter *f, char **sqlout)
 		inc_buf_addstr(&sql, " AND created_at >= :since");
 	if (f->until != INC_NULL)
 		inc_buf_addstr(&sql, " AND created_at < :until");
+	/* no LIMIT here: it counts the incidents the actor may see (show()) */
 	inc_buf_addstr(&sql, " ORDER BY id");
-	if (f->limit != INC_NULL)
-		inc_buf_addstr(&sql, " LIMIT :limit");
 	if (sqlite3_prepare_v2(ctx->db, sql.data, -1, &st, NULL) != SQLITE_OK)
 		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, sqlite3_errmsg(ctx->db));
 	*sqlout = sql.data;
@@ -82,8 +82,6 @@ prepare(struct inc_ctx *ctx, struct filter *f, char **sqlout)
 		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":since"), f->since);
 	if (f->until != INC_NULL)
 		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":until"), f->until);
-	if (f->limit != INC_NULL)
-		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit);
 	return st;
 }
 
@@ -123,12 +121,14 @@ show(struct inc_ctx *ctx, struct filter *f)
 	struct inc_incident r;
 	char err[INC_ERRLEN];
 	int rc, width = inc_term_width();
+	int64_t shown = 0;
 	json_t *seen = json_object();
 
 	inc_incident_init(&r);
 	if (f->table)
 		table_row(ctx, NULL, width);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = (f->limit != INC_NULL && shown >= f->limit) ? SQLITE_DONE :
+		     sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		json_t *extra = NULL;
 		char key[32];
@@ -146,6 +146,7 @@ show(struct inc_ctx *ctx, struct filter *f)
 			}
 			continue;
 		}
+		shown++;
 		if (f->table) {
 			table_row(ctx, &r, width);
 		} else {
@@ -168,21 +169,23 @@ show(struct inc_ctx *ctx, struct filter *f)
 			sqlite3_errmsg(ctx->db));
 	sqlite3_finalize(st);
 	free(sql);
-	inc_incident_clear(&r);
 	if (f->ids) {
 		size_t i;
 		json_t *v;
 
+		/* an id the filters or --limit left out exists all the same */
 		json_array_foreach(f->ids, i, v) {
 			char key[32];
+			int64_t id = json_integer_value(v);
 
-			snprintf(key, sizeof key, "%lld", (long long)json_integer_value(v));
-			if (!json_object_get(seen, key)) {
+			snprintf(key, sizeof key, "%lld", (long long)id);
+			if (!json_object_get(seen, key) && inc_incident_load(ctx, id, &r, err) == 0) {
 				inc_warn("%s: no such incident", key);
 				ctx->status = INC_EXIT_REFUSED;
 			}
 		}
 	}
+	inc_incident_clear(&r);
 	json_decref(seen);
 	return ctx->status;
 }
@@ -243,7 +246,7 @@ main(int argc, char **argv)
 		case O_LIMIT: {
 			int64_t n;
 
-			if (inc_parse_id(optarg, &n) < 0)
+			if (!isdigit((unsigned char)*optarg) || inc_parse_id(optarg, &n) < 0)
 				inc_die(INC_EXIT_USAGE, "--limit: expected a positive number, got \"%s\"", optarg);
 			f.limit = n;
 			break;

@@ -1,0 +1,264 @@
+#!/usr/bin/env bats
+# inc-show: selecting incidents, their records, history and table (SPEC
+# sections 1, 2 and 6).
+load test_helper
+
+# Four incidents; the statuses and SLA states the later tools would set are
+# written straight into the database.
+local_setup() {
+	inc-log >/dev/null <<'EOF'
+{"subject":"VPN down","requester":"joe@example.com","impact":"high","urgency":"high","category":"network/vpn","group":"l2-infra","created_at":"2026-11-20T08:00:00Z"}
+{"subject":"Printer jam on the second floor, paper everywhere, please send help","requester":"ann","category":"hardware/printer","asset_tag":"P-1","major":true,"created_at":"2026-11-26T08:00:00Z"}
+{"subject":"Mail slow","requester":"joe@example.com","impact":"low","urgency":"low","created_at":"2026-11-27T09:00:00Z"}
+{"subject":"Wi-Fi flaky","requester":"zed","category":"network/wifi","group":"service-desk"}
+EOF
+	sqlite3 "$INC_DB" "UPDATE incident SET status = 'in_progress', assignee = 'dana' WHERE id = 1;
+		UPDATE incident SET status = 'resolved', sla_policy = 'high', sla_state = 'breached' WHERE id = 2;
+		UPDATE incident SET status = 'on_hold', assignee = 'alice', sla_policy = 'standard', sla_state = 'warning' WHERE id = 4"
+}
+
+# The ids inc-show writes, on one line.
+ids() {
+	run --separate-stderr inc-show "$@"
+	assert_success
+	assert_equal "$stderr" ""
+	echo "$output" | jq -r .id | paste -sd' '
+}
+
+@test "no ids, no filters: every incident, in id order, the full record" {
+	run --separate-stderr inc-show
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "${#lines[@]}" 4
+	assert_line --index 2 '{"id":3,"ref":"INC-3","subject":"Mail slow","description":null,"requester":"joe@example.com","source":null,"category":null,"subcategory":null,"impact":"low","urgency":"low","priority":"low","status":"new","group":null,"assignee":null,"major":false,"sla":null,"escalation_level":0,"reassignment_count":0,"reopen_count":0,"resolution":null,"resolution_type":null,"closure_code":null,"rating":null,"feedback":null,"links":[],"external_id":null,"custom":{},"created_at":"2026-11-27T09:00:00Z","updated_at":"2026-11-27T10:00:00Z","resolved_at":null,"closed_at":null}'
+	assert_equal "$(jq -c .sla <<<"${lines[1]}")" '{"policy":"high","response_due":null,"resolve_due":null,"responded_at":null,"response_met":null,"resolve_met":null,"paused_s":0,"state":"breached"}'
+}
+
+@test "the same record as inc-log wrote, without the event" {
+	inc-log -s "new one" --link problem:PRB-7 --field room=B12 >"$BATS_TEST_TMPDIR/logged"
+	run --separate-stderr inc-show 5
+	assert_success
+	assert_output "$(jq -c 'del(.event)' "$BATS_TEST_TMPDIR/logged")"
+}
+
+@test "an empty database: nothing, status 0" {
+	export INC_DB="$BATS_TEST_TMPDIR/empty.db"
+	run --separate-stderr inc-show
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" ""
+}
+
+@test "--status: one or a list" {
+	assert_equal "$(ids --status new)" 3
+	assert_equal "$(ids --status in_progress,on_hold)" "1 4"
+	assert_equal "$(ids --status closed)" ""
+}
+
+@test "--open: new, assigned, in_progress, on_hold" {
+	assert_equal "$(ids --open)" "1 3 4"
+	sqlite3 "$INC_DB" "UPDATE incident SET status = 'cancelled' WHERE id = 3"
+	assert_equal "$(ids --open)" "1 4"
+}
+
+@test "--priority, --group, --assignee, --category, --requester" {
+	assert_equal "$(ids --priority critical)" 1
+	assert_equal "$(ids --priority low)" 3
+	assert_equal "$(ids --group service-desk)" 4
+	assert_equal "$(ids --assignee dana)" 1
+	assert_equal "$(ids --assignee alice@example.com)" ""
+	assert_equal "$(ids --category network)" "1 4"
+	assert_equal "$(ids --requester joe@example.com)" "1 3"
+	assert_equal "$(ids --requester nobody)" ""
+}
+
+@test "--major, --breached" {
+	assert_equal "$(ids --major)" 2
+	assert_equal "$(ids --breached)" 2
+}
+
+@test "filters combine: all must hold" {
+	assert_equal "$(ids --category network --open --group l2-infra)" 1
+	assert_equal "$(ids --requester joe@example.com --status new)" 3
+	assert_equal "$(ids --major --open)" ""
+}
+
+@test "--since and --until: created_at in [since, until)" {
+	assert_equal "$(ids --since 2026-11-26T08:00:00Z)" "2 3 4"
+	assert_equal "$(ids --until 2026-11-26T08:00:00Z)" 1
+	assert_equal "$(ids --since 2026-11-26 --until 2026-11-27T09:00:00Z)" 2
+	assert_equal "$(ids --since 2026-11-27T10:00:00+01:00)" "3 4"
+	assert_equal "$(ids --since 1795770001)" 4
+}
+
+@test "--since and --until relative to now: -7d, -2h, now" {
+	assert_equal "$(ids --since -8d)" "1 2 3 4"
+	assert_equal "$(ids --since -7d)" "2 3 4"
+	assert_equal "$(ids --since -1d)" "3 4"
+	assert_equal "$(ids --since -1h)" "3 4"
+	assert_equal "$(ids --since -59m)" 4
+	assert_equal "$(ids --until now)" "1 2 3"
+	assert_equal "$(ids --now 2026-11-26T09:00:00Z --since -1d --until now)" 2
+}
+
+@test "--limit: the first N in id order" {
+	assert_equal "$(ids --limit 2)" "1 2"
+	assert_equal "$(ids --limit 1 --open)" 1
+	assert_equal "$(ids --limit 10)" "1 2 3 4"
+}
+
+@test "ids: 42, INC-42, inc-42; with filters the intersection" {
+	assert_equal "$(ids 3 INC-1 inc-4)" "1 3 4"
+	assert_equal "$(ids --open 1 2)" 1
+	assert_equal "$(ids --limit 1 3 4)" 3
+}
+
+@test "an unknown id: 'no such incident', exit 1, the others shown" {
+	run --separate-stderr inc-show 9
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "inc-show: 9: no such incident"
+	run --separate-stderr inc-show 1 INC-9 3
+	assert_failure 1
+	assert_equal "$(jq -r .id <<<"$output" | paste -sd' ')" "1 3"
+	assert_equal "$stderr" "inc-show: 9: no such incident"
+}
+
+@test "filters and ids the config or the syntax does not know: exit 2, nothing done" {
+	rm -f "$INC_DB"
+	local args
+	while IFS='|' read -r args msg; do
+		# shellcheck disable=SC2086
+		run --separate-stderr inc-show $args
+		assert_failure 2
+		assert_output ""
+		assert_equal "$stderr" "$msg"
+	done <<'EOF'
+--status opne|inc-show: --status: unknown status "opne"
+--status new,bogus|inc-show: --status: unknown status "bogus"
+--priority p1|inc-show: --priority: unknown priority "p1"
+--group nogroup|inc-show: --group: unknown group "nogroup"
+--assignee nobody|inc-show: --assignee: unknown assignee "nobody"
+--category nope|inc-show: --category: unknown category "nope"
+--since yesterday|inc-show: --since: bad time "yesterday"
+--until 2026-02-30|inc-show: --until: bad time "2026-02-30"
+--limit 0|inc-show: --limit: expected a positive number, got "0"
+--limit ten|inc-show: --limit: expected a positive number, got "ten"
+--limit INC-3|inc-show: --limit: expected a positive number, got "INC-3"
+--format xml|inc-show: --format: unknown format "xml" (want jsonl or table)
+--history --format table|inc-show: --history needs --format jsonl
+abc|inc-show: abc: not an incident id
+INC-0|inc-show: INC-0: not an incident id
+EOF
+	[ ! -e "$INC_DB" ]
+}
+
+@test "--assignee takes any name when the config lists no people" {
+	make_config nopeople <<<'{"groups":[{"name":"l2-infra"},{"name":"service-desk"}]}'
+	assert_equal "$(ids --assignee dana)" 1
+	assert_equal "$(ids --assignee nobody)" ""
+}
+
+@test "--history: the audit trail, at, actor, tool, action, field, from, to" {
+	inc-log --as maria --now 2026-11-27T11:00:00Z -s "disk full" >/dev/null
+	sqlite3 "$INC_DB" "INSERT INTO audit(incident, task, at, actor, tool, action, field, old, new)
+		VALUES (5, NULL, 1795777200, 'alice', 'inc-update', 'set', 'impact', NULL, 'high'),
+		       (5, 3, 1795777260, 'bob', 'inc-task', 'task', 'status', 'open', 'done'),
+		       (1, NULL, 1795777300, 'root', 'inc-update', 'note', NULL, NULL, 'other incident')"
+	run --separate-stderr inc-show --history 5
+	assert_success
+	assert_equal "$(jq -c 'del(.history)' <<<"$output")" "$(inc-show 5)"
+	assert_equal "$(jq -c '.history[]' <<<"$output")" \
+'{"at":"2026-11-27T11:00:00Z","actor":"maria","tool":"inc-log","action":"logged","field":null,"from":null,"to":"disk full"}
+{"at":"2026-11-27T11:00:00Z","actor":"alice","tool":"inc-update","action":"set","field":"impact","from":null,"to":"high"}
+{"at":"2026-11-27T11:01:00Z","actor":"bob","tool":"inc-task","action":"task","field":"status","from":"open","to":"done","task":3}'
+	# history follows the record's fields
+	assert_equal "$(jq -c 'keys_unsorted[-2:]' <<<"$output")" '["closed_at","history"]'
+}
+
+@test "--format table: header and rows in 80 columns" {
+	run --separate-stderr inc-show --format table
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output 'ID     PRIORITY STATUS      GROUP        ASSIGNEE SLA      SUBJECT
+1      critical in_progress l2-infra     dana     -        VPN down
+2      -        resolved    -            -        breached Printer jam on the s~
+3      low      new         -            -        -        Mail slow
+4      -        on_hold     service-desk alice    warning  Wi-Fi flaky'
+	assert_equal "$(awk '{ print length }' <<<"$output" | sort -n | tail -1)" 80
+}
+
+@test "--format table: COLUMNS widens it; filters apply; jsonl is the default" {
+	COLUMNS=100 run --separate-stderr inc-show --format table --major
+	assert_success
+	assert_output 'ID     PRIORITY STATUS      GROUP        ASSIGNEE SLA      SUBJECT
+2      -        resolved    -            -        breached Printer jam on the second floor, paper e~'
+	run --separate-stderr inc-show --format table 9
+	assert_failure 1
+	assert_output 'ID     PRIORITY STATUS      GROUP        ASSIGNEE SLA      SUBJECT'
+	assert_equal "$stderr" "inc-show: 9: no such incident"
+	assert_equal "$(inc-show --format jsonl)" "$(inc-show)"
+}
+
+@test "a requester sees only their own incidents" {
+	INC_USER=zed run --separate-stderr inc-show
+	assert_success
+	assert_equal "$(jq -r .id <<<"$output")" 4
+	INC_USER=zed run --separate-stderr inc-show --format table
+	assert_equal "${#lines[@]}" 2
+	INC_USER=someone-not-in-config run --separate-stderr inc-show
+	assert_success
+	assert_output ""
+	INC_USER=zed run --separate-stderr inc-show 1 4
+	assert_failure 1
+	assert_equal "$(jq -r .id <<<"$output")" 4
+	assert_equal "$stderr" "inc-show: 1: not yours to see"
+}
+
+@test "a requester listed in the config owns by name and by e-mail; --limit counts what they see" {
+	edit_config '.people += [{"name":"joe","email":"joe@example.com","role":"requester"}]'
+	inc-log -s "joe's own" -r joe >/dev/null
+	INC_USER=joe run --separate-stderr inc-show
+	assert_success
+	assert_equal "$(jq -r .id <<<"$output" | paste -sd' ')" "1 3 5"
+	INC_USER=joe run --separate-stderr inc-show --limit 2
+	assert_equal "$(jq -r .id <<<"$output" | paste -sd' ')" "1 3"
+}
+
+@test "technicians see everything; with no people in the config everyone does" {
+	INC_USER=alice run --separate-stderr inc-show
+	assert_equal "${#lines[@]}" 4
+	make_config solo <<<'{}'
+	INC_USER=anyone run --separate-stderr inc-show
+	assert_equal "${#lines[@]}" 4
+}
+
+@test "stdin is never read: a pipe that never closes does not block" {
+	mkfifo "$BATS_TEST_TMPDIR/never"
+	# read-write: the fifo has a writer that never writes nor closes
+	exec 7<>"$BATS_TEST_TMPDIR/never"
+	run --separate-stderr timeout 10 inc-show --open <"$BATS_TEST_TMPDIR/never"
+	exec 7>&-
+	assert_success
+	assert_equal "$(jq -r .id <<<"$output" | paste -sd' ')" "1 3 4"
+}
+
+@test "-h, --version, a bad option" {
+	run --separate-stderr inc-show -h
+	assert_success
+	assert_output "usage: inc-show [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--status S[,S...]] [--open] [--priority P] [--group G] [--assignee A] [--category C] [--requester R] [--major] [--breached] [--since TIME] [--until TIME] [--limit N] [--history] [--format jsonl|table] [ID...]"
+	run --separate-stderr inc-show --version
+	assert_success
+	assert_output "inc-show 0.1.0"
+	run --separate-stderr inc-show --bogus
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "inc-show: unrecognized option '--bogus'"
+	[[ "${stderr_lines[1]}" == "usage: inc-show "* ]]
+}
+
+@test "database unavailable: exit 3" {
+	run --separate-stderr inc-show -d "$BATS_TEST_TMPDIR/no/such/dir/x.db"
+	assert_failure 3
+	assert_output ""
+	assert_equal "$stderr" "inc-show: $BATS_TEST_TMPDIR/no/such/dir/x.db: unable to open database file"
+}
