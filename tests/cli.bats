@@ -49,3 +49,26 @@ tools() {
 	done
 	[ ! -e "$INC_DB" ]
 }
+
+# The SYNOPSIS of man/TOOL.1 as one line, spaces before "..." dropped.
+synopsis() {
+	mandoc -Tascii "$INC_ROOT/man/$1.1" | col -b |
+		awk '/^SYNOPSIS/ { f = 1; next } /^[A-Z]/ { f = 0 } f' |
+		tr -s ' \n\t' ' ' | sed 's/^ //; s/ $//; s/ \.\.\./.../g'
+}
+
+@test "the usage says what the man page's SYNOPSIS says" {
+	local t usage n=0
+	for t in $(tools); do
+		[ -e "$INC_ROOT/man/$t.1" ] || continue
+		n=$((n + 1))
+		usage=$("$t" --help | sed -n '1s/^usage: //p' | sed 's/ \.\.\./.../g')
+		if [ "$("$t" --help | wc -l)" -eq 1 ]; then
+			assert_equal "$(synopsis "$t")" "$usage"
+		else
+			# several forms (inc): the first is the usage line
+			[[ "$(synopsis "$t")" == "$usage "* ]] || fail "$t: $(synopsis "$t")"
+		fi
+	done
+	[ "$n" -ge 3 ]
+}
