@@ -47,13 +47,22 @@ parse_bad(const char *s, int rel)
 	check(inc_time_parse(s, NOW, rel, &got) < 0, what, NULL);
 }
 
+/* A formatter's output: kind is "format" or "duration format". */
+static void
+string_is(const char *kind, int64_t v, const char *got, const char *want)
+{
+	char what[64];
+
+	snprintf(what, sizeof what, "%s %" PRId64, kind, v);
+	check(strcmp(got, want) == 0, what, got);
+}
+
 static void
 format_is(int64_t t, const char *want)
 {
-	char buf[INC_TIMELEN], what[64];
+	char buf[INC_TIMELEN];
 
-	snprintf(what, sizeof what, "format %" PRId64, t);
-	check(strcmp(inc_time_format(t, buf), want) == 0, what, buf);
+	string_is("format", t, inc_time_format(t, buf), want);
 }
 
 /* Formatting then parsing gives the instant back. */
@@ -92,10 +101,9 @@ duration_bad(const char *s)
 static void
 duration_format_is(int64_t secs, const char *want)
 {
-	char buf[INC_TIMELEN], what[64];
+	char buf[INC_TIMELEN];
 
-	snprintf(what, sizeof what, "duration format %" PRId64, secs);
-	check(strcmp(inc_duration_format(secs, buf), want) == 0, what, buf);
+	string_is("duration format", secs, inc_duration_format(secs, buf), want);
 }
 
 static void
