@@ -263,6 +263,7 @@ int inc_check_form(const struct inc_config *, const struct inc_incident *, char 
 int inc_term_width(void);	/* COLUMNS, the terminal, else 80 */
 /* A cell padded to width plus one space (none when last), cut with "~". */
 void inc_table_cell(struct inc_buf *, const char *s, size_t width, int last);
+size_t inc_u8_width(const char *s);	/* characters of a UTF-8 string */
 
 /* ---- tool context (ctx.c) ---- */
 
@@ -382,5 +383,30 @@ int inc_each_arg(struct inc_ctx *, char **ids, int nids, inc_record_fn, void *ar
 int inc_each_line(struct inc_ctx *, FILE *in, int needs_id, inc_record_fn, void *arg);
 /* Parse an id argument: "42" or "INC-42". */
 int inc_parse_id(const char *s, int64_t *out);
+
+/* ---- KPIs and post-incident reviews (kpi.c, review.c) ---- */
+
+enum inc_report_format { INC_FMT_JSONL, INC_FMT_CSV, INC_FMT_TSV, INC_FMT_TABLE };
+#define INC_REPORT_MAXBY 10
+
+struct inc_report {
+	int by[INC_REPORT_MAXBY];	/* from inc_report_by_field(), in order */
+	int nby;
+	int64_t since, until;		/* created in [since, until); INC_NULL: open */
+	int aging;			/* the open backlog by age, not the KPIs */
+	enum inc_report_format format;
+};
+
+/* Index of a --by field ("category" ... "month"), or -1 if unknown. */
+int inc_report_by_field(const char *name);
+/* INC_FMT_* of "jsonl", "csv", "tsv", "table", or -1. */
+int inc_report_format(const char *name);
+/* The KPI (or aging) report, formatted, appended to out; -1 with err on a
+ * database error. */
+int inc_report(struct inc_ctx *, const struct inc_report *, struct inc_buf *out,
+	       char *err);
+/* The post-incident review of an incident as Markdown, appended to out:
+ * 1 done, 0 no such incident, -1 database error (err). */
+int inc_review(struct inc_ctx *, int64_t id, struct inc_buf *out, char *err);
 
 #endif
