@@ -33,7 +33,7 @@ if [ ! -s "$db" ]; then
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $n),
 x AS MATERIALIZED (SELECT i, random() AS r, random() AS s FROM n),
 v AS (SELECT i, abs(r) % 1000 AS a, abs(r / 1000) % 1000 AS b, abs(s) % 1000 AS c,
-	abs(s / 1000) % 1000 AS d, 1764201600 - (abs(r / 1000000) % 31536000) AS t FROM x)
+	abs(s / 1000) % 1000 AS d, 1795773600 - (abs(r / 1000000) % 31536000) AS t FROM x)
 INSERT INTO incident(subject, requester, source, category, priority, impact, urgency,
 	status, grp, assignee, created_at, updated_at, responded_at, response_met,
 	resolved_at, resolve_met, closed_at, reopen_count, reassignment_count, rating,
@@ -113,24 +113,29 @@ EOF
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-# best wall-clock seconds of three runs of "$@" (after one warm-up run)
-best() {
-	local f=$1 b='' t0 t1 s
+# milliseconds of wall-clock time "$@" takes, output to file $1
+ms() {
+	local f=$1 t0 t1
 	shift
+	t0=$(date +%s%N)
 	"$@" >"$out/$f"
-	for _ in 1 2 3; do
-		t0=$(date +%s%N)
-		"$@" >"$out/$f"
-		t1=$(date +%s%N)
-		s=$(( (t1 - t0) / 1000000 ))
-		if [ -z "$b" ] || [ "$s" -lt "$b" ]; then b=$s; fi
-	done
-	echo "$b"
+	t1=$(date +%s%N)
+	echo $(( (t1 - t0) / 1000000 ))
 }
 hand() { sqlite3 "$db" <<<"$hand_sql"; }
+tool() { "$tool" -d "$db" --by category,priority --format csv; }
 
-t_tool=$(best tool.csv "$tool" -d "$db" --by category,priority --format csv)
-t_sql=$(best hand.csv hand)
+# a warm-up run each, then the best of three rounds, taking turns so that
+# a load on the machine weighs on both alike
+tool >/dev/null
+hand >/dev/null
+t_tool='' t_sql=''
+for _ in 1 2 3; do
+	t=$(ms tool.csv tool)
+	if [ -z "$t_tool" ] || [ "$t" -lt "$t_tool" ]; then t_tool=$t; fi
+	t=$(ms hand.csv hand)
+	if [ -z "$t_sql" ] || [ "$t" -lt "$t_sql" ]; then t_sql=$t; fi
+done
 # sqlite3 -csv writes CRLF line ends
 tr -d '\r' <"$out/hand.csv" >"$out/hand.lf"
 count=$(sqlite3 "$db" 'SELECT count(*) FROM incident')

@@ -16,18 +16,21 @@
 #include "inc.h"
 
 /* The --by fields and the SQL expression of each: fixed text, never input.
- * Calendar keys are UTC; the ISO week is the week of its Thursday. */
+ * Calendar keys are UTC; the ISO week is the week of its Thursday. The
+ * unary + keeps the planner from walking an index such as (grp, status)
+ * for the GROUP BY order, a table lookup per row: a scan (or the range of
+ * created_at) and a sort are faster, 1.7 to 4 times on a million rows. */
 #define WEEK_THU "created_at + (3 - (CAST(strftime('%w', created_at, 'unixepoch') AS INTEGER) + 6) % 7) * 86400"
 static const struct {
 	const char *name, *expr;
 } by_fields[] = {
-	{"category", "category"},
-	{"subcategory", "subcategory"},
-	{"priority", "priority"},
-	{"group", "grp"},
-	{"assignee", "assignee"},
-	{"source", "source"},
-	{"requester", "requester"},
+	{"category", "+category"},
+	{"subcategory", "+subcategory"},
+	{"priority", "+priority"},
+	{"group", "+grp"},
+	{"assignee", "+assignee"},
+	{"source", "+source"},
+	{"requester", "+requester"},
 	{"day", "strftime('%Y-%m-%d', created_at, 'unixepoch')"},
 	{"week", "printf('%s-W%02d', strftime('%Y', " WEEK_THU ", 'unixepoch'),"
 		 " (CAST(strftime('%j', " WEEK_THU ", 'unixepoch') AS INTEGER) - 1) / 7 + 1)"},

@@ -15,13 +15,13 @@ fixture() {
 		reopen reas esc ever rating src req; do
 		[ "$id" = "#" ] && continue
 		jsonl+="{\"subject\":\"incident $id\",\"category\":\"$cat\",\"created_at\":\"$created\",\"asset_tag\":\"HW-$id\"}"$'\n'
-		sql+="UPDATE incident SET subcategory=$(s "$sub"), priority=$(s "$prio"),"
-		sql+=" status=$(s "$status"), grp=$(s "$grp"), assignee=$(s "$who"),"
-		sql+=" first_assignee=$(s "$fa"), first_group=$(s "$fg"),"
-		sql+=" responded_at=$(t "$resp"), resolved_at=$(t "$res"), closed_at=$(t "$closed"),"
-		sql+=" response_met=$(n "$rm"), resolve_met=$(n "$sm"), reopen_count=$reopen,"
+		sql+="UPDATE incident SET subcategory=$(sql_text "$sub"), priority=$(sql_text "$prio"),"
+		sql+=" status=$(sql_text "$status"), grp=$(sql_text "$grp"), assignee=$(sql_text "$who"),"
+		sql+=" first_assignee=$(sql_text "$fa"), first_group=$(sql_text "$fg"),"
+		sql+=" responded_at=$(sql_after "$resp"), resolved_at=$(sql_after "$res"), closed_at=$(sql_after "$closed"),"
+		sql+=" response_met=$(sql_num "$rm"), resolve_met=$(sql_num "$sm"), reopen_count=$reopen,"
 		sql+=" reassignment_count=$reas, escalated=$esc, ever_resolved=$ever,"
-		sql+=" rating=$(n "$rating"), source=$(s "$src"), requester=$(s "$req") WHERE id=$id;"$'\n'
+		sql+=" rating=$(sql_num "$rating"), source=$(sql_text "$src"), requester=$(sql_text "$req") WHERE id=$id;"$'\n'
 	done <<'END'
 #  created              cat      sub      prio     status      grp          who   fa    fg           resp res   closed rm sm reopen reas esc ever rating src        req
 1  2026-11-20T00:00:00Z network  vpn      high     closed      service-desk alice alice service-desk 600  3600  7200  1  1  0      0    0   1    5      phone      joe
@@ -42,11 +42,13 @@ END
 	inc-log <<<"$jsonl" >/dev/null
 	sqlite3 "$INC_DB" "$sql"
 }
-s() { if [ "$1" = - ]; then echo NULL; else echo "'$1'"; fi; }
-n() { if [ "$1" = - ]; then echo NULL; else echo "$1"; fi; }
-t() { if [ "$1" = - ]; then echo NULL; else echo "created_at + $1"; fi; }
+# A fixture cell as SQL: text, number, or seconds after created_at.
+sql_text() { if [ "$1" = - ]; then echo NULL; else echo "'$1'"; fi; }
+sql_num() { if [ "$1" = - ]; then echo NULL; else echo "$1"; fi; }
+sql_after() { if [ "$1" = - ]; then echo NULL; else echo "created_at + $1"; fi; }
 
-# Incidents made only of the given columns: rows "created status [SQL SET list]".
+# Incidents of nothing but what is given, one per line of stdin:
+# "CREATED [SQL SET list]".
 bare() {
 	local created rest jsonl="" sql="" id=0
 
@@ -268,8 +270,8 @@ END
 @test "rates keep two decimals, rounded half away from zero, in integers" {
 	# 1 escalated of 32: 3.125% -> 3.13; 1 reassignment in 32: 0.03125 -> 0.03;
 	# ratings 1 and 2: 1.5 -> 1.50; responses after 1 and 2 s: 1.5 -> 2
-	local rows="" i
-	for i in $(seq 32); do rows+="2026-11-26T00:00:00Z"$'\n'; done
+	local rows=""
+	for _ in $(seq 32); do rows+="2026-11-26T00:00:00Z"$'\n'; done
 	bare <<<"$rows"
 	sqlite3 "$INC_DB" "UPDATE incident SET escalated=1, reassignment_count=1 WHERE id=1;
 		UPDATE incident SET rating=id, responded_at=created_at+id WHERE id IN (1, 2);
