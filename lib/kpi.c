@@ -128,16 +128,6 @@ table_free(struct table *t)
 	free(t->cells);
 }
 
-static char *
-fmt(const char *f, long long a, long long b)
-{
-	char *s;
-
-	if (asprintf(&s, f, a, b) < 0)
-		abort();	/* out of memory, as inc_xmalloc does */
-	return s;
-}
-
 /* num/den rounded to the nearest integer, halves away from zero; den > 0. */
 static int64_t
 div_round(int64_t num, int64_t den)
@@ -148,22 +138,24 @@ div_round(int64_t num, int64_t den)
 static char *
 int_cell(int64_t v)
 {
-	return fmt("%lld", (long long)v, 0);
-}
+	char s[32];
 
+	snprintf(s, sizeof s, "%lld", (long long)v);
+	return inc_xstrdup(s);
+}
 
 /* num/den times scale, with two decimals; null when den is 0. */
 static char *
 ratio_cell(int64_t num, int64_t den, int64_t scale)
 {
+	char s[48];
 	int64_t c;
 
 	if (den <= 0)
 		return NULL;
 	c = div_round(num * scale * 100, den);
-	if (c < 0)
-		return fmt("-%lld.%02lld", (long long)(-c / 100), (long long)(-c % 100));
-	return fmt("%lld.%02lld", (long long)(c / 100), (long long)(c % 100));
+	snprintf(s, sizeof s, "%s%lld.%02lld", c < 0 ? "-" : "", llabs(c) / 100, llabs(c) % 100);
+	return inc_xstrdup(s);
 }
 
 /* A sum or count: SQL's sum() of no rows is NULL, which counts as 0. */

@@ -183,7 +183,7 @@ event(struct inc_buf *b, const struct row *r, int64_t created, const char *kind,
 	detail->len = 0;
 }
 
-/* "field old -> new" for each listed field the change touched. */
+/* "field new (was old)" for each listed field the change touched. */
 static int
 changes(struct inc_buf *d, const struct row *r, size_t n, const char *const *fields)
 {
@@ -238,7 +238,7 @@ change_events(struct inc_buf *b, const struct row *r, size_t n, int64_t created)
 	}
 	if (changes(&d, r, n, classify))
 		event(b, r, created, "classified", &d);
-	if (lv || strstr(r->action, "escalat")) {
+	if (lv || (r->action && strstr(r->action, "escalat"))) {
 		static const char *const esc[] = {"escalation_level", "group", "assignee", NULL};
 
 		changes(&d, r, n, esc);
@@ -602,14 +602,10 @@ facts(struct inc_buf *b, const struct inc_incident *inc)
 	char tb[INC_TIMELEN];
 	size_t i;
 
-	inc_buf_printf(&v, "INC-%lld", (long long)inc->id);
-	inc_buf_addstr(b, "# Post-incident review: ");
-	md_lines(b, v.data, " ");
-	inc_buf_addstr(b, "\n");
+	inc_buf_printf(b, "# Post-incident review: INC-%lld\n\n", (long long)inc->id);
 	md_head(b, "Field | Value");
 	fact(b, "Subject", inc->subject);
 	fact(b, "Status", inc->status);
-	v.len = 0;
 	if (inc->priority && inc->impact && inc->urgency)
 		inc_buf_printf(&v, "%s (impact %s, urgency %s)", inc->priority, inc->impact,
 			       inc->urgency);
