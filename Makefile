@@ -67,7 +67,7 @@ check-valgrind: all
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)
-	shellcheck -s sh share/examples/inc-notify-mail .ci/run demo.sh
+	shellcheck -s sh $(wildcard share/examples/inc-notify-mail) .ci/run demo.sh setup.sh
 	shellcheck -s bash completions/inc.bash tests/test_helper.bash bench/*.sh
 
 bench: all
