@@ -323,8 +323,9 @@ int inc_incident_load(struct inc_ctx *, int64_t id, struct inc_incident *, char 
 int inc_incident_by_external(struct inc_ctx *, const char *xid, struct inc_incident *, char *err);
 /* Insert (id assigned) and audit "logged". */
 int inc_incident_insert(struct inc_ctx *, struct inc_incident *, char *err);
-/* Store `now` against `before`: writes changed columns, one audit row per
- * changed field (action names what happened), updated_at = ctx->now. */
+/* Store `now` against `before`: refreshes the SLA fields (inc_sla_update),
+ * writes changed columns, one audit row per changed field (action names
+ * what happened), updated_at = ctx->now. */
 int inc_incident_store(struct inc_ctx *, const struct inc_incident *before,
 		       struct inc_incident *now, const char *action, char *err);
 /* An audit row of its own (notes, escalations, tasks). */
@@ -348,7 +349,8 @@ int inc_status_allowed(const char *from, const char *to);
 /* Move to status `to` with what the move brings: the response clock at
  * in_progress or resolution, holds opened and closed, resolved_at and
  * closed_at, clearing on reopen (resolved or closed -> in_progress, with
- * reopen_count + 1), and the SLA fields refreshed. Refuses others. */
+ * reopen_count + 1). Refuses others. The SLA fields follow when the
+ * incident is stored. */
 int inc_set_status(struct inc_ctx *, struct inc_incident *, const char *to, char *err);
 /* The first response (status, technician note, resolution): responded_at. */
 void inc_mark_response(struct inc_ctx *, struct inc_incident *);
@@ -360,8 +362,8 @@ void inc_set_assignment(struct inc_ctx *, struct inc_incident *, const char *gro
 /* ---- SLA (sla.c) ---- */
 
 /* Recompute the stored SLA fields of r at ctx->now (due times, paused_s
- * from the hold table, met flags, state), writing no event: every tool that
- * changes an incident calls it before storing. No policy: nothing to do. */
+ * from the hold table, met flags, state), writing no event. Called by
+ * inc_incident_store for every change. No policy: nothing to do. */
 int inc_sla_update(struct inc_ctx *, struct inc_incident *, char *err);
 
 /* ---- the input loop every tool shares (input.c) ---- */
