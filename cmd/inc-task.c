@@ -21,34 +21,34 @@ struct opts {
 	int table, width;
 };
 
+/* "2026-11-28T09:00Z": due times are minutes, and the title needs the room */
+static char *
+minutes(int64_t t, char *buf)
+{
+	size_t n = strlen(inc_time_format(t, buf));
+
+	if (n == 20 && strcmp(buf + 16, ":00Z") == 0)
+		strcpy(buf + 16, "Z");
+	return buf;
+}
+
 static void
 table_row(struct inc_ctx *ctx, const struct inc_task *t, int width)
 {
-	static const size_t w[] = {6, 8, 11, 12, 8, 20};
+	static const size_t w[] = {5, 8, 11, 12, 8, 17};
+	static const char *const head[] = {"ID", "INCIDENT", "STATUS", "GROUP", "ASSIGNEE",
+		"DUE", "TITLE"};
 	char id[24], inc[24], due[INC_TIMELEN];
-	size_t used = 0;
 
 	if (!t) {
-		const char *h[] = {"ID", "INCIDENT", "STATUS", "GROUP", "ASSIGNEE", "DUE"};
-
-		for (int i = 0; i < 6; i++)
-			inc_table_cell(&ctx->out, h[i], w[i], 0);
-		inc_buf_addstr(&ctx->out, "TITLE\n");
+		inc_table_row(&ctx->out, head, w, 7, width);
 		return;
 	}
 	snprintf(id, sizeof id, "%lld", (long long)t->id);
 	snprintf(inc, sizeof inc, "%lld", (long long)t->incident);
-	inc_table_cell(&ctx->out, id, w[0], 0);
-	inc_table_cell(&ctx->out, inc, w[1], 0);
-	inc_table_cell(&ctx->out, t->status, w[2], 0);
-	inc_table_cell(&ctx->out, t->group, w[3], 0);
-	inc_table_cell(&ctx->out, t->assignee, w[4], 0);
-	inc_table_cell(&ctx->out, t->due == INC_NULL ? NULL : inc_time_format(t->due, due),
-		       w[5], 0);
-	for (int i = 0; i < 6; i++)
-		used += w[i] + 1;
-	inc_table_cell(&ctx->out, t->title, (size_t)width > used + 10 ? (size_t)width - used : 10, 1);
-	inc_buf_add(&ctx->out, "\n", 1);
+	inc_table_row(&ctx->out, (const char *const[]){id, inc, t->status, t->group,
+		t->assignee, t->due == INC_NULL ? NULL : minutes(t->due, due),
+		t->title}, w, 7, width);
 }
 
 static void
@@ -60,6 +60,8 @@ list_one(struct inc_ctx *ctx, const struct inc_task *t, void *arg)
 		table_row(ctx, t, o->width);
 	else
 		inc_emit_json(ctx, inc_task_json(t));
+	if (ctx->out.len > 65536)
+		inc_tx_commit(ctx);	/* nothing to commit: writes out */
 }
 
 static int

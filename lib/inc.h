@@ -263,6 +263,9 @@ int inc_check_form(const struct inc_config *, const struct inc_incident *, char 
 int inc_term_width(void);	/* COLUMNS, the terminal, else 80 */
 /* A cell padded to width plus one space (none when last), cut with "~". */
 void inc_table_cell(struct inc_buf *, const char *s, size_t width, int last);
+/* A row of n cells, the first n-1 at widths w, the last filling width. */
+void inc_table_row(struct inc_buf *, const char *const cells[], const size_t w[], int n,
+		   int width);
 
 /* ---- tool context (ctx.c) ---- */
 

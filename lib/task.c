@@ -6,7 +6,6 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,18 +41,10 @@ inc_task_clear(struct inc_task *t)
 int
 inc_task_parse_id(const char *s, int64_t *out)
 {
-	char *end;
-	long long v;
-
 	/* digits only: "INC-42" names an incident, never a task */
 	if (!isdigit((unsigned char)*s))
 		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (*end || errno || v <= 0)
-		return -1;
-	*out = v;
-	return 0;
+	return inc_parse_id(s, out);
 }
 
 int
@@ -238,13 +229,34 @@ audit(struct inc_ctx *ctx, const struct inc_task *t, const char *field, const ch
 	return inc_audit(ctx, t->incident, t->id, "task", field, old, new_, err);
 }
 
+static void
+bind_time(sqlite3_stmt *st, int i, int64_t t)
+{
+	if (t == INC_NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, t);
+}
+
+/* Run a bound write statement once and make it ready for the next use. */
+static int
+step_done(struct inc_ctx *ctx, sqlite3_stmt *st, char *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+	return 0;
+}
+
 int
 inc_task_add(struct inc_ctx *ctx, struct inc_task *t, char *err)
 {
 	sqlite3_stmt *st;
 	struct inc_incident r;
 	char tb[INC_TIMELEN];
-	int rc;
 
 	inc_incident_init(&r);
 	if (load_incident(ctx, t->incident, &r, err) < 0)
@@ -263,18 +275,10 @@ inc_task_add(struct inc_ctx *ctx, struct inc_task *t, char *err)
 	sqlite3_bind_text(st, 3, t->group, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, t->assignee, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, t->status, -1, SQLITE_STATIC);
-	if (t->due == INC_NULL)
-		sqlite3_bind_null(st, 6);
-	else
-		sqlite3_bind_int64(st, 6, t->due);
+	bind_time(st, 6, t->due);
 	sqlite3_bind_int64(st, 7, t->created_at);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE) {
-		inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+	if (step_done(ctx, st, err) < 0)
 		goto fail;
-	}
 	t->id = sqlite3_last_insert_rowid(ctx->db);
 	if (audit(ctx, t, "title", NULL, t->title, err) < 0 ||
 	    audit(ctx, t, "status", NULL, t->status, err) < 0 ||
@@ -307,7 +311,6 @@ inc_task_set_status(struct inc_ctx *ctx, struct inc_task *t, const char *to, cha
 	struct inc_incident r;
 	char *old_status = NULL, *old_assignee = NULL;
 	sqlite3_stmt *st;
-	int rc;
 
 	inc_incident_init(&r);
 	if (load_incident(ctx, t->incident, &r, err) < 0)
@@ -338,18 +341,10 @@ inc_task_set_status(struct inc_ctx *ctx, struct inc_task *t, const char *to, cha
 	st = inc_stmt(ctx, "UPDATE task SET status=?, assignee=?, done_at=? WHERE id=?");
 	sqlite3_bind_text(st, 1, t->status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, t->assignee, -1, SQLITE_STATIC);
-	if (t->done_at == INC_NULL)
-		sqlite3_bind_null(st, 3);
-	else
-		sqlite3_bind_int64(st, 3, t->done_at);
+	bind_time(st, 3, t->done_at);
 	sqlite3_bind_int64(st, 4, t->id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE) {
-		inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+	if (step_done(ctx, st, err) < 0)
 		goto fail;
-	}
 	if (audit(ctx, t, "status", old_status, t->status, err) < 0 ||
 	    (!old_assignee && t->assignee &&
 	     audit(ctx, t, "assignee", NULL, t->assignee, err) < 0) ||
