@@ -146,5 +146,5 @@ inc_set_status(struct inc_ctx *ctx, struct inc_incident *r, const char *to, char
 		r->reopen_count++;
 	}
 	inc_set_str(&r->status, to);
-	return inc_sla_update(ctx, r, err);
+	return 0;
 }
