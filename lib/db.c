@@ -56,6 +56,20 @@ inc_db_is_busy(sqlite3 *db)
 	return e == SQLITE_BUSY || e == SQLITE_LOCKED;
 }
 
+char *
+inc_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? inc_xstrdup((const char *)s) : NULL;
+}
+
+int64_t
+inc_col_int(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? INC_NULL : sqlite3_column_int64(st, i);
+}
+
 static int
 user_version(sqlite3 *db, int *v)
 {

@@ -182,6 +182,10 @@ int inc_config_category(const struct inc_config *, const char *cat, const char *
 sqlite3 *inc_db_open(const char *path, char *resolved, size_t rlen, char *err);
 int inc_db_exec(sqlite3 *, const char *sql, char *err);
 int inc_db_is_busy(sqlite3 *);
+/* Column i of a result row: a copy of its text (NULL for null), or its
+ * integer (INC_NULL for null). */
+char *inc_col_text(sqlite3_stmt *, int i);
+int64_t inc_col_int(sqlite3_stmt *, int i);
 
 /* ---- access (access.c) ---- */
 

@@ -165,14 +165,6 @@ col(sqlite3_stmt *st, int i)
 	return sqlite3_column_int64(st, i);
 }
 
-static char *
-text_cell(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? inc_xstrdup((const char *)s) : NULL;
-}
-
 /*
  * The q-quantile (q = qn/qd) of m sorted values, given the values at ranks
  * floor((m-1)q) and the one after: lo + (hi - lo) * frac, rounded to whole
@@ -200,7 +192,7 @@ kpi_row(struct table *t, int nby, sqlite3_stmt *a, sqlite3_stmt *p)
 #define A(k) col(a, nby + (k))
 
 	for (int i = 0; i < nby; i++)
-		row[i] = text_cell(a, i);
+		row[i] = inc_col_text(a, i);
 	c[0] = int_cell(A(A_COUNT));
 	c[1] = int_cell(A(A_OPEN));
 	c[2] = int_cell(A(A_DONE));
@@ -398,7 +390,7 @@ aging(struct inc_ctx *ctx, const struct inc_report *rep, struct table *t, char *
 		char **row = new_row(t);
 
 		for (int i = 0; i < rep->nby; i++)
-			row[i] = text_cell(st, i);
+			row[i] = inc_col_text(st, i);
 		for (size_t i = 0; i < NAGING; i++)
 			row[rep->nby + i] = int_cell(col(st, rep->nby + (int)i));
 	}

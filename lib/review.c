@@ -33,20 +33,6 @@ struct tally {
 	size_t n;
 };
 
-static char *
-col_str(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? inc_xstrdup((const char *)s) : NULL;
-}
-
-static int64_t
-col_int(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? INC_NULL : sqlite3_column_int64(st, i);
-}
-
 static int
 load_trail(struct inc_ctx *ctx, int64_t id, struct trail *t, char *err)
 {
@@ -64,14 +50,14 @@ load_trail(struct inc_ctx *ctx, int64_t id, struct trail *t, char *err)
 			t->r = inc_xrealloc(t->r, t->cap * sizeof *t->r);
 		}
 		r = &t->r[t->n++];
-		r->at = col_int(st, 0);
-		r->task = col_int(st, 1);
-		r->actor = col_str(st, 2);
-		r->tool = col_str(st, 3);
-		r->action = col_str(st, 4);
-		r->field = col_str(st, 5);
-		r->old = col_str(st, 6);
-		r->new_ = col_str(st, 7);
+		r->at = inc_col_int(st, 0);
+		r->task = inc_col_int(st, 1);
+		r->actor = inc_col_text(st, 2);
+		r->tool = inc_col_text(st, 3);
+		r->action = inc_col_text(st, 4);
+		r->field = inc_col_text(st, 5);
+		r->old = inc_col_text(st, 6);
+		r->new_ = inc_col_text(st, 7);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : inc_err(err, "%s", sqlite3_errmsg(ctx->db));
@@ -208,11 +194,12 @@ change_events(struct inc_buf *b, const struct row *r, size_t n, int64_t created)
 	static const char *const classify[] = {"category", "subcategory", "impact", "urgency",
 		"priority", NULL};
 	static const char *const assign[] = {"group", "assignee", NULL};
+	static const char *const why[] = {"reason", NULL};
 	static const char *const shown[] = {"category", "subcategory", "impact", "urgency",
 		"priority", "group", "assignee", "escalation_level", "responded_at", "status",
 		"major", "sla_policy", "sla_state", "rating", "feedback", "resolution",
 		"resolution_type", "closure_code", "response_due", "resolve_due", "response_met",
-		"resolve_met", "resolved_at", "closed_at", "reopen_count", NULL};
+		"resolve_met", "resolved_at", "closed_at", "reopen_count", "reason", NULL};
 	const struct row *st = find(r, n, "status"), *as = find(r, n, "assignee"),
 		*gr = find(r, n, "group"), *lv = find(r, n, "escalation_level"), *c;
 	const char *from = st ? st->old : NULL, *to = st ? st->new_ : NULL;
@@ -221,10 +208,13 @@ change_events(struct inc_buf *b, const struct row *r, size_t n, int64_t created)
 	int assigned = 0;
 
 	if (r->task != INC_NULL) {
-		inc_buf_printf(&d, "task %lld: %s", (long long)r->task, r->action);
+		inc_buf_printf(&d, "task %lld", (long long)r->task);
+		if (!eq(r->action, "task"))
+			inc_buf_printf(&d, " %s", r->action);
 		for (size_t i = 0; i < n; i++)
 			if (r[i].field)
-				inc_buf_printf(&d, ", %s %s", r[i].field, r[i].new_ ? r[i].new_ : "-");
+				inc_buf_printf(&d, "%s%s %s", i ? ", " : ": ", r[i].field,
+					       r[i].new_ ? r[i].new_ : "-");
 		event(b, r, created, "task", &d);
 		goto out;
 	}
@@ -239,7 +229,8 @@ change_events(struct inc_buf *b, const struct row *r, size_t n, int64_t created)
 	if (changes(&d, r, n, classify))
 		event(b, r, created, "classified", &d);
 	if (lv || (r->action && strstr(r->action, "escalat"))) {
-		static const char *const esc[] = {"escalation_level", "group", "assignee", NULL};
+		static const char *const esc[] = {"escalation_level", "group", "assignee",
+			"reason", NULL};
 
 		changes(&d, r, n, esc);
 		event(b, r, created, "escalated", &d);
@@ -261,6 +252,7 @@ change_events(struct inc_buf *b, const struct row *r, size_t n, int64_t created)
 	} else if (eq(to, "in_progress") && eq(from, "on_hold")) {
 		event(b, r, created, "resumed", &d);
 	} else if (eq(to, "in_progress") && (eq(from, "resolved") || eq(from, "closed"))) {
+		changes(&d, r, n, why);
 		event(b, r, created, "reopened", &d);
 	} else if (eq(to, "in_progress")) {
 		event(b, r, created, "in progress", &d);
@@ -273,6 +265,7 @@ change_events(struct inc_buf *b, const struct row *r, size_t n, int64_t created)
 	} else if (eq(to, "closed")) {
 		event(b, r, created, "closed", &d);
 	} else if (eq(to, "cancelled")) {
+		changes(&d, r, n, why);
 		event(b, r, created, "cancelled", &d);
 	} else if (st && !(eq(to, "assigned") && assigned)) {
 		inc_buf_printf(&d, "status %s (was %s)", to ? to : "-", from ? from : "-");
@@ -472,7 +465,7 @@ sla(struct inc_ctx *ctx, struct inc_buf *b, const struct inc_incident *inc, char
 	}
 	sqlite3_bind_int64(st, 1, inc->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t start = col_int(st, 0), end = col_int(st, 1);
+		int64_t start = inc_col_int(st, 0), end = inc_col_int(st, 1);
 
 		if (!n++)
 			inc_buf_addstr(b, "\nOn hold:\n\n");
@@ -507,7 +500,7 @@ tasks(struct inc_ctx *ctx, struct inc_buf *b, int64_t id, char *err)
 		       (const char *)sqlite3_column_text(st, 2),
 		       (const char *)sqlite3_column_text(st, 3),
 		       (const char *)sqlite3_column_text(st, 4),
-		       tm(col_int(st, 5), t1), tm(col_int(st, 6), t2));
+		       tm(inc_col_int(st, 5), t1), tm(inc_col_int(st, 6), t2));
 	}
 	sqlite3_reset(st);
 	if (!n)

@@ -548,10 +548,11 @@ INSERT INTO audit(incident, task, at, actor, tool, action, field, old, new) VALU
  (1, NULL, unixepoch('2026-11-26 08:10:00'), 'dana', 'inc-update', 'status', 'response_met', NULL, 'true'),
  (1, NULL, unixepoch('2026-11-26 08:20:00'), 'dana', 'inc-update', 'note', NULL, NULL, 'Tunnel endpoint unreachable;
 called the ISP | ticket 123'),
- (1, 1, unixepoch('2026-11-26 08:30:00'), 'dana', 'inc-task', 'task_added', 'title', NULL, 'Call the ISP'),
+ (1, 1, unixepoch('2026-11-26 08:30:00'), 'dana', 'inc-task', 'task', 'title', NULL, 'Call the ISP'),
+ (1, 1, unixepoch('2026-11-26 08:30:00'), 'dana', 'inc-task', 'task', 'assignee', NULL, 'dana'),
  (1, NULL, unixepoch('2026-11-26 09:00:00'), 'dana', 'inc-update', 'status', 'status', 'in_progress', 'on_hold'),
  (1, NULL, unixepoch('2026-11-26 09:30:00'), 'dana', 'inc-update', 'status', 'status', 'on_hold', 'in_progress'),
- (1, 1, unixepoch('2026-11-26 09:45:00'), 'dana', 'inc-task', 'task_done', 'status', 'open', 'done'),
+ (1, 1, unixepoch('2026-11-26 09:45:00'), 'dana', 'inc-task', 'task', 'status', 'open', 'done'),
  (1, NULL, unixepoch('2026-11-26 11:00:00'), 'root', 'inc-sla', 'sla', 'sla_state', 'ok', 'warning'),
  (1, NULL, unixepoch('2026-11-26 12:30:00'), 'root', 'inc-sla', 'sla', 'sla_state', 'warning', 'breached'),
  (1, NULL, unixepoch('2026-11-26 12:30:00'), 'root', 'inc-sla', 'sla', 'resolve_met', NULL, 'false'),
@@ -561,6 +562,7 @@ called the ISP | ticket 123'),
  (1, NULL, unixepoch('2026-11-26 13:00:00'), 'gus', 'inc-close', 'resolved', 'status', 'in_progress', 'resolved'),
  (1, NULL, unixepoch('2026-11-26 13:00:00'), 'gus', 'inc-close', 'resolved', 'resolution', NULL, 'Replaced the router'),
  (1, NULL, unixepoch('2026-11-26 13:00:00'), 'gus', 'inc-close', 'resolved', 'resolved_at', NULL, '2026-11-26T13:00:00Z'),
+ (1, NULL, unixepoch('2026-11-26 13:30:00'), 'joe@example.com', 'inc-close', 'reopened', 'reason', NULL, 'still down in Munich'),
  (1, NULL, unixepoch('2026-11-26 13:30:00'), 'joe@example.com', 'inc-close', 'reopened', 'status', 'resolved', 'in_progress'),
  (1, NULL, unixepoch('2026-11-26 13:30:00'), 'joe@example.com', 'inc-close', 'reopened', 'reopen_count', '0', '1'),
  (1, NULL, unixepoch('2026-11-26 14:00:00'), 'gus', 'inc-close', 'resolved', 'status', 'in_progress', 'resolved'),
@@ -634,15 +636,15 @@ END
 | 2026-11-26T08:10:00Z | 10m | responded | dana | - |
 | 2026-11-26T08:10:00Z | 10m | in progress | dana | - |
 | 2026-11-26T08:20:00Z | 20m | note | dana | Tunnel endpoint unreachable;<br>called the ISP \| ticket 123 |
-| 2026-11-26T08:30:00Z | 30m | task | dana | task 1: task_added, title Call the ISP |
+| 2026-11-26T08:30:00Z | 30m | task | dana | task 1: title Call the ISP, assignee dana |
 | 2026-11-26T09:00:00Z | 1h | paused | dana | - |
 | 2026-11-26T09:30:00Z | 1h30m | resumed | dana | - |
-| 2026-11-26T09:45:00Z | 1h45m | task | dana | task 1: task_done, status done |
+| 2026-11-26T09:45:00Z | 1h45m | task | dana | task 1: status done |
 | 2026-11-26T11:00:00Z | 3h | sla warning | root | - |
 | 2026-11-26T12:30:00Z | 4h30m | sla breached | root | resolution target |
 | 2026-11-26T12:31:00Z | 4h31m | escalated | root | escalation_level 1 (was 0), group l3-network (was l2-infra), assignee gus (was dana) |
 | 2026-11-26T13:00:00Z | 5h | resolved | gus | resolution Replaced the router |
-| 2026-11-26T13:30:00Z | 5h30m | reopened | joe@example.com | - |
+| 2026-11-26T13:30:00Z | 5h30m | reopened | joe@example.com | reason still down in Munich |
 | 2026-11-26T14:00:00Z | 6h | resolved | gus | resolution Replaced the router and its PSU, resolution_type permanent, closure_code fixed |
 | 2026-11-26T15:00:00Z | 7h | closed | joe@example.com | - |
 | 2026-11-26T15:00:00Z | 7h | survey | joe@example.com | rating 4, feedback Slow at first,<br>then great |
@@ -810,4 +812,33 @@ END
 	assert_failure 1
 	assert_output ""
 	assert_equal "$stderr" "inc-report: 99: no such incident"
+}
+
+@test "KPIs and review of an incident worked by inc-task and inc-close" {
+	inc-log --now 2026-11-27T08:00:00Z -s "Laptop screen flickers" -r joe@example.com \
+		--category hardware --field asset_tag=LT-1 >/dev/null
+	inc-task --now 2026-11-27T08:05:00Z add 1 --title "Order a new panel" --assignee bob >/dev/null
+	inc-task --now 2026-11-27T08:40:00Z done 1 >/dev/null
+	inc-close --now 2026-11-27T08:45:00Z --resolution "Cable reseated" 1 >/dev/null
+	inc-close --now 2026-11-27T09:00:00Z --reopen --reason "still flickers" 1 >/dev/null
+	inc-close --now 2026-11-27T09:20:00Z --resolution "Panel replaced" --code fixed 1 >/dev/null
+	inc-close --now 2026-11-27T09:30:00Z --as joe@example.com --confirm --rating 5 1 >/dev/null
+	run --separate-stderr inc-report --format csv </dev/null
+	assert_success
+	# responded at the first resolution (45m), resolved at the last (1h20m)
+	assert_output - <<END
+$KPI_HEAD
+1,0,1,2700,4800,4800,4800,,,100.00,0.00,0.00,0.00,5.00
+END
+	run --separate-stderr inc-report --review 1 </dev/null
+	assert_success
+	assert_line '| 2026-11-27T08:05:00Z | 5m | task | root | task 1: title Order a new panel, status open, assignee bob |'
+	assert_line '| 2026-11-27T08:40:00Z | 40m | task | root | task 1: status done |'
+	assert_line '| 2026-11-27T08:45:00Z | 45m | responded | root | - |'
+	assert_line '| 2026-11-27T09:00:00Z | 1h | reopened | root | reason still flickers |'
+	assert_line '| 2026-11-27T09:30:00Z | 1h30m | survey | joe@example.com | rating 5 |'
+	assert_line '| 1 | Order a new panel | - | bob | done | - | 2026-11-27T08:40:00Z |'
+	assert_line '| in_progress | 20m |'
+	assert_line '| resolved | 25m |'
+	assert_line 'Rating 5 of 5.'
 }
