@@ -4,7 +4,7 @@
 # sqlite3: prints both times (best of three, after a warm-up run), their
 # ratio, and whether the two agree figure for figure.
 #
-#	bench/report.sh [N]	N incidents, 1000000 by default
+#	bench/report.sh [N]	N incidents: N, else $BENCH_N, else 1000000
 #
 # The database is built once with SQL (a recursive CTE writing incidents
 # through their whole life cycle: responded, resolved, closed, rated,
@@ -14,7 +14,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-n=${1:-1000000}
+n=${1:-${BENCH_N:-1000000}}
 case $n in '' | *[!0-9]*) echo "usage: bench/report.sh [N]" >&2; exit 2 ;; esac
 db=${BENCH_DB:-${TMPDIR:-/tmp}/inc-bench-report-$n.db}
 tool=$root/bin/inc-report
