@@ -276,7 +276,8 @@ apply(struct inc_ctx *ctx, struct inc_incident *r, const struct change *ch, char
 			snprintf(msg, sizeof msg, "status: %s", err);
 			return inc_err(err, "%s", msg);
 		}
-		if (strcmp(ch->status, "in_progress") == 0 && !inc_is_open(r->status))
+		if (strcmp(ch->status, "in_progress") == 0 &&
+		    (strcmp(r->status, "resolved") == 0 || strcmp(r->status, "closed") == 0))
 			return inc_err(err, "cannot move from %s to in_progress: reopen with inc-close --reopen",
 				       r->status);
 		if (inc_set_status(ctx, r, ch->status, err) < 0)
