@@ -258,6 +258,24 @@ assignees() {
 	assert_equal "$stderr" "inc-assign: 1: only an incident manager or admin may move an incident to another group"
 }
 
+@test "--group of the incident's own group leaves an assigned incident as it is" {
+	log_n 1
+	inc-assign 1 >/dev/null
+	run --separate-stderr inc-assign --group service-desk 1
+	assert_success
+	assert_equal "$(jq -c '[.assignee, .reassignment_count, .event.existing]' <<<"$output")" '["alice",0,true]'
+}
+
+@test "hand one technician's open incidents over to another: inc-show | inc-assign --to" {
+	log_n 3 '"group":"l2-infra"'
+	inc-assign 1 2 3 >/dev/null
+	inc-update --status cancelled 3 >/dev/null
+	run --separate-stderr bash -c 'inc-show --assignee dana --open | inc-assign --as erik --to erik'
+	assert_success
+	assert_equal "$(jq -c '[.id, .assignee, .reassignment_count, .event.from]' <<<"$output")" '[1,"erik",1,"dana"]'
+	assert_equal "$(inc-show 3 | jq -r .assignee)" dana
+}
+
 @test "a technician assigns by hand within the group" {
 	log_n 1
 	run --separate-stderr inc-assign --as alice --to bob 1

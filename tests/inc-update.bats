@@ -382,6 +382,18 @@ EOF
 	assert_equal "$(sqlite3 "$INC_DB" 'SELECT explicit FROM incident WHERE id = 1')" 8
 }
 
+@test "cancel what monitoring logged in a maintenance window" {
+	INC_NOW=2026-11-27T02:10:00Z log_one '{"subject":"ping loss","source":"monitoring"}' >/dev/null
+	INC_NOW=2026-11-27T02:20:00Z log_one '{"subject":"user call","source":"phone"}' >/dev/null
+	INC_NOW=2026-11-27T03:10:00Z log_one '{"subject":"disk","source":"monitoring"}' >/dev/null
+	run --separate-stderr bash -c 'inc-show --since 2026-11-27T02:00:00Z --until 2026-11-27T03:00:00Z |
+		jq -c "select(.source == \"monitoring\")" |
+		inc-update --status cancelled --note "maintenance window"'
+	assert_success
+	assert_equal "$(inc-show | jq -r '[.id, .status] | join(" ")' | paste -sd,)" \
+		"1 assigned,2 cancelled,3 new,4 new"
+}
+
 @test "ids with no change to make: exit 2" {
 	run --separate-stderr inc-update 1
 	assert_failure 2
