@@ -19,12 +19,6 @@ struct opts {
 };
 
 static int
-same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static int
 assign_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void *arg,
 	   char *err)
 {
@@ -36,12 +30,8 @@ assign_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, voi
 	(void)where; (void)line;
 	inc_incident_init(&r);
 	inc_incident_init(&before);
-	rc = inc_incident_load(ctx, id, &r, err);
-	if (rc == 0)
-		rc = inc_err(err, "no such incident");
-	else if (rc > 0 && !inc_may(ctx->cfg, ctx->actor, INC_ACT_WORK, r.requester))
-		rc = inc_err(err, "not allowed: only technicians assign incidents");
-	if (rc < 0)
+	if ((rc = inc_load_may(ctx, id, INC_ACT_WORK, "only technicians assign incidents",
+			       &r, err)) < 0)
 		goto out;
 	inc_incident_copy(&before, &r);
 	rc = inc_assign(ctx, &r, o->group, o->to, err);
@@ -55,12 +45,13 @@ assign_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, voi
 	} else {
 		event = json_pack("{s:s,s:s?,s:s}", "kind", "assigned", "group", r.group,
 				  "assignee", r.assignee);
-		if (same(before.assignee, r.assignee) && same(before.group, r.group))
+		if (inc_streq(before.assignee, r.assignee) &&
+		    (!before.group || inc_streq(before.group, r.group)))
 			json_object_set_new(event, "existing", json_true());
 		else
 			json_object_set_new(event, "strategy", json_string(o->to ? "hand" :
 				inc_config_group(ctx->cfg, r.group)->strategy));
-		if (before.assignee && !same(before.assignee, r.assignee))
+		if (before.assignee && !inc_streq(before.assignee, r.assignee))
 			json_object_set_new(event, "from", json_string(before.assignee));
 	}
 	inc_emit(ctx, &r, event);

@@ -29,12 +29,8 @@ classify_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, v
 	(void)where; (void)line;
 	inc_incident_init(&r);
 	inc_incident_init(&before);
-	rc = inc_incident_load(ctx, id, &r, err);
-	if (rc == 0)
-		rc = inc_err(err, "no such incident");
-	else if (rc > 0 && !inc_may(ctx->cfg, ctx->actor, INC_ACT_WORK, r.requester))
-		rc = inc_err(err, "not allowed: only technicians classify incidents");
-	if (rc < 0)
+	if ((rc = inc_load_may(ctx, id, INC_ACT_WORK, "only technicians classify incidents",
+			       &r, err)) < 0)
 		goto out;
 	inc_incident_copy(&before, &r);
 	if (inc_classify(ctx->cfg, &r, ctx->force, o->explain ? event : NULL) &&

@@ -33,21 +33,6 @@ static const char *const ignored[] = {"id", "ref", "sla", "escalation_level",
 	"closure_code", "rating", "feedback", "external_id", "created_at", "updated_at",
 	"resolved_at", "closed_at", "event", "history", NULL};
 
-static int
-in_list(const char *s, const char *const *l)
-{
-	for (; *l; l++)
-		if (strcmp(s, *l) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 /* "TYPE:REF" appended to links; type checked by inc_links_add. */
 static int
 add_link(json_t *links, const char *s, char *err)
@@ -90,7 +75,7 @@ parse_patch(json_t *line, struct change *ch, char *err)
 	json_t *v;
 
 	json_object_foreach(line, k, v) {
-		if (in_list(k, ignored))
+		if (inc_in_list(k, ignored))
 			continue;
 		if (strcmp(k, "status") == 0) {
 			if (!json_is_string(v))
@@ -129,7 +114,7 @@ parse_patch(json_t *line, struct change *ch, char *err)
 				}
 			}
 			json_decref(v);
-		} else if (in_list(k, settable)) {
+		} else if (inc_in_list(k, settable)) {
 			json_object_set(ch->set, k, v);
 		} else {
 			return inc_err(err, "unknown field \"%s\"", k);
@@ -171,7 +156,7 @@ set_field(struct inc_ctx *ctx, struct inc_incident *r, const char *k, json_t *v,
 	int64_t ex = r->explicit_;
 	int rc = inc_field_set(ctx->cfg, r, k, v, err);
 
-	if (rc == 0 && same(old, *f) && same(oldsub, r->subcategory))
+	if (rc == 0 && inc_streq(old, *f) && inc_streq(oldsub, r->subcategory))
 		r->explicit_ = ex;
 	else if (rc == 0)
 		rc = work(ctx, r, err);
@@ -202,7 +187,7 @@ set_fields(struct inc_ctx *ctx, struct inc_incident *r, json_t *set, char *err)
 		inc_set_str(&r->subcategory, NULL);
 	if (rc == 0)
 		rc = inc_check_category(ctx->cfg, r, err);
-	if (rc == 0 && (!same(impact, r->impact) || !same(urgency, r->urgency)) &&
+	if (rc == 0 && (!inc_streq(impact, r->impact) || !inc_streq(urgency, r->urgency)) &&
 	    !(r->explicit_ & INC_EXPLICIT_PRIORITY) &&
 	    inc_config_priority(ctx->cfg, r->impact, r->urgency))
 		inc_set_str(&r->priority, inc_config_priority(ctx->cfg, r->impact, r->urgency));
@@ -219,7 +204,7 @@ set_fields(struct inc_ctx *ctx, struct inc_incident *r, json_t *set, char *err)
 			       g && !gs ? "group" : "assignee");
 	if (as && !who)
 		return inc_err(err, "assignee: unknown technician \"%s\"", as);
-	if ((gs && !same(gs, r->group)) || (as && !same(who, r->assignee))) {
+	if ((gs && !inc_streq(gs, r->group)) || (as && !inc_streq(who, r->assignee))) {
 		if (work(ctx, r, err) < 0 || inc_assign(ctx, r, gs, as, err) < 0)
 			return -1;
 		if (g)
@@ -267,7 +252,7 @@ apply(struct inc_ctx *ctx, struct inc_incident *r, const struct change *ch, char
 	}
 	if (ch->links && set_links(ctx, r, ch->links, err) < 0)
 		return -1;
-	if (ch->status && !same(ch->status, r->status)) {
+	if (ch->status && !inc_streq(ch->status, r->status)) {
 		if (work(ctx, r, err) < 0)
 			return -1;
 		if (status_target(ch->status, err) < 0) {
@@ -312,7 +297,7 @@ changed(const struct inc_incident *a, const struct inc_incident *b)
 	json_t *l = json_array();
 
 	for (int i = 0; names[i]; i++) {
-		if (!same(va[i], vb[i]))
+		if (!inc_streq(va[i], vb[i]))
 			json_array_append_new(l, json_string(names[i]));
 		if (strcmp(names[i], "assignee") == 0 && !a->major != !b->major)
 			json_array_append_new(l, json_string("major"));
@@ -334,12 +319,8 @@ update_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, voi
 	inc_incident_init(&r);
 	inc_incident_init(&before);
 	ch.set = json_object();
-	rc = line ? parse_patch(line, &ch, err) : 0;
-	if (rc == 0 && (rc = inc_incident_load(ctx, id, &r, err)) == 0)
-		rc = inc_err(err, "no such incident");
-	if (rc > 0 && !inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, r.requester))
-		rc = inc_err(err, "not allowed: not your incident");
-	if (rc < 0)
+	if ((rc = line ? parse_patch(line, &ch, err) : 0) < 0 ||
+	    (rc = inc_load_may(ctx, id, INC_ACT_SEE, "not your incident", &r, err)) < 0)
 		goto out;
 	/* the options win where they name something */
 	if (opt->status)
@@ -401,7 +382,7 @@ add_set(struct change *opt, char *arg)
 		json_decref(v);
 	} else if (strcmp(arg, "status") == 0) {
 		inc_die(INC_EXIT_USAGE, "--set: use --status to change the status");
-	} else if (!in_list(arg, settable) || strcmp(arg, "custom") == 0) {
+	} else if (!inc_in_list(arg, settable) || strcmp(arg, "custom") == 0) {
 		inc_die(INC_EXIT_USAGE, "--set: unknown field \"%s\" (want subject, description,"
 			" requester, source, category, subcategory, impact, urgency, priority,"
 			" group, assignee, major or custom.KEY)", arg);

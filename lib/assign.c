@@ -199,7 +199,14 @@ inc_assign(struct inc_ctx *ctx, struct inc_incident *r, const char *group,
 	}
 	if (moving && !inc_may(ctx->cfg, ctx->actor, INC_ACT_REASSIGN, NULL))
 		return inc_err(err, "only an incident manager or admin may move an incident to another group");
-	if (!moving && r->assignee)
-		return 1;	/* assigned already: left as it is */
+	if (!moving && r->assignee) {
+		/* assigned already: left as it is, but one taken before it had
+		 * a group gets this one (no reassignment: nothing moved) */
+		if (!r->group)
+			inc_set_str(&r->group, g->name);
+		if (!r->first_group)
+			inc_set_str(&r->first_group, g->name);
+		return 1;
+	}
 	return inc_route(ctx, r, g->name, err);
 }

@@ -446,6 +446,15 @@ int inc_close_one(struct inc_ctx *, int64_t id, const struct inc_close *, char *
 /* Ids of incidents resolved at or before cutoff and not yet closed. */
 int64_t *inc_close_expired(struct inc_ctx *, int64_t cutoff, size_t *n, char *err);
 
+/* ---- helpers of the tools (util.c, access.c) ---- */
+
+int inc_streq(const char *, const char *);	/* equal, NULL equal to NULL */
+int inc_in_list(const char *s, const char *const *list);	/* NULL-ended list */
+/* Load incident id for act by ctx->actor: 0 loaded; -1 with err "no such
+ * incident" or "not allowed: why". */
+int inc_load_may(struct inc_ctx *, int64_t id, enum inc_act act, const char *why,
+		 struct inc_incident *, char *err);
+
 /* ---- classification (rules.c) ---- */
 
 /*
@@ -479,7 +488,7 @@ int inc_route(struct inc_ctx *, struct inc_incident *, const char *group, char *
 /*
  * What inc-assign does to one open incident. group NULL: the incident's,
  * else defaults.group. name NULL: an incident assigned in that group stays
- * as it is, else it is routed by inc_route. name given (by hand): a member
+ * as it is (one without a group gets it), else it is routed by inc_route. name given (by hand): a member
  * of the group; anyone who works incidents when group is given. Moving an
  * incident to another group, or assigning outside the group, needs
  * INC_ACT_REASSIGN. Returns as inc_route.

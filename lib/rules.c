@@ -32,12 +32,6 @@ slot(struct inc_incident *r, size_t i)
 	return (char **)((char *)r + slots[i].off);
 }
 
-static int
-same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 /* A condition on an unset field never holds. */
 static int
 test(const regex_t *re, const char *s)
@@ -84,7 +78,7 @@ apply(const struct inc_rule *rule, struct inc_incident *r, int force, json_t *ex
 
 		if (!v)
 			continue;
-		differs = slots[i].off ? !same(*slot(r, i), json_string_value(v))
+		differs = slots[i].off ? !inc_streq(*slot(r, i), json_string_value(v))
 				       : !r->major != !json_is_true(v);
 		if ((r->explicit_ & slots[i].bit) && !force) {
 			if (differs)
@@ -153,16 +147,16 @@ inc_classify(const struct inc_config *c, struct inc_incident *r, int force,
 	for (size_t i = 2; i <= 4; i++)	/* impact, urgency, group */
 		fill_default(c, r, i, explain);
 	p = inc_config_priority(c, r->impact, r->urgency);
-	if (p && !same(p, r->priority)) {
+	if (p && !inc_streq(p, r->priority)) {
 		if ((r->explicit_ & INC_EXPLICIT_PRIORITY) && !force)
 			note(explain, "kept", "priority");
 		else
 			inc_set_str(&r->priority, p);
 	}
 	for (size_t i = 0; i < NSLOTS; i++)
-		if (slots[i].off && !same(before[i], *slot(r, i)))
+		if (slots[i].off && !inc_streq(before[i], *slot(r, i)))
 			changed = 1;
-	changed |= !same(before[NSLOTS], r->priority) || !major != !r->major;
+	changed |= !inc_streq(before[NSLOTS], r->priority) || !major != !r->major;
 	for (size_t i = 0; i <= NSLOTS; i++)
 		free(before[i]);
 	return changed;

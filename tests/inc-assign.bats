@@ -187,6 +187,15 @@ assignees() {
 	assert_equal "$(sqlite3 "$INC_DB" 'SELECT last FROM rotation')" alice
 }
 
+@test "an incident taken before it had a group gets one, and stays its taker's" {
+	log_n 1
+	inc-update --as bob --status in_progress 1 >/dev/null
+	run --separate-stderr inc-assign 1
+	assert_success
+	assert_equal "$(jq -c '[.status, .group, .assignee, .reassignment_count, .event]' <<<"$output")" \
+		'["in_progress","service-desk","bob",0,{"kind":"assigned","group":"service-desk","assignee":"bob","existing":true}]'
+}
+
 @test "--to assigns a member of the group by hand" {
 	log_n 1
 	run --separate-stderr inc-assign --to chen 1

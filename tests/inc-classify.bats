@@ -94,8 +94,8 @@ fields() {
 }
 
 @test "an explicit priority at logging wins over the matrix" {
-	classify '{"subject":"printer","priority":"high","custom":{"asset_tag":"A"}}'
-	assert_equal "$(jq -r .priority <<<"$output")" high
+	classify '{"subject":"printer","priority":"high","custom":{"asset_tag":"A"}}' --explain
+	assert_equal "$(jq -c '[.priority, .event.kept]' <<<"$output")" '["high",["priority"]]'
 }
 
 @test "--force lets the rules override explicit values, priority included" {

@@ -13,6 +13,18 @@ status_of() {
 	inc-show "$1" | jq -r .status
 }
 
+# Each line VALUE|MESSAGE of stdin: inc-update OPTION VALUE 1 is a usage error
+# saying "inc-update: OPTION: MESSAGE".
+usage_errors() {
+	local value message
+	while IFS='|' read -r value message; do
+		run --separate-stderr inc-update "$1" "$value" 1
+		assert_failure 2
+		assert_equal "$output" ""
+		assert_equal "$stderr" "inc-update: $1: $message"
+	done
+}
+
 # Moves incident 1 through the given statuses, quietly.
 move() {
 	local s
@@ -110,21 +122,13 @@ move() {
 }
 
 @test "--status other than in_progress, on_hold, cancelled: exit 2, nothing done" {
-	for s in resolved closed; do
-		run --separate-stderr inc-update --status "$s" 1
-		assert_failure 2
-		assert_equal "$output" ""
-		assert_equal "$stderr" "inc-update: --status: $s: use inc-close"
-	done
-	run --separate-stderr inc-update --status assigned 1
-	assert_failure 2
-	assert_equal "$stderr" "inc-update: --status: assigned: use inc-assign"
-	run --separate-stderr inc-update --status new 1
-	assert_failure 2
-	assert_equal "$stderr" "inc-update: --status: new: an incident never goes back to new"
-	run --separate-stderr inc-update --status opne 1
-	assert_failure 2
-	assert_equal "$stderr" 'inc-update: --status: unknown status "opne" (want in_progress, on_hold or cancelled)'
+	usage_errors --status <<'CASES'
+resolved|resolved: use inc-close
+closed|closed: use inc-close
+assigned|assigned: use inc-assign
+new|new: an incident never goes back to new
+opne|unknown status "opne" (want in_progress, on_hold or cancelled)
+CASES
 	assert_equal "$(status_of 1)" assigned
 }
 
@@ -164,39 +168,19 @@ move() {
 
 @test "--set validates levels, categories and fields: exit 2, nothing done" {
 	before=$(inc-show 1)
-	run --separate-stderr inc-update --set impact=huge 1
-	assert_failure 2
-	assert_equal "$stderr" 'inc-update: --set: impact: unknown impact "huge" (want high, medium, low)'
-	run --separate-stderr inc-update --set category=plumbing 1
-	assert_failure 2
-	assert_equal "$stderr" 'inc-update: --set: category: unknown category "plumbing"'
-	run --separate-stderr inc-update --set subcategory=boiler 1
-	assert_failure 2
-	assert_equal "$stderr" 'inc-update: --set: subcategory: unknown subcategory "boiler"'
-	run --separate-stderr inc-update --set source=fax 1
-	assert_failure 2
-	assert_equal "$stderr" 'inc-update: --set: source: unknown source "fax" (want phone, email, sms, web, chat, api or monitoring)'
-	run --separate-stderr inc-update --set prority=high 1
-	assert_failure 2
-	assert_equal "$stderr" 'inc-update: --set: unknown field "prority" (want subject, description, requester, source, category, subcategory, impact, urgency, priority, group, assignee, major or custom.KEY)'
-	run --separate-stderr inc-update --set status=on_hold 1
-	assert_failure 2
-	assert_equal "$stderr" 'inc-update: --set: use --status to change the status'
-	run --separate-stderr inc-update --set assignee=nobody 1
-	assert_failure 2
-	assert_equal "$stderr" 'inc-update: --set: assignee: unknown technician "nobody"'
-	run --separate-stderr inc-update --set group=l9 1
-	assert_failure 2
-	assert_equal "$stderr" 'inc-update: --set: group: unknown group "l9"'
-	run --separate-stderr inc-update --set subject= 1
-	assert_failure 2
-	assert_equal "$stderr" 'inc-update: --set: subject: must not be null'
-	run --separate-stderr inc-update --set major=yes 1
-	assert_failure 2
-	assert_equal "$stderr" 'inc-update: --set: major: expected true or false'
-	run --separate-stderr inc-update --set impact 1
-	assert_failure 2
-	assert_equal "$stderr" 'inc-update: --set: want FIELD=VALUE, got "impact"'
+	usage_errors --set <<'CASES'
+impact=huge|impact: unknown impact "huge" (want high, medium, low)
+category=plumbing|category: unknown category "plumbing"
+subcategory=boiler|subcategory: unknown subcategory "boiler"
+source=fax|source: unknown source "fax" (want phone, email, sms, web, chat, api or monitoring)
+prority=high|unknown field "prority" (want subject, description, requester, source, category, subcategory, impact, urgency, priority, group, assignee, major or custom.KEY)
+status=on_hold|use --status to change the status
+assignee=nobody|assignee: unknown technician "nobody"
+group=l9|group: unknown group "l9"
+subject=|subject: must not be null
+major=yes|major: expected true or false
+impact|want FIELD=VALUE, got "impact"
+CASES
 	assert_equal "$(inc-show 1)" "$before"
 }
 
