@@ -35,8 +35,7 @@ assign_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, voi
 		goto out;
 	inc_incident_copy(&before, &r);
 	rc = inc_assign(ctx, &r, o->group, o->to, err);
-	if (rc < 0 || inc_sla_update(ctx, &r, err) < 0 ||
-	    inc_incident_store(ctx, &before, &r, "assigned", err) < 0) {
+	if (rc < 0 || inc_incident_store(ctx, &before, &r, "assigned", err) < 0) {
 		rc = -1;
 		goto out;
 	}

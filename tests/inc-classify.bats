@@ -109,7 +109,7 @@ fields() {
 	run --separate-stderr inc-classify --as alice --force "$id"
 	assert_failure 2
 	assert_equal "$output" ""
-	assert_equal "$stderr" "inc-classify: --force: only an incident manager or admin may force"
+	assert_equal "$stderr" "inc-classify: --force: alice may not force (role technician)"
 	assert_equal "$(inc-show "$id" | jq -r .category)" null
 	run --separate-stderr inc-classify --as maria -f "$id"
 	assert_success

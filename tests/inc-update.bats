@@ -263,10 +263,10 @@ CASES
 	assert_equal "$(jq -c '[.major, .event.changed]' <<<"$output")" '[true,["major"]]'
 	run --separate-stderr inc-update --as alice --no-major 1
 	assert_failure 2
-	assert_equal "$stderr" "inc-update: --no-major: only an incident manager or admin may undeclare a major incident"
+	assert_equal "$stderr" "inc-update: --no-major: alice may not undeclare a major incident (role technician)"
 	run --separate-stderr inc-update --as alice --set major=true 1
 	assert_failure 2
-	assert_equal "$stderr" "inc-update: --major: only an incident manager or admin may declare a major incident"
+	assert_equal "$stderr" "inc-update: --major: alice may not declare a major incident (role technician)"
 	run --separate-stderr inc-update --no-major 1
 	assert_equal "$(jq -r .major <<<"$output")" false
 	# a declaration by hand is explicit: the rules do not undo it
