@@ -476,4 +476,57 @@ int inc_report(struct inc_ctx *, const struct inc_report *, struct inc_buf *out,
  * 1 done, 0 no such incident, -1 database error (err). */
 int inc_review(struct inc_ctx *, int64_t id, struct inc_buf *out, char *err);
 
+/* ---- helpers of the tools (util.c, access.c) ---- */
+
+int inc_streq(const char *, const char *);	/* equal, NULL equal to NULL */
+int inc_in_list(const char *s, const char *const *list);	/* NULL-ended list */
+/* Load incident id for act by ctx->actor: 0 loaded; -1 with err "no such
+ * incident" or "not allowed: why". */
+int inc_load_may(struct inc_ctx *, int64_t id, enum inc_act act, const char *why,
+		 struct inc_incident *, char *err);
+
+/* ---- classification (rules.c) ---- */
+
+/*
+ * Classify r by the config's rules (SPEC section 5): in order, every rule
+ * whose match holds against the record as the earlier rules left it applies
+ * its set, a later rule overriding an earlier one field by field. Fields
+ * explicit at logging stay unless force; the group of an incident that has
+ * an assignee stays (routing placed it). Then defaults fill impact, urgency
+ * and group still unset, a subcategory not in the final category is
+ * dropped, and priority comes from the matrix (an explicit one stays unless
+ * force). explain (may be NULL) gets "rules" (matched: index, match, set),
+ * "kept" (fields a rule would have changed) and "defaults" (fields
+ * defaulted). Returns 1 if r changed, 0 if not.
+ */
+int inc_classify(const struct inc_config *, struct inc_incident *, int force,
+		 json_t *explain);
+
+/* ---- assignment (assign.c) ---- */
+
+/* Open incidents (new, assigned, in_progress, on_hold) assigned to name,
+ * not counting incident `except`; -1 with err on error. */
+int64_t inc_open_load(struct inc_ctx *, const char *name, int64_t except, char *err);
+/*
+ * Route r into group by the group's strategy (round_robin from the member
+ * after the last one taken, remembered in table rotation; least_loaded;
+ * skills), skipping members not available or at max_open, and assign
+ * (inc_set_assignment). 1: assigned; 0: nobody free, r waits in the group
+ * with no assignee, status unchanged; -1: error (err).
+ */
+int inc_route(struct inc_ctx *, struct inc_incident *, const char *group, char *err);
+/*
+ * What inc-assign does to one open incident. group NULL: the incident's,
+ * else defaults.group. name NULL: an incident assigned in that group stays
+ * as it is (one without a group gets it), else it is routed by inc_route. name given (by hand): a member
+ * of the group; anyone who works incidents when group is given. Moving an
+ * incident to another group, or assigning outside the group, needs
+ * INC_ACT_REASSIGN. Returns as inc_route.
+ */
+int inc_assign(struct inc_ctx *, struct inc_incident *, const char *group,
+	       const char *name, char *err);
+/* A person an incident may be assigned to (anyone who is not a requester;
+ * any name when the config has no people): their configured name, or NULL. */
+const char *inc_assignable(const struct inc_config *, const char *name_or_email);
+
 #endif
