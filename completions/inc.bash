@@ -74,8 +74,8 @@ _inc_values() {
 	--impact) words=$(_inc_conf '(.levels.impact // ["high","medium","low"])[]') ;;
 	--urgency) words=$(_inc_conf '(.levels.urgency // ["high","medium","low"])[]') ;;
 	--priority) words=$(_inc_conf '(.levels.priority // ["critical","high","medium","low"])[]') ;;
-	--group) words=$(_inc_conf '.groups[]?.name') ;;
-	--to)
+	--group | -g) words=$(_inc_conf '.groups[]?.name') ;;
+	--to | -t)
 		if [ "$tool" = inc-assign ]; then
 			words=$(_inc_conf '.people[]?.name')
 		else
@@ -98,7 +98,17 @@ _inc_values() {
 		;;
 	esac
 	compopt -o nospace 2>/dev/null
-	mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+	# comma lists (--status new,on_hold, --by group,priority): the last item
+	local pre=
+	case $opt in
+	--status | --by)
+		if [[ $cur == *,* ]]; then
+			pre=${cur%,*},
+			cur=${cur##*,}
+		fi
+		;;
+	esac
+	mapfile -t COMPREPLY < <(compgen -P "$pre" -W "$words" -- "$cur")
 	# a space after a whole value, none after "problem:" or "network/"
 	if [ "${#COMPREPLY[@]}" -eq 1 ] && [[ ${COMPREPLY[0]} != *: ]]; then
 		COMPREPLY[0]+=" "
@@ -113,7 +123,7 @@ _inc_tool() {
 	prev=
 	((COMP_CWORD > first)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	if [ "$tool" = inc-task ] && ((COMP_CWORD == first)) && [[ $cur != -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "add done list" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "add start done cancel list" -- "$cur")
 		return
 	fi
 	# --opt=value: one word, or three ("--opt" "=" "value") when "=" breaks words

@@ -18,8 +18,8 @@
 
 #define WEEK (7 * (int64_t)INC_DAY)
 
-/* A due time farther out than 4000 years is "never" (INT64_MAX): no
- * walk can run away, whatever the duration. */
+/* No walk goes farther than 4000 years, whatever it is asked: a due time
+ * beyond is "never" (INT64_MAX), and a count or a walk stops there. */
 #define MAXDAYS ((int64_t)4000 * 366)
 
 /* One working interval, seconds from local midnight, start < end <= 24h. */
@@ -388,7 +388,7 @@ clean_weeks(const struct inc_calendar *c, int64_t d, int64_t maxw)
 int64_t
 inc_cal_count(const struct inc_calendar *c, int64_t a, int64_t b)
 {
-	int64_t total = 0, d, noskip, from;
+	int64_t total = 0, d, noskip, from, last;
 
 	a = inc_clamp_t(a);
 	b = inc_clamp_t(b);
@@ -396,10 +396,10 @@ inc_cal_count(const struct inc_calendar *c, int64_t a, int64_t b)
 		return 0;
 	if (c->plain)
 		return b - a;
-	/* a day earlier than a's own: a fall-back change at midnight can put
-	 * a inside what by the calendar is still the previous day */
-	noskip = d = local_day(c, a) - 1;
-	for (; (from = at(c, d, 0)) < b; d++) {
+	/* the day of a: the day before ends at its midnight, which to_utc
+	 * (non-decreasing) puts at or before a */
+	noskip = d = local_day(c, a);
+	for (last = d + MAXDAYS; d < last && (from = at(c, d, 0)) < b; d++) {
 		if (d >= noskip && from >= a && (b - from) / WEEK >= 2) {
 			int64_t k = clean_weeks(c, d, (b - from) / WEEK);
 
@@ -433,11 +433,11 @@ inc_cal_add(const struct inc_calendar *c, int64_t start, int64_t secs)
 	int64_t rem = secs, d, noskip, last;
 
 	if (secs <= 0)
-		return start;
+		return start;	/* a negative duration is none */
 	start = inc_clamp_t(start);
 	if (c->plain)
 		return secs > INC_TLIM - start ? INT64_MAX : start + secs;
-	noskip = d = local_day(c, start) - 1;
+	noskip = d = local_day(c, start);
 	last = d + MAXDAYS;
 	for (; d < last; d++) {
 		if (d >= noskip && rem > 2 * c->week) {
@@ -475,14 +475,15 @@ inc_cal_add(const struct inc_calendar *c, int64_t start, int64_t secs)
 void
 inc_cal_walk(const struct inc_calendar *c, int64_t a, int64_t b, inc_cal_cb cb, void *arg)
 {
-	int64_t d, from, to, y;
+	int64_t d, from, to, y, last;
 	int m, md;
 
 	a = inc_clamp_t(a);
 	b = inc_clamp_t(b);
 	if (b <= a)
 		return;
-	for (d = local_day(c, a) - 1; (from = at(c, d, 0)) < b; d++) {
+	d = local_day(c, a);
+	for (last = d + MAXDAYS; d < last && (from = at(c, d, 0)) < b; d++) {
 		char label[64];
 		int wd = inc_weekday(d);
 

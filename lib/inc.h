@@ -182,6 +182,10 @@ int inc_config_category(const struct inc_config *, const char *cat, const char *
 sqlite3 *inc_db_open(const char *path, char *resolved, size_t rlen, char *err);
 int inc_db_exec(sqlite3 *, const char *sql, char *err);
 int inc_db_is_busy(sqlite3 *);
+/* Column i of a result row: a copy of its text (NULL for null), or its
+ * integer (INC_NULL for null). */
+char *inc_col_text(sqlite3_stmt *, int i);
+int64_t inc_col_int(sqlite3_stmt *, int i);
 
 /* ---- access (access.c) ---- */
 
@@ -263,6 +267,10 @@ int inc_check_form(const struct inc_config *, const struct inc_incident *, char 
 int inc_term_width(void);	/* COLUMNS, the terminal, else 80 */
 /* A cell padded to width plus one space (none when last), cut with "~". */
 void inc_table_cell(struct inc_buf *, const char *s, size_t width, int last);
+size_t inc_u8_width(const char *s);	/* characters of a UTF-8 string */
+/* A row of n cells, the first n-1 at widths w, the last filling width. */
+void inc_table_row(struct inc_buf *, const char *const cells[], const size_t w[], int n,
+		   int width);
 
 /* ---- tool context (ctx.c) ---- */
 
@@ -323,8 +331,9 @@ int inc_incident_load(struct inc_ctx *, int64_t id, struct inc_incident *, char 
 int inc_incident_by_external(struct inc_ctx *, const char *xid, struct inc_incident *, char *err);
 /* Insert (id assigned) and audit "logged". */
 int inc_incident_insert(struct inc_ctx *, struct inc_incident *, char *err);
-/* Store `now` against `before`: writes changed columns, one audit row per
- * changed field (action names what happened), updated_at = ctx->now. */
+/* Store `now` against `before`: refreshes the SLA fields (inc_sla_update),
+ * writes changed columns, one audit row per changed field (action names
+ * what happened), updated_at = ctx->now. */
 int inc_incident_store(struct inc_ctx *, const struct inc_incident *before,
 		       struct inc_incident *now, const char *action, char *err);
 /* An audit row of its own (notes, escalations, tasks). */
@@ -348,7 +357,8 @@ int inc_status_allowed(const char *from, const char *to);
 /* Move to status `to` with what the move brings: the response clock at
  * in_progress or resolution, holds opened and closed, resolved_at and
  * closed_at, clearing on reopen (resolved or closed -> in_progress, with
- * reopen_count + 1), and the SLA fields refreshed. Refuses others. */
+ * reopen_count + 1). Refuses others. The SLA fields follow when the
+ * incident is stored. */
 int inc_set_status(struct inc_ctx *, struct inc_incident *, const char *to, char *err);
 /* The first response (status, technician note, resolution): responded_at. */
 void inc_mark_response(struct inc_ctx *, struct inc_incident *);
@@ -360,8 +370,8 @@ void inc_set_assignment(struct inc_ctx *, struct inc_incident *, const char *gro
 /* ---- SLA (sla.c) ---- */
 
 /* Recompute the stored SLA fields of r at ctx->now (due times, paused_s
- * from the hold table, met flags, state), writing no event: every tool that
- * changes an incident calls it before storing. No policy: nothing to do. */
+ * from the hold table, met flags, state), writing no event. Called by
+ * inc_incident_store for every change. No policy: nothing to do. */
 int inc_sla_update(struct inc_ctx *, struct inc_incident *, char *err);
 
 /* ---- the input loop every tool shares (input.c) ---- */
@@ -382,5 +392,141 @@ int inc_each_arg(struct inc_ctx *, char **ids, int nids, inc_record_fn, void *ar
 int inc_each_line(struct inc_ctx *, FILE *in, int needs_id, inc_record_fn, void *arg);
 /* Parse an id argument: "42" or "INC-42". */
 int inc_parse_id(const char *s, int64_t *out);
+
+/* ---- tasks (task.c) ---- */
+
+/* A piece of an incident's work, for one team: status open, in_progress,
+ * done or cancelled; done_at is when it was done or cancelled. */
+struct inc_task {
+	int64_t id, incident;
+	char *title, *group, *assignee, *status;
+	int64_t due, created_at, done_at;
+};
+
+void inc_task_init(struct inc_task *);
+void inc_task_clear(struct inc_task *);
+int inc_task_parse_id(const char *s, int64_t *out);	/* digits only */
+int inc_task_is_open(const char *status);	/* open or in_progress */
+/* 1 found, 0 not found, -1 error (err). */
+int inc_task_load(struct inc_ctx *, int64_t id, struct inc_task *, char *err);
+/* Insert t (incident, title, group, assignee, due set by the caller) as
+ * open, with its audit rows; refuses closed or cancelled incidents and
+ * actors who may not work on the incident. */
+int inc_task_add(struct inc_ctx *, struct inc_task *, char *err);
+/* Move to in_progress (takes an unassigned task), done or cancelled, with
+ * its audit row; refuses other moves, and starting work on a closed or
+ * cancelled incident. */
+int inc_task_set_status(struct inc_ctx *, struct inc_task *, const char *to, char *err);
+/* {id, incident, title, group, assignee, status, due, created_at, done_at} */
+json_t *inc_task_json(const struct inc_task *);
+/* Calls fn for each task of incident (INC_NULL: every incident) the actor
+ * may see, in id order; for one incident, -1 if it is missing or not the
+ * actor's to see. */
+typedef void (*inc_task_fn)(struct inc_ctx *, const struct inc_task *, void *arg);
+int inc_task_list(struct inc_ctx *, int64_t incident, inc_task_fn, void *arg, char *err);
+/* Tasks of the incident still open or in progress; -1 on error. */
+int64_t inc_task_open_count(struct inc_ctx *, int64_t incident, char *err);
+
+/* ---- resolution, closure, reopening (close.c) ---- */
+
+enum inc_close_mode { INC_CLOSE_RESOLVE, INC_CLOSE_CONFIRM, INC_CLOSE_REOPEN,
+		      INC_CLOSE_EXPIRE };
+struct inc_close {
+	enum inc_close_mode mode;
+	const char *resolution, *code;	/* RESOLVE; code may be NULL */
+	int workaround;
+	int64_t rating;			/* CONFIRM; INC_NULL: none */
+	const char *feedback;		/* CONFIRM; may be NULL */
+	const char *reason;		/* REOPEN */
+	int64_t cutoff;			/* EXPIRE: resolved at or before this */
+};
+/* Option values against the config (closure code, rating 1-5): -1 is a
+ * usage error. */
+int inc_close_check(const struct inc_config *, const struct inc_close *, char *err);
+/* Resolve, confirm, reopen or expire incident id: checks access, tasks,
+ * the reopen window and ctx->force; stores, audits and emits the record
+ * with its event. -1 with err refuses. EXPIRE passes over (0, nothing
+ * emitted) an incident no longer resolved before the cutoff. */
+int inc_close_one(struct inc_ctx *, int64_t id, const struct inc_close *, char *err);
+/* Ids of incidents resolved at or before cutoff and not yet closed. */
+int64_t *inc_close_expired(struct inc_ctx *, int64_t cutoff, size_t *n, char *err);
+
+/* ---- KPIs and post-incident reviews (kpi.c, review.c) ---- */
+
+enum inc_report_format { INC_FMT_JSONL, INC_FMT_CSV, INC_FMT_TSV, INC_FMT_TABLE };
+#define INC_REPORT_MAXBY 10
+
+struct inc_report {
+	int by[INC_REPORT_MAXBY];	/* from inc_report_by_field(), in order */
+	int nby;
+	int64_t since, until;		/* created in [since, until); INC_NULL: open */
+	int aging;			/* the open backlog by age, not the KPIs */
+	enum inc_report_format format;
+};
+
+/* Index of a --by field ("category" ... "month"), or -1 if unknown. */
+int inc_report_by_field(const char *name);
+/* INC_FMT_* of "jsonl", "csv", "tsv", "table", or -1. */
+int inc_report_format(const char *name);
+/* The KPI (or aging) report, formatted, appended to out; -1 with err on a
+ * database error. */
+int inc_report(struct inc_ctx *, const struct inc_report *, struct inc_buf *out,
+	       char *err);
+/* The post-incident review of an incident as Markdown, appended to out:
+ * 1 done, 0 no such incident, -1 database error (err). */
+int inc_review(struct inc_ctx *, int64_t id, struct inc_buf *out, char *err);
+
+/* ---- helpers of the tools (util.c, access.c) ---- */
+
+int inc_streq(const char *, const char *);	/* equal, NULL equal to NULL */
+int inc_in_list(const char *s, const char *const *list);	/* NULL-ended list */
+/* Load incident id for act by ctx->actor: 0 loaded; -1 with err "no such
+ * incident" or "not allowed: why". */
+int inc_load_may(struct inc_ctx *, int64_t id, enum inc_act act, const char *why,
+		 struct inc_incident *, char *err);
+
+/* ---- classification (rules.c) ---- */
+
+/*
+ * Classify r by the config's rules (SPEC section 5): in order, every rule
+ * whose match holds against the record as the earlier rules left it applies
+ * its set, a later rule overriding an earlier one field by field. Fields
+ * explicit at logging stay unless force; the group of an incident that has
+ * an assignee stays (routing placed it). Then defaults fill impact, urgency
+ * and group still unset, a subcategory not in the final category is
+ * dropped, and priority comes from the matrix (an explicit one stays unless
+ * force). explain (may be NULL) gets "rules" (matched: index, match, set),
+ * "kept" (fields a rule would have changed) and "defaults" (fields
+ * defaulted). Returns 1 if r changed, 0 if not.
+ */
+int inc_classify(const struct inc_config *, struct inc_incident *, int force,
+		 json_t *explain);
+
+/* ---- assignment (assign.c) ---- */
+
+/* Open incidents (new, assigned, in_progress, on_hold) assigned to name,
+ * not counting incident `except`; -1 with err on error. */
+int64_t inc_open_load(struct inc_ctx *, const char *name, int64_t except, char *err);
+/*
+ * Route r into group by the group's strategy (round_robin from the member
+ * after the last one taken, remembered in table rotation; least_loaded;
+ * skills), skipping members not available or at max_open, and assign
+ * (inc_set_assignment). 1: assigned; 0: nobody free, r waits in the group
+ * with no assignee, status unchanged; -1: error (err).
+ */
+int inc_route(struct inc_ctx *, struct inc_incident *, const char *group, char *err);
+/*
+ * What inc-assign does to one open incident. group NULL: the incident's,
+ * else defaults.group. name NULL: an incident assigned in that group stays
+ * as it is (one without a group gets it), else it is routed by inc_route. name given (by hand): a member
+ * of the group; anyone who works incidents when group is given. Moving an
+ * incident to another group, or assigning outside the group, needs
+ * INC_ACT_REASSIGN. Returns as inc_route.
+ */
+int inc_assign(struct inc_ctx *, struct inc_incident *, const char *group,
+	       const char *name, char *err);
+/* A person an incident may be assigned to (anyone who is not a requester;
+ * any name when the config has no people): their configured name, or NULL. */
+const char *inc_assignable(const struct inc_config *, const char *name_or_email);
 
 #endif

@@ -43,8 +43,9 @@ static int
 next_line(struct reader *r, struct inc_ctx *ctx, char **line, size_t *n)
 {
 	for (;;) {
-		/* no buffer yet before the first read: memchr(NULL) is undefined */
-		char *nl = r->len > r->start ? memchr(r->buf + r->start, '\n', r->len - r->start) : NULL;
+		/* no buffer before the first read: memchr(NULL, ...) is undefined */
+		char *nl = r->len > r->start ?
+			memchr(r->buf + r->start, '\n', r->len - r->start) : NULL;
 		ssize_t got;
 
 		if (nl) {
@@ -199,9 +200,14 @@ inc_each_line(struct inc_ctx *ctx, FILE *in, int needs_id, inc_record_fn fn, voi
 			line[--n] = '\0';
 		if (n == 0)
 			continue;
-		/* any JSON value parses: a number or a string is "not an object",
-		 * like an array, rather than "invalid JSON" */
-		o = json_loadb(line, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+		o = json_loadb(line, n, JSON_REJECT_DUPLICATES, &je);
+		/* a number or a string is valid JSON, just not an object: say
+		 * so as for an array, rather than "invalid JSON" */
+		if (!o && (o = json_loadb(line, n, JSON_DECODE_ANY, NULL)) &&
+		    json_is_object(o)) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (!o) {
 			inc_warn("%s: invalid JSON: %s", where, je.text);
 			ctx->status = INC_EXIT_REFUSED;

@@ -457,7 +457,9 @@ inc_incident_store(struct inc_ctx *ctx, const struct inc_incident *before,
 	sqlite3_stmt *st;
 	int i, rc, changed = 0;
 
-	/* one audit row per field whose value changed */
+	/* the clocks follow every change: one place for every tool */
+	if (inc_sla_update(ctx, r, err) < 0)
+		return -1;
 	INC_FIELDS(DIFF)
 	if (!changed)
 		return 0;

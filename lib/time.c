@@ -3,7 +3,9 @@
  * in UTC on output, ISO 8601 with any offset or epoch seconds on input,
  * durations such as "1h30m".
  */
+#ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE
+#endif
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>

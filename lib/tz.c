@@ -4,7 +4,6 @@
  * setting TZ: the C library keeps one process-wide zone, which a library
  * must not touch.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -324,7 +323,7 @@ parse_tzif(struct inc_tz *tz, const unsigned char *buf, size_t len)
 		return -1;
 	f = buf + n1 + n2;
 	if (f == buf + len)
-		return 0;	/* footer missing: tolerate, as it is optional in spirit */
+		return 0;	/* no footer at all: the last transition holds */
 	if (*f != '\n' || !(nl = memchr(f + 1, '\n', buf + len - f - 1)) ||
 	    (size_t)(nl - f - 1) >= sizeof rule)
 		return -1;

@@ -119,3 +119,22 @@ complete_zsh() {
 	run complete_zsh inc-log -s ''
 	assert_output ""
 }
+
+@test "bash: comma lists, short options with values, subcommands of inc-task" {
+	run complete_bash inc-show --status new,on
+	assert_output "new,on_hold "
+	run complete_bash inc-report --by group,pri
+	assert_output "group,priority "
+	run complete_bash inc-report --by ''
+	assert_line month
+	run complete_bash inc-update --status ''
+	if [ -x "$INC_ROOT/bin/inc-update" ]; then
+		assert_output $'in_progress\non_hold\ncancelled'
+	fi
+	run complete_bash inc-assign -t da
+	assert_output "dana "
+	run complete_bash inc-assign -g l3
+	assert_output "l3-network "
+	run complete_bash inc-task ''
+	assert_output $'add\nstart\ndone\ncancel\nlist'
+}

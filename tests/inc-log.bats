@@ -247,7 +247,7 @@ inc-log: line 7: category "hardware" requires field "asset_tag"'
 	run --separate-stderr inc-log <"$BATS_TEST_TMPDIR/in.jsonl"
 	assert_failure 1
 	assert_equal "$(jq -c '[.id, .subject]' <<<"$output")" $'[1,"first"]\n[2,"last"]'
-	assert_equal "$stderr" "inc-log: line 2: invalid JSON: invalid token near 'not'
+	assert_equal "$stderr" "inc-log: line 2: invalid JSON: '[' or '{' expected near 'not'
 inc-log: line 3: expected a JSON object
 inc-log: line 4: expected a JSON object
 inc-log: line 5: expected a JSON object

@@ -31,7 +31,7 @@ SHIPPED_CONFIG="$INC_ROOT/share/config.json"
 	assert_equal "$stderr" 'inc-log: impact: unknown impact "huge" (want high, medium, low)'
 	run --separate-stderr inc log <<<'oops'
 	assert_failure 1
-	assert_equal "$stderr" "inc-log: line 1: invalid JSON: invalid token near 'oops'"
+	assert_equal "$stderr" "inc-log: line 1: invalid JSON: '[' or '{' expected near 'oops'"
 }
 
 @test "inc init: the database and the starter config, said on stdout" {
@@ -195,14 +195,14 @@ EOF
 	unset INC_CONFIG
 	run --separate-stderr inc config path
 	assert_success
-	assert_output "$INC_ROOT/bin/../share/config.json"
+	assert_output "$INC_ROOT/share/config.json"
 	if [ -e /etc/inc/config.json ]; then
 		skip "/etc/inc/config.json exists: the shipped default is not reached"
 	fi
 	mkdir -p "$HOME/.config/inc" "$XDG_CONFIG_HOME/inc"
 	echo '{}' >"$HOME/.config/inc/config.json"
 	run --separate-stderr inc config path
-	assert_output "$INC_ROOT/bin/../share/config.json"
+	assert_output "$INC_ROOT/share/config.json"
 	XDG_CONFIG_HOME='' run --separate-stderr inc config path
 	assert_output "$HOME/.config/inc/config.json"
 	echo '{}' >"$XDG_CONFIG_HOME/inc/config.json"
