@@ -91,10 +91,13 @@ install: all
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 share/config.json share/schema.sql $(DESTDIR)$(SHAREDIR)
-	install -m 755 share/examples/* $(DESTDIR)$(SHAREDIR)/examples
-	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
-	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
-	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	for f in share/examples/*; do \
+		if [ -x "$$f" ]; then m=755; else m=644; fi; \
+		install -m $$m "$$f" $(DESTDIR)$(SHAREDIR)/examples; \
+	done
+	for f in $(MAN1) $(MAN5) $(MAN7); do \
+		install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man$${f##*.}; \
+	done
 	install -m 644 completions/inc.bash $(DESTDIR)$(BASHCOMPDIR)/inc
 	for t in $(TOOLS); do [ "$$t" = inc ] || ln -sf inc $(DESTDIR)$(BASHCOMPDIR)/$$t; done
 	install -m 644 completions/_inc $(DESTDIR)$(ZSHCOMPDIR)/_inc

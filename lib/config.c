@@ -810,9 +810,15 @@ inc_config_default_path(char *buf, size_t len)
 		if (slash) {
 			*slash = '\0';
 			for (int i = 0; rel[i]; i++) {
-				snprintf(buf, len, "%s%s", exe, rel[i]);
-				if (access(buf, R_OK) == 0)
+				char cand[PATH_MAX + 64];
+
+				snprintf(cand, sizeof cand, "%s%s", exe, rel[i]);
+				/* a clean path for messages: no "bin/../" */
+				if (access(cand, R_OK) == 0 && realpath(cand, exe) &&
+				    strlen(exe) < len) {
+					snprintf(buf, len, "%s", exe);
 					return buf;
+				}
 			}
 		}
 	}

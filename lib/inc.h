@@ -263,6 +263,9 @@ int inc_check_form(const struct inc_config *, const struct inc_incident *, char 
 int inc_term_width(void);	/* COLUMNS, the terminal, else 80 */
 /* A cell padded to width plus one space (none when last), cut with "~". */
 void inc_table_cell(struct inc_buf *, const char *s, size_t width, int last);
+/* A row of n cells, the first n-1 at widths w, the last filling width. */
+void inc_table_row(struct inc_buf *, const char *const cells[], const size_t w[], int n,
+		   int width);
 
 /* ---- tool context (ctx.c) ---- */
 
@@ -471,6 +474,64 @@ int inc_each_arg(struct inc_ctx *, char **ids, int nids, inc_record_fn, void *ar
 int inc_each_line(struct inc_ctx *, FILE *in, int needs_id, inc_record_fn, void *arg);
 /* Parse an id argument: "42" or "INC-42". */
 int inc_parse_id(const char *s, int64_t *out);
+
+/* ---- tasks (task.c) ---- */
+
+/* A piece of an incident's work, for one team: status open, in_progress,
+ * done or cancelled; done_at is when it was done or cancelled. */
+struct inc_task {
+	int64_t id, incident;
+	char *title, *group, *assignee, *status;
+	int64_t due, created_at, done_at;
+};
+
+void inc_task_init(struct inc_task *);
+void inc_task_clear(struct inc_task *);
+int inc_task_parse_id(const char *s, int64_t *out);	/* digits only */
+int inc_task_is_open(const char *status);	/* open or in_progress */
+/* 1 found, 0 not found, -1 error (err). */
+int inc_task_load(struct inc_ctx *, int64_t id, struct inc_task *, char *err);
+/* Insert t (incident, title, group, assignee, due set by the caller) as
+ * open, with its audit rows; refuses closed or cancelled incidents and
+ * actors who may not work on the incident. */
+int inc_task_add(struct inc_ctx *, struct inc_task *, char *err);
+/* Move to in_progress (takes an unassigned task), done or cancelled, with
+ * its audit row; refuses other moves, and starting work on a closed or
+ * cancelled incident. */
+int inc_task_set_status(struct inc_ctx *, struct inc_task *, const char *to, char *err);
+/* {id, incident, title, group, assignee, status, due, created_at, done_at} */
+json_t *inc_task_json(const struct inc_task *);
+/* Calls fn for each task of incident (INC_NULL: every incident) the actor
+ * may see, in id order; for one incident, -1 if it is missing or not the
+ * actor's to see. */
+typedef void (*inc_task_fn)(struct inc_ctx *, const struct inc_task *, void *arg);
+int inc_task_list(struct inc_ctx *, int64_t incident, inc_task_fn, void *arg, char *err);
+/* Tasks of the incident still open or in progress; -1 on error. */
+int64_t inc_task_open_count(struct inc_ctx *, int64_t incident, char *err);
+
+/* ---- resolution, closure, reopening (close.c) ---- */
+
+enum inc_close_mode { INC_CLOSE_RESOLVE, INC_CLOSE_CONFIRM, INC_CLOSE_REOPEN,
+		      INC_CLOSE_EXPIRE };
+struct inc_close {
+	enum inc_close_mode mode;
+	const char *resolution, *code;	/* RESOLVE; code may be NULL */
+	int workaround;
+	int64_t rating;			/* CONFIRM; INC_NULL: none */
+	const char *feedback;		/* CONFIRM; may be NULL */
+	const char *reason;		/* REOPEN */
+	int64_t cutoff;			/* EXPIRE: resolved at or before this */
+};
+/* Option values against the config (closure code, rating 1-5): -1 is a
+ * usage error. */
+int inc_close_check(const struct inc_config *, const struct inc_close *, char *err);
+/* Resolve, confirm, reopen or expire incident id: checks access, tasks,
+ * the reopen window and ctx->force; stores, audits and emits the record
+ * with its event. -1 with err refuses. EXPIRE passes over (0, nothing
+ * emitted) an incident no longer resolved before the cutoff. */
+int inc_close_one(struct inc_ctx *, int64_t id, const struct inc_close *, char *err);
+/* Ids of incidents resolved at or before cutoff and not yet closed. */
+int64_t *inc_close_expired(struct inc_ctx *, int64_t cutoff, size_t *n, char *err);
 
 /* ---- runs over selected incidents (batch.c) ---- */
 

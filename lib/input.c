@@ -43,7 +43,9 @@ static int
 next_line(struct reader *r, struct inc_ctx *ctx, char **line, size_t *n)
 {
 	for (;;) {
-		char *nl = memchr(r->buf + r->start, '\n', r->len - r->start);
+		/* no buffer before the first read: memchr(NULL, ...) is undefined */
+		char *nl = r->len > r->start ?
+			memchr(r->buf + r->start, '\n', r->len - r->start) : NULL;
 		ssize_t got;
 
 		if (nl) {

@@ -64,3 +64,18 @@ inc_table_cell(struct inc_buf *b, const char *s, size_t width, int last)
 		for (; n <= width; n++)
 			inc_buf_add(b, " ", 1);
 }
+
+void
+inc_table_row(struct inc_buf *b, const char *const cells[], const size_t w[], int n,
+	      int width)
+{
+	size_t used = 0;
+
+	for (int i = 0; i < n - 1; i++) {
+		inc_table_cell(b, cells[i], w[i], 0);
+		used += w[i] + 1;
+	}
+	/* the last column takes what is left, and never less than 10 */
+	inc_table_cell(b, cells[n - 1], (size_t)width > used + 10 ? (size_t)width - used : 10, 1);
+	inc_buf_add(b, "\n", 1);
+}
