@@ -17,14 +17,24 @@ static const char usage[] =
 
 /* The cron pass: incidents whose next check has come, and open ones that
  * have no policy yet and were not looked at since they changed. Both
- * halves are answered by a partial index: the cost is what is due. */
+ * halves are answered by a partial index: the cost is what is due. (No
+ * ORDER BY: SQLite would walk the whole table in id order to merge; the
+ * ids are sorted once read.) */
 static const char sql_due[] =
 	"SELECT id FROM incident WHERE sla_next_check <= ?1"
 	" UNION SELECT id FROM incident WHERE sla_policy IS NULL AND sla_checked_at IS NULL"
-	" AND status NOT IN ('resolved', 'closed', 'cancelled') ORDER BY 1";
+	" AND status NOT IN ('resolved', 'closed', 'cancelled')";
 static const char sql_open[] =
 	"SELECT id FROM incident WHERE status IN ('new', 'assigned', 'in_progress', 'on_hold')"
 	" ORDER BY id";
+
+static int
+by_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
 
 static int
 check_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void *arg,
@@ -81,6 +91,7 @@ run(struct inc_ctx *ctx, const char *sql, enum inc_sla_mode mode)
 	ids = inc_select_ids(ctx, st, &n, err);
 	if (!ids)
 		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, err);
+	qsort(ids, n, sizeof *ids, by_id);
 	inc_each_id(ctx, ids, n, check_one, &mode);
 	free(ids);
 }

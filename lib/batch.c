@@ -11,7 +11,7 @@
 #include "inc.h"
 
 /* Incidents per transaction. */
-#define SLICE 500
+#define SLICE 2000
 
 int64_t *
 inc_select_ids(struct inc_ctx *ctx, sqlite3_stmt *st, size_t *n, char *err)

@@ -394,12 +394,15 @@ struct inc_sla_clock {
 	int open;			/* status new, assigned, in_progress, on_hold */
 	int64_t target[2], warn[2];	/* working seconds */
 	int64_t warn_at[2], due[2];	/* instants; INT64_MAX: never */
-	int frozen[2];			/* an open hold stops the clock now */
+	int frozen[2], wfrozen[2];	/* an open hold holds due / warning back */
 	int64_t decided[2];		/* responded_at, resolved_at, or INC_NULL */
 	enum inc_sla_state state[2];
 	int64_t paused_s;		/* working seconds on hold that moved the resolve due */
 	struct inc_sla_hold *holds;	/* by start */
 	size_t nholds;
+	const struct inc_escrule *rules;	/* the config's, and when each applies */
+	int64_t *rule_at;		/* (inc_sla_rule_at), computed once */
+	size_t nrules;
 };
 
 /* The first policy whose match holds for r, or NULL. */
@@ -437,9 +440,11 @@ enum inc_sla_mode {
  */
 int inc_sla_check(struct inc_ctx *, struct inc_incident *, enum inc_sla_mode,
 		  json_t **event, char *err);
-/* Store r against before: through inc_incident_store (audit, updated_at)
- * when a field of the record changed, else only the SLA bookkeeping
- * columns, so that watching the clocks does not touch updated_at. */
+/* Store r, which differs from before in SLA fields only: through
+ * inc_incident_store when the policy changed; the SLA columns with their
+ * audit rows and updated_at when another field of the record changed; else
+ * only the bookkeeping columns, so that watching the clocks touches
+ * neither updated_at nor the audit trail. */
 int inc_sla_save(struct inc_ctx *, const struct inc_incident *before,
 		 struct inc_incident *r, const char *action, char *err);
 

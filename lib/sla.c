@@ -183,6 +183,8 @@ inc_sla_instant(const struct inc_sla_clock *ck, int target, int64_t amount, int 
 	return instant(ck, target, amount, frozen, NULL, NULL);
 }
 
+static int64_t rule_at(const struct inc_sla_clock *, const struct inc_escrule *);
+
 static int
 load_holds(struct inc_ctx *ctx, int64_t id, struct inc_sla_clock *ck, char *err)
 {
@@ -231,7 +233,7 @@ inc_sla_clock(struct inc_ctx *ctx, const struct inc_incident *r, struct inc_sla_
 		ck->warn[x] = w < 0 ? 0 : w > ck->target[x] ? ck->target[x] : w;
 		ck->due[x] = instant(ck, x, ck->target[x], &ck->frozen[x],
 				     x == INC_SLA_RESOLVE ? &ck->paused_s : NULL, NULL);
-		ck->warn_at[x] = instant(ck, x, ck->warn[x], NULL, NULL, NULL);
+		ck->warn_at[x] = instant(ck, x, ck->warn[x], &ck->wfrozen[x], NULL, NULL);
 		if (ck->decided[x] != INC_NULL)
 			ck->state[x] = ck->decided[x] <= ck->due[x] ? INC_SLA_MET : INC_SLA_BREACHED;
 		else if (ck->now > ck->due[x])
@@ -241,6 +243,11 @@ inc_sla_clock(struct inc_ctx *ctx, const struct inc_incident *r, struct inc_sla_
 		else
 			ck->state[x] = INC_SLA_OK;
 	}
+	ck->rules = ctx->cfg->escalation;
+	ck->nrules = ctx->cfg->nescalation;
+	ck->rule_at = inc_xmalloc((ck->nrules + 1) * sizeof *ck->rule_at);
+	for (size_t i = 0; i < ck->nrules; i++)
+		ck->rule_at[i] = rule_at(ck, &ck->rules[i]);
 	return 0;
 }
 
@@ -248,8 +255,10 @@ void
 inc_sla_clock_free(struct inc_sla_clock *ck)
 {
 	free(ck->holds);
+	free(ck->rule_at);
 	ck->holds = NULL;
-	ck->nholds = 0;
+	ck->rule_at = NULL;
+	ck->nholds = ck->nrules = 0;
 }
 
 int
@@ -264,17 +273,30 @@ rule_is_warning(const struct inc_escrule *e)
 	return strstr(e->on, "_warning") != NULL;
 }
 
-int64_t
-inc_sla_rule_at(const struct inc_sla_clock *ck, const struct inc_escrule *e)
+static int64_t
+rule_at(const struct inc_sla_clock *ck, const struct inc_escrule *e)
 {
 	int x = inc_sla_rule_target(e), fz;
 	int64_t base = rule_is_warning(e) ? ck->warn[x] : ck->target[x], t;
 
 	if (!ck->open || ck->state[x] == INC_SLA_MET)
 		return INC_NULL;
-	t = instant(ck, x, base > INT64_MAX / 2 - e->after ? INT64_MAX / 2 : base + e->after,
-		    &fz, NULL, NULL);
+	if (e->after == 0) {
+		t = rule_is_warning(e) ? ck->warn_at[x] : ck->due[x];
+		fz = rule_is_warning(e) ? ck->wfrozen[x] : ck->frozen[x];
+	} else {
+		t = instant(ck, x, base > INT64_MAX / 2 - e->after ? INT64_MAX / 2 : base + e->after,
+			    &fz, NULL, NULL);
+	}
 	return fz || t == INT64_MAX ? INC_NULL : t;
+}
+
+int64_t
+inc_sla_rule_at(const struct inc_sla_clock *ck, const struct inc_escrule *e)
+{
+	if (ck->rule_at && e >= ck->rules && e < ck->rules + ck->nrules)
+		return ck->rule_at[e - ck->rules];
+	return rule_at(ck, e);
 }
 
 int
@@ -360,13 +382,11 @@ next_check(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_sla_clo
 	int64_t best = INT64_MAX;
 
 	for (int x = 0; ck->open && x < 2; x++) {
-		int fz;
 		int64_t t;
 
 		if (ck->decided[x] == INC_NULL) {
-			t = instant(ck, x, ck->warn[x], &fz, NULL, NULL);
-			if (!fz)
-				consider(r, t, &best);
+			if (!ck->wfrozen[x])
+				consider(r, ck->warn_at[x], &best);
 			if (!ck->frozen[x])
 				consider(r, ck->due[x], &best);
 		}
@@ -483,6 +503,69 @@ bind_time(sqlite3_stmt *st, int i, int64_t v)
 		sqlite3_bind_int64(st, i, v);
 }
 
+/* One audit row when an SLA field changed, in record.c's text forms. */
+static int
+audit_time(struct inc_ctx *ctx, const struct inc_incident *r, const char *action,
+	   const char *field, int64_t old, int64_t now, int is_bool, char *err)
+{
+	char ob[INC_TIMELEN], nb[INC_TIMELEN];
+	const char *o = NULL, *n = NULL;
+
+	if (old == now)
+		return 0;
+	if (old != INC_NULL)
+		o = is_bool ? (old ? "true" : "false") : inc_time_format(old, ob);
+	if (now != INC_NULL)
+		n = is_bool ? (now ? "true" : "false") : inc_time_format(now, nb);
+	return inc_audit(ctx, r->id, INC_NULL, action, field, o, n, err);
+}
+
+/*
+ * The clocks alone moved (a state, a due time): audit rows for the audited
+ * SLA fields and an UPDATE of the SLA columns only. Writing every column,
+ * as inc_incident_store does, rewrites an entry in each of the incident's
+ * indexes: ten times the pages for a cron pass over a large database.
+ */
+static int
+store_clocks(struct inc_ctx *ctx, const struct inc_incident *b, struct inc_incident *r,
+	     const char *action, char *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (audit_time(ctx, r, action, "response_due", b->response_due, r->response_due, 0, err) < 0 ||
+	    audit_time(ctx, r, action, "resolve_due", b->resolve_due, r->resolve_due, 0, err) < 0 ||
+	    audit_time(ctx, r, action, "response_met", b->response_met, r->response_met, 1, err) < 0 ||
+	    audit_time(ctx, r, action, "resolve_met", b->resolve_met, r->resolve_met, 1, err) < 0)
+		return -1;
+	if (!same_str(b->sla_state, r->sla_state) &&
+	    inc_audit(ctx, r->id, INC_NULL, action, "sla_state", b->sla_state, r->sla_state, err) < 0)
+		return -1;
+	r->updated_at = ctx->now;
+	st = inc_stmt(ctx, "UPDATE incident SET response_due=?, resolve_due=?, response_met=?,"
+		      " resolve_met=?, paused_s=?, sla_state=?, sla_response_state=?,"
+		      " sla_resolve_state=?, sla_next_check=?, sla_checked_at=?, updated_at=?"
+		      " WHERE id=?");
+	bind_time(st, 1, r->response_due);
+	bind_time(st, 2, r->resolve_due);
+	bind_time(st, 3, r->response_met);
+	bind_time(st, 4, r->resolve_met);
+	bind_time(st, 5, r->paused_s);
+	sqlite3_bind_text(st, 6, r->sla_state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, r->sla_response_state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, r->sla_resolve_state, -1, SQLITE_STATIC);
+	bind_time(st, 9, r->sla_next_check);
+	bind_time(st, 10, r->sla_checked_at);
+	sqlite3_bind_int64(st, 11, r->updated_at);
+	sqlite3_bind_int64(st, 12, r->id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+	return 0;
+}
+
 int
 inc_sla_save(struct inc_ctx *ctx, const struct inc_incident *before, struct inc_incident *r,
 	     const char *action, char *err)
@@ -490,8 +573,11 @@ inc_sla_save(struct inc_ctx *ctx, const struct inc_incident *before, struct inc_
 	sqlite3_stmt *st;
 	int rc;
 
-	if (visible_change(before, r))
+	/* a policy attached or switched: the whole store, as any change */
+	if (!same_str(before->sla_policy, r->sla_policy))
 		return inc_incident_store(ctx, before, r, action, err);
+	if (visible_change(before, r))
+		return store_clocks(ctx, before, r, action, err);
 	if (same_str(before->sla_response_state, r->sla_response_state) &&
 	    same_str(before->sla_resolve_state, r->sla_resolve_state) &&
 	    before->sla_next_check == r->sla_next_check &&
