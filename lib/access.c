@@ -57,3 +57,16 @@ inc_may(const struct inc_config *c, const char *actor, enum inc_act act,
 	}
 	return 0;
 }
+
+int
+inc_load_may(struct inc_ctx *ctx, int64_t id, enum inc_act act, const char *why,
+	     struct inc_incident *r, char *err)
+{
+	int rc = inc_incident_load(ctx, id, r, err);
+
+	if (rc == 0)
+		return inc_err(err, "no such incident");
+	if (rc > 0 && !inc_may(ctx->cfg, ctx->actor, act, r->requester))
+		return inc_err(err, "not allowed: %s", why);
+	return rc < 0 ? -1 : 0;
+}

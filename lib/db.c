@@ -56,6 +56,20 @@ inc_db_is_busy(sqlite3 *db)
 	return e == SQLITE_BUSY || e == SQLITE_LOCKED;
 }
 
+char *
+inc_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? inc_xstrdup((const char *)s) : NULL;
+}
+
+int64_t
+inc_col_int(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? INC_NULL : sqlite3_column_int64(st, i);
+}
+
 static int
 user_version(sqlite3 *db, int *v)
 {
@@ -72,7 +86,7 @@ user_version(sqlite3 *db, int *v)
 }
 
 static int
-migrate(sqlite3 *db, const char *path, char *err)
+migrate(sqlite3 *db, const char *path, int timeout_ms, char *err)
 {
 	int v;
 
@@ -85,9 +99,21 @@ migrate(sqlite3 *db, const char *path, char *err)
 			       path, v, SCHEMA_VERSION);
 	if (v == 0) {
 		char *msg = NULL;
+		int rc;
 
-		/* persistent, and only possible outside a transaction */
-		if (sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, &msg) != SQLITE_OK) {
+		/* persistent, and only possible outside a transaction. A process
+		 * creating the same new database at the same moment (the first
+		 * run of a pipeline) makes this busy without a call to the busy
+		 * handler: wait here as the handler would. */
+		for (int ms = 0; ; ms += 10) {
+			rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, &msg);
+			if (rc != SQLITE_BUSY || ms >= timeout_ms)
+				break;
+			sqlite3_free(msg);
+			msg = NULL;
+			sqlite3_sleep(10);
+		}
+		if (rc != SQLITE_OK) {
 			inc_err(err, "%s: %s", path, msg ? msg : sqlite3_errmsg(db));
 			sqlite3_free(msg);
 			return -1;
@@ -122,6 +148,7 @@ inc_db_open(const char *arg, char *resolved, size_t rlen, char *err)
 	const char *e;
 	sqlite3 *db = NULL;
 	int64_t timeout = 10;
+	int timeout_ms;
 	char sql[64];
 
 	if (arg && *arg) {
@@ -152,10 +179,11 @@ inc_db_open(const char *arg, char *resolved, size_t rlen, char *err)
 		sqlite3_close(db);
 		return NULL;
 	}
-	sqlite3_busy_timeout(db, timeout > INT_MAX / 1000 ? INT_MAX : (int)(timeout * 1000));
+	timeout_ms = timeout > INT_MAX / 1000 ? INT_MAX : (int)(timeout * 1000);
+	sqlite3_busy_timeout(db, timeout_ms);
 	snprintf(sql, sizeof sql, "PRAGMA synchronous=NORMAL");
 	if (inc_db_exec(db, sql, err) < 0 || inc_db_exec(db, "PRAGMA foreign_keys=ON", err) < 0 ||
-	    migrate(db, resolved, err) < 0) {
+	    migrate(db, resolved, timeout_ms, err) < 0) {
 		if (strncmp(err, resolved, strlen(resolved)) != 0) {
 			char tmp[INC_ERRLEN];
 

@@ -182,6 +182,10 @@ int inc_config_category(const struct inc_config *, const char *cat, const char *
 sqlite3 *inc_db_open(const char *path, char *resolved, size_t rlen, char *err);
 int inc_db_exec(sqlite3 *, const char *sql, char *err);
 int inc_db_is_busy(sqlite3 *);
+/* Column i of a result row: a copy of its text (NULL for null), or its
+ * integer (INC_NULL for null). */
+char *inc_col_text(sqlite3_stmt *, int i);
+int64_t inc_col_int(sqlite3_stmt *, int i);
 
 /* ---- access (access.c) ---- */
 
@@ -263,6 +267,7 @@ int inc_check_form(const struct inc_config *, const struct inc_incident *, char 
 int inc_term_width(void);	/* COLUMNS, the terminal, else 80 */
 /* A cell padded to width plus one space (none when last), cut with "~". */
 void inc_table_cell(struct inc_buf *, const char *s, size_t width, int last);
+size_t inc_u8_width(const char *s);	/* characters of a UTF-8 string */
 /* A row of n cells, the first n-1 at widths w, the last filling width. */
 void inc_table_row(struct inc_buf *, const char *const cells[], const size_t w[], int n,
 		   int width);
@@ -537,6 +542,84 @@ int inc_close_check(const struct inc_config *, const struct inc_close *, char *e
 int inc_close_one(struct inc_ctx *, int64_t id, const struct inc_close *, char *err);
 /* Ids of incidents resolved at or before cutoff and not yet closed. */
 int64_t *inc_close_expired(struct inc_ctx *, int64_t cutoff, size_t *n, char *err);
+
+/* ---- KPIs and post-incident reviews (kpi.c, review.c) ---- */
+
+enum inc_report_format { INC_FMT_JSONL, INC_FMT_CSV, INC_FMT_TSV, INC_FMT_TABLE };
+#define INC_REPORT_MAXBY 10
+
+struct inc_report {
+	int by[INC_REPORT_MAXBY];	/* from inc_report_by_field(), in order */
+	int nby;
+	int64_t since, until;		/* created in [since, until); INC_NULL: open */
+	int aging;			/* the open backlog by age, not the KPIs */
+	enum inc_report_format format;
+};
+
+/* Index of a --by field ("category" ... "month"), or -1 if unknown. */
+int inc_report_by_field(const char *name);
+/* INC_FMT_* of "jsonl", "csv", "tsv", "table", or -1. */
+int inc_report_format(const char *name);
+/* The KPI (or aging) report, formatted, appended to out; -1 with err on a
+ * database error. */
+int inc_report(struct inc_ctx *, const struct inc_report *, struct inc_buf *out,
+	       char *err);
+/* The post-incident review of an incident as Markdown, appended to out:
+ * 1 done, 0 no such incident, -1 database error (err). */
+int inc_review(struct inc_ctx *, int64_t id, struct inc_buf *out, char *err);
+
+/* ---- helpers of the tools (util.c, access.c) ---- */
+
+int inc_streq(const char *, const char *);	/* equal, NULL equal to NULL */
+int inc_in_list(const char *s, const char *const *list);	/* NULL-ended list */
+/* Load incident id for act by ctx->actor: 0 loaded; -1 with err "no such
+ * incident" or "not allowed: why". */
+int inc_load_may(struct inc_ctx *, int64_t id, enum inc_act act, const char *why,
+		 struct inc_incident *, char *err);
+
+/* ---- classification (rules.c) ---- */
+
+/*
+ * Classify r by the config's rules (SPEC section 5): in order, every rule
+ * whose match holds against the record as the earlier rules left it applies
+ * its set, a later rule overriding an earlier one field by field. Fields
+ * explicit at logging stay unless force; the group of an incident that has
+ * an assignee stays (routing placed it). Then defaults fill impact, urgency
+ * and group still unset, a subcategory not in the final category is
+ * dropped, and priority comes from the matrix (an explicit one stays unless
+ * force). explain (may be NULL) gets "rules" (matched: index, match, set),
+ * "kept" (fields a rule would have changed) and "defaults" (fields
+ * defaulted). Returns 1 if r changed, 0 if not.
+ */
+int inc_classify(const struct inc_config *, struct inc_incident *, int force,
+		 json_t *explain);
+
+/* ---- assignment (assign.c) ---- */
+
+/* Open incidents (new, assigned, in_progress, on_hold) assigned to name,
+ * not counting incident `except`; -1 with err on error. */
+int64_t inc_open_load(struct inc_ctx *, const char *name, int64_t except, char *err);
+/*
+ * Route r into group by the group's strategy (round_robin from the member
+ * after the last one taken, remembered in table rotation; least_loaded;
+ * skills), skipping members not available or at max_open, and assign
+ * (inc_set_assignment). 1: assigned; 0: nobody free, r waits in the group
+ * with no assignee, status unchanged; -1: error (err).
+ */
+int inc_route(struct inc_ctx *, struct inc_incident *, const char *group, char *err);
+/*
+ * What inc-assign does to one open incident. group NULL: the incident's,
+ * else defaults.group. name NULL: an incident assigned in that group stays
+ * as it is (one without a group gets it), else it is routed by inc_route. name given (by hand): a member
+ * of the group; anyone who works incidents when group is given. Moving an
+ * incident to another group, or assigning outside the group, needs
+ * INC_ACT_REASSIGN. Returns as inc_route.
+ */
+int inc_assign(struct inc_ctx *, struct inc_incident *, const char *group,
+	       const char *name, char *err);
+/* A person an incident may be assigned to (anyone who is not a requester;
+ * any name when the config has no people): their configured name, or NULL. */
+const char *inc_assignable(const struct inc_config *, const char *name_or_email);
 
 /* ---- runs over selected incidents (batch.c) ---- */
 

@@ -124,8 +124,12 @@ inc_set_status(struct inc_ctx *ctx, struct inc_incident *r, const char *to, char
 	if (strcmp(to, "in_progress") == 0) {
 		/* taking a new incident makes it yours */
 		if (strcmp(from, "new") == 0 && !r->assignee &&
-		    strcmp(ctx->role, "requester") != 0)
-			inc_set_assignment(ctx, r, r->group, ctx->actor);
+		    strcmp(ctx->role, "requester") != 0) {
+			/* by name, as routing stores it, also when acting by e-mail */
+			const struct inc_person *p = inc_config_person(ctx->cfg, ctx->actor);
+
+			inc_set_assignment(ctx, r, r->group, p ? p->name : ctx->actor);
+		}
 		inc_mark_response(ctx, r);
 	}
 	if (strcmp(to, "resolved") == 0) {

@@ -35,6 +35,12 @@ u8len(const char *s)
 	return n;
 }
 
+size_t
+inc_u8_width(const char *s)
+{
+	return u8len(s);
+}
+
 void
 inc_table_cell(struct inc_buf *b, const char *s, size_t width, int last)
 {

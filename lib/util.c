@@ -196,3 +196,18 @@ inc_json_array_has(const json_t *array, const char *s)
 			return 1;
 	return 0;
 }
+
+int
+inc_streq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+int
+inc_in_list(const char *s, const char *const *list)
+{
+	for (; s && *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,134 @@
+/*
+ * inc-assign - route incidents to their group and a technician in it, or
+ * assign them by hand.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inc.h"
+
+static const char usage[] =
+	"inc-assign [-d DB] [-c CONFIG] [--now TIME] [--as USER] [-t|--to NAME] [-g|--group GROUP]"
+	" [--queued | ID... | < records.jsonl]";
+
+struct opts {
+	const char *to, *group;
+};
+
+static int
+assign_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void *arg,
+	   char *err)
+{
+	const struct opts *o = arg;
+	struct inc_incident r, before;
+	json_t *event = NULL;
+	int rc;
+
+	(void)where; (void)line;
+	inc_incident_init(&r);
+	inc_incident_init(&before);
+	if ((rc = inc_load_may(ctx, id, INC_ACT_WORK, "only technicians assign incidents",
+			       &r, err)) < 0)
+		goto out;
+	inc_incident_copy(&before, &r);
+	rc = inc_assign(ctx, &r, o->group, o->to, err);
+	if (rc < 0 || inc_incident_store(ctx, &before, &r, "assigned", err) < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (rc == 0) {
+		event = json_pack("{s:s,s:s}", "kind", "queued", "group", r.group);
+	} else {
+		event = json_pack("{s:s,s:s?,s:s}", "kind", "assigned", "group", r.group,
+				  "assignee", r.assignee);
+		if (inc_streq(before.assignee, r.assignee) &&
+		    (!before.group || inc_streq(before.group, r.group)))
+			json_object_set_new(event, "existing", json_true());
+		else
+			json_object_set_new(event, "strategy", json_string(o->to ? "hand" :
+				inc_config_group(ctx->cfg, r.group)->strategy));
+		if (before.assignee && !inc_streq(before.assignee, r.assignee))
+			json_object_set_new(event, "from", json_string(before.assignee));
+	}
+	inc_emit(ctx, &r, event);
+out:
+	inc_incident_clear(&before);
+	inc_incident_clear(&r);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Every open incident without an assignee, as id arguments: what waits in
+ * a queue for the next cron run. */
+static char **
+queued_ids(struct inc_ctx *ctx, int *n)
+{
+	sqlite3_stmt *st = inc_stmt(ctx, "SELECT id FROM incident WHERE assignee IS NULL"
+		" AND status IN ('new','assigned','in_progress','on_hold') ORDER BY id");
+	char **ids = NULL;
+	int rc;
+
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char buf[32];
+
+		snprintf(buf, sizeof buf, "%lld", (long long)sqlite3_column_int64(st, 0));
+		ids = inc_xrealloc(ids, sizeof *ids * (size_t)(*n + 1));
+		ids[(*n)++] = inc_xstrdup(buf);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, sqlite3_errmsg(ctx->db));
+	return ids;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		INC_COMMON_LONGOPTS,
+		{"to", required_argument, 0, 't'},
+		{"group", required_argument, 0, 'g'},
+		{"queued", no_argument, 0, 'q'},
+		{0, 0, 0, 0}
+	};
+	struct inc_ctx ctx = {0};
+	struct opts o = {0};
+	int c, queued = 0;
+
+	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS "t:g:q", longopts, NULL)) != -1) {
+		if (inc_ctx_option(&ctx, c, optarg, usage))
+			continue;
+		switch (c) {
+		case 't': o.to = optarg; break;
+		case 'g': o.group = optarg; break;
+		case 'q': queued = 1; break;
+		default: inc_usage_error(usage);
+		}
+	}
+	if ((queued && optind < argc) || (!queued && optind == argc && isatty(0)))
+		inc_usage_error(usage);
+	inc_ctx_config(&ctx);
+	/* values the config does not know: nothing done */
+	if (o.group && !inc_config_group(ctx.cfg, o.group))
+		inc_die(INC_EXIT_USAGE, "--group: unknown group \"%s\"", o.group);
+	if (o.to && !inc_assignable(ctx.cfg, o.to))
+		inc_die(INC_EXIT_USAGE, "--to: unknown technician \"%s\"", o.to);
+	inc_ctx_db(&ctx);
+	if (queued) {
+		int n;
+		char **ids = queued_ids(&ctx, &n);
+
+		inc_each_arg(&ctx, ids, n, assign_one, &o);
+		for (int i = 0; i < n; i++)
+			free(ids[i]);
+		free(ids);
+	} else if (optind < argc) {
+		inc_each_arg(&ctx, argv + optind, argc - optind, assign_one, &o);
+	} else {
+		inc_each_line(&ctx, stdin, 1, assign_one, &o);
+	}
+	return inc_ctx_close(&ctx);
+}

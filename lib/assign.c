@@ -1,0 +1,212 @@
+/*
+ * assign.c - routing: which technician of a group takes an incident, by the
+ * group's strategy (round_robin, least_loaded, skills), and assignment by
+ * hand with its access rules. inc-assign, inc-update --set and
+ * inc-escalate's functional escalation all assign through here, so every
+ * assignment counts loads, caps and reassignments the same way.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "inc.h"
+
+int64_t
+inc_open_load(struct inc_ctx *ctx, const char *name, int64_t except, char *err)
+{
+	sqlite3_stmt *st = inc_stmt(ctx,
+		"SELECT count(*) FROM incident WHERE assignee=?1"
+		" AND status IN ('new','assigned','in_progress','on_hold') AND id<>?2");
+	int64_t n = -1;
+	int rc;
+
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, except == INC_NULL ? 0 : except);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+	return n;
+}
+
+/* The member after the one who took the group's last incident: the first
+ * member when the group has no rotation yet or that member left it. */
+static int
+rotation_start(struct inc_ctx *ctx, const struct inc_group *g, char *err)
+{
+	sqlite3_stmt *st = inc_stmt(ctx, "SELECT last FROM rotation WHERE grp=?");
+	int start = 0, rc;
+
+	sqlite3_bind_text(st, 1, g->name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *last = (const char *)sqlite3_column_text(st, 0);
+		size_t i;
+		json_t *m;
+
+		json_array_foreach(g->members, i, m)
+			if (last && strcmp(json_string_value(m), last) == 0)
+				start = (int)i + 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+	return start;
+}
+
+static int
+rotation_save(struct inc_ctx *ctx, const char *group, const char *name, char *err)
+{
+	sqlite3_stmt *st = inc_stmt(ctx,
+		"INSERT INTO rotation(grp, last) VALUES(?1, ?2)"
+		" ON CONFLICT(grp) DO UPDATE SET last=excluded.last");
+	int rc;
+
+	sqlite3_bind_text(st, 1, group, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+	return 0;
+}
+
+/* The least loaded free member (ties: the first listed), only among those
+ * with the skill when skill is given; -1 if none. */
+static int
+least_loaded(const struct inc_config *c, const struct inc_group *g, const int64_t *load,
+	     const char *skill)
+{
+	int best = -1;
+	size_t i;
+	json_t *m;
+
+	json_array_foreach(g->members, i, m) {
+		const struct inc_person *p = inc_config_person(c, json_string_value(m));
+
+		if (load[i] < 0 || (skill && !(p && inc_json_array_has(p->skills, skill))))
+			continue;
+		if (best < 0 || load[i] < load[best])
+			best = (int)i;
+	}
+	return best;
+}
+
+int
+inc_route(struct inc_ctx *ctx, struct inc_incident *r, const char *group, char *err)
+{
+	const struct inc_group *g = inc_config_group(ctx->cfg, group);
+	size_t n, i;
+	int64_t *load;
+	int pick = -1;
+	json_t *m;
+
+	if (!g)
+		return inc_err(err, "unknown group \"%s\"", group ? group : "");
+	if (!inc_is_open(r->status))
+		return inc_err(err, "%s: only open incidents are assigned", r->status);
+	n = json_array_size(g->members);
+	load = inc_xmalloc(sizeof *load * (n + 1));
+	/* load -1: not free (unavailable, or at max_open) */
+	json_array_foreach(g->members, i, m) {
+		const struct inc_person *p = inc_config_person(ctx->cfg, json_string_value(m));
+
+		load[i] = -1;
+		if (p && !p->available)
+			continue;
+		load[i] = inc_open_load(ctx, json_string_value(m), r->id, err);
+		if (load[i] < 0) {
+			free(load);
+			return -1;
+		}
+		if (p && p->max_open != INC_NULL && load[i] >= p->max_open)
+			load[i] = -1;
+	}
+	if (strcmp(g->strategy, "round_robin") == 0) {
+		int start = n ? rotation_start(ctx, g, err) : 0;
+
+		if (start < 0) {
+			free(load);
+			return -1;
+		}
+		for (size_t k = 0; k < n && pick < 0; k++)
+			if (load[(start + k) % n] >= 0)
+				pick = (int)((start + k) % n);
+	} else {
+		if (strcmp(g->strategy, "skills") == 0 && r->category)
+			pick = least_loaded(ctx->cfg, g, load, r->category);
+		if (pick < 0)
+			pick = least_loaded(ctx->cfg, g, load, NULL);
+	}
+	free(load);
+	if (pick < 0) {
+		/* nobody free: it waits in the group for the next run */
+		inc_set_assignment(ctx, r, g->name, NULL);
+		return 0;
+	}
+	m = json_array_get(g->members, (size_t)pick);
+	if (strcmp(g->strategy, "round_robin") == 0 &&
+	    rotation_save(ctx, g->name, json_string_value(m), err) < 0)
+		return -1;
+	inc_set_assignment(ctx, r, g->name, json_string_value(m));
+	return 1;
+}
+
+const char *
+inc_assignable(const struct inc_config *c, const char *who)
+{
+	const struct inc_person *p;
+
+	if (!who || !*who)
+		return NULL;
+	if (c->npeople == 0)
+		return who;
+	p = inc_config_person(c, who);
+	return p && strcmp(p->role, "requester") != 0 ? p->name : NULL;
+}
+
+int
+inc_assign(struct inc_ctx *ctx, struct inc_incident *r, const char *group,
+	   const char *name, char *err)
+{
+	const char *target = group ? group : r->group ? r->group :
+		json_string_value(json_object_get(ctx->cfg->defaults, "group"));
+	const struct inc_group *g;
+	int moving, across;
+
+	if (!inc_is_open(r->status))
+		return inc_err(err, "%s: only open incidents are assigned", r->status);
+	if (!target)
+		return inc_err(err, "no group to assign to (classify it, or name one with --group)");
+	if (!(g = inc_config_group(ctx->cfg, target)))
+		return inc_err(err, "unknown group \"%s\"", target);
+	moving = r->group && strcmp(r->group, g->name) != 0;
+	if (name) {
+		const char *who = inc_assignable(ctx->cfg, name);
+
+		if (!who)
+			return inc_err(err, "\"%s\" is not a technician", name);
+		across = !inc_json_array_has(g->members, who);
+		if (across && !group)
+			return inc_err(err, "%s is not a member of %s (name the group with --group)",
+				       who, g->name);
+		if ((moving || across) && !inc_may(ctx->cfg, ctx->actor, INC_ACT_REASSIGN, NULL))
+			return inc_err(err, "only an incident manager or admin may assign across groups");
+		inc_set_assignment(ctx, r, g->name, who);
+		return 1;
+	}
+	if (moving && !inc_may(ctx->cfg, ctx->actor, INC_ACT_REASSIGN, NULL))
+		return inc_err(err, "only an incident manager or admin may move an incident to another group");
+	if (!moving && r->assignee) {
+		/* assigned already: left as it is, but one taken before it had
+		 * a group gets this one (no reassignment: nothing moved) */
+		if (!r->group)
+			inc_set_str(&r->group, g->name);
+		if (!r->first_group)
+			inc_set_str(&r->first_group, g->name);
+		return 1;
+	}
+	return inc_route(ctx, r, g->name, err);
+}

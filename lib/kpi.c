@@ -1,0 +1,551 @@
+/*
+ * kpi.c - the KPIs of SPEC section 7 and the aging of the open backlog,
+ * grouped by --by fields, written as JSON lines, CSV, TSV or a table.
+ *
+ * SQLite does the work: one aggregate over the incidents of the window, and
+ * one window-function query for the exact percentiles of the resolution
+ * time, both sorted by the same group keys and merged here row by row. C
+ * only turns the exact integer sums into rounded figures: rounding in
+ * integers, not in floating point, so that a figure such as 12.125 rounds
+ * the same way every time.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "inc.h"
+
+/* The --by fields and the SQL expression of each: fixed text, never input.
+ * Calendar keys are UTC; the ISO week is the week of its Thursday. The
+ * unary + keeps the planner from walking an index such as (grp, status)
+ * for the GROUP BY order, a table lookup per row: a scan (or the range of
+ * created_at) and a sort are faster, 1.7 to 4 times on a million rows. */
+#define WEEK_THU "created_at + (3 - (CAST(strftime('%w', created_at, 'unixepoch') AS INTEGER) + 6) % 7) * 86400"
+static const struct {
+	const char *name, *expr;
+} by_fields[] = {
+	{"category", "+category"},
+	{"subcategory", "+subcategory"},
+	{"priority", "+priority"},
+	{"group", "+grp"},
+	{"assignee", "+assignee"},
+	{"source", "+source"},
+	{"requester", "+requester"},
+	{"day", "strftime('%Y-%m-%d', created_at, 'unixepoch')"},
+	{"week", "printf('%s-W%02d', strftime('%Y', " WEEK_THU ", 'unixepoch'),"
+		 " (CAST(strftime('%j', " WEEK_THU ", 'unixepoch') AS INTEGER) - 1) / 7 + 1)"},
+	{"month", "strftime('%Y-%m', created_at, 'unixepoch')"},
+};
+#define NBY (sizeof by_fields / sizeof by_fields[0])
+
+#define OPEN_SQL "status IN ('new','assigned','in_progress','on_hold')"
+#define DONE_SQL "status IN ('resolved','closed')"
+#define TTR_SQL "CASE WHEN " DONE_SQL " THEN resolved_at - created_at END"
+
+/* The aggregate columns after the keys, in the order kpi_row() reads them. */
+static const char kpi_cols[] =
+	"count(*), sum(" OPEN_SQL "), sum(" DONE_SQL "),"
+	" sum(responded_at - created_at), count(responded_at),"
+	" sum(" TTR_SQL "), count(" TTR_SQL "),"
+	" sum(response_met = 1), count(response_met),"
+	" sum(resolve_met = 1), count(resolve_met),"
+	" sum(ever_resolved = 1 AND reopen_count > 0), sum(ever_resolved = 1),"
+	" sum(" DONE_SQL " AND reassignment_count = 0 AND escalated = 0"
+	" AND assignee = first_assignee"
+	" AND first_group IN (SELECT value FROM json_each(:tier1))),"
+	" sum(reassignment_count), sum(escalated <> 0), sum(rating), count(rating)";
+enum { A_COUNT, A_OPEN, A_DONE, A_TTA_SUM, A_TTA_N, A_TTR_SUM, A_TTR_N, A_RESP_MET,
+       A_RESP_N, A_RES_MET, A_RES_N, A_REOPENED, A_EVER, A_FCR, A_REASSIGN,
+       A_ESCALATED, A_RATING_SUM, A_RATING_N };
+
+/* Percentiles by linear interpolation between closest ranks: rank
+ * (m-1)*q counted from 0, so the values at ranks floor and floor+1. */
+static const char pct_cols[] =
+	"max(m), max(CASE WHEN rn = (m - 1) / 2 + 1 THEN d END),"
+	" max(CASE WHEN rn = (m - 1) / 2 + 2 THEN d END),"
+	" max(CASE WHEN rn = (m - 1) * 9 / 10 + 1 THEN d END),"
+	" max(CASE WHEN rn = (m - 1) * 9 / 10 + 2 THEN d END)";
+
+static const char aging_cols[] =
+	"count(*), sum(:now - created_at < 86400),"
+	" sum(:now - created_at >= 86400 AND :now - created_at < 259200),"
+	" sum(:now - created_at >= 259200 AND :now - created_at < 604800),"
+	" sum(:now - created_at >= 604800 AND :now - created_at < 2592000),"
+	" sum(:now - created_at >= 2592000)";
+
+static const char *const kpi_names[] = {"count", "open", "resolved", "mtta_s", "mttr_s",
+	"mttr_p50_s", "mttr_p90_s", "sla_response_pct", "sla_resolve_pct", "reopen_pct",
+	"fcr_pct", "reassign_avg", "escalated_pct", "csat"};
+static const char *const aging_names[] = {"open", "<1d", "1-3d", "3-7d", "7-30d", ">30d"};
+#define NKPI (sizeof kpi_names / sizeof kpi_names[0])
+#define NAGING (sizeof aging_names / sizeof aging_names[0])
+
+int
+inc_report_by_field(const char *name)
+{
+	for (size_t i = 0; i < NBY; i++)
+		if (strcmp(name, by_fields[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+inc_report_format(const char *name)
+{
+	static const char *const names[] = {"jsonl", "csv", "tsv", "table"};
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- rows in memory: a cell is text, NULL for null ---- */
+
+struct table {
+	const char *names[INC_REPORT_MAXBY + NKPI];
+	int numeric[INC_REPORT_MAXBY + NKPI];
+	size_t ncols, nrows, cap;
+	char **cells;		/* row-major */
+};
+
+static char **
+new_row(struct table *t)
+{
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->cells = inc_xrealloc(t->cells, t->cap * t->ncols * sizeof *t->cells);
+	}
+	memset(t->cells + t->nrows * t->ncols, 0, t->ncols * sizeof *t->cells);
+	return t->cells + t->nrows++ * t->ncols;
+}
+
+static void
+table_free(struct table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+}
+
+/* num/den rounded to the nearest integer, halves away from zero; den > 0. */
+static int64_t
+div_round(int64_t num, int64_t den)
+{
+	return num >= 0 ? (2 * num + den) / (2 * den) : -((-2 * num + den) / (2 * den));
+}
+
+static char *
+int_cell(int64_t v)
+{
+	char s[32];
+
+	snprintf(s, sizeof s, "%lld", (long long)v);
+	return inc_xstrdup(s);
+}
+
+/* num/den times scale, with two decimals; null when den is 0. */
+static char *
+ratio_cell(int64_t num, int64_t den, int64_t scale)
+{
+	char s[48];
+	int64_t c;
+
+	if (den <= 0)
+		return NULL;
+	c = div_round(num * scale * 100, den);
+	snprintf(s, sizeof s, "%s%lld.%02lld", c < 0 ? "-" : "", llabs(c) / 100, llabs(c) % 100);
+	return inc_xstrdup(s);
+}
+
+/* A sum or count: SQL's sum() of no rows is NULL, which counts as 0. */
+static int64_t
+col(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_int64(st, i);
+}
+
+/*
+ * The q-quantile (q = qn/qd) of m sorted values, given the values at ranks
+ * floor((m-1)q) and the one after: lo + (hi - lo) * frac, rounded to whole
+ * seconds in integers.
+ */
+static char *
+quantile_cell(int64_t m, int64_t qn, int64_t qd, sqlite3_stmt *p, int ilo, int ihi)
+{
+	int64_t f, lo, hi;
+
+	if (m <= 0 || sqlite3_column_type(p, ilo) == SQLITE_NULL)
+		return NULL;
+	f = (m - 1) * qn % qd;
+	lo = col(p, ilo);
+	hi = f ? col(p, ihi) : lo;
+	return int_cell(div_round(qd * lo + (hi - lo) * f, qd));
+}
+
+/* One KPI row from the aggregate row (and the percentile row, if any). */
+static void
+kpi_row(struct table *t, int nby, sqlite3_stmt *a, sqlite3_stmt *p)
+{
+	char **row = new_row(t), **c = row + nby;
+	int64_t m = p ? col(p, nby) : 0;
+#define A(k) col(a, nby + (k))
+
+	for (int i = 0; i < nby; i++)
+		row[i] = inc_col_text(a, i);
+	c[0] = int_cell(A(A_COUNT));
+	c[1] = int_cell(A(A_OPEN));
+	c[2] = int_cell(A(A_DONE));
+	c[3] = A(A_TTA_N) ? int_cell(div_round(A(A_TTA_SUM), A(A_TTA_N))) : NULL;
+	c[4] = A(A_TTR_N) ? int_cell(div_round(A(A_TTR_SUM), A(A_TTR_N))) : NULL;
+	c[5] = p ? quantile_cell(m, 1, 2, p, nby + 1, nby + 2) : NULL;
+	c[6] = p ? quantile_cell(m, 9, 10, p, nby + 3, nby + 4) : NULL;
+	c[7] = ratio_cell(A(A_RESP_MET), A(A_RESP_N), 100);
+	c[8] = ratio_cell(A(A_RES_MET), A(A_RES_N), 100);
+	c[9] = ratio_cell(A(A_REOPENED), A(A_EVER), 100);
+	c[10] = ratio_cell(A(A_FCR), A(A_DONE), 100);
+	c[11] = ratio_cell(A(A_REASSIGN), A(A_COUNT), 1);
+	c[12] = ratio_cell(A(A_ESCALATED), A(A_COUNT), 100);
+	c[13] = ratio_cell(A(A_RATING_SUM), A(A_RATING_N), 1);
+#undef A
+}
+
+/* ---- SQL from fixed fragments ---- */
+
+/* The key expressions, comma-separated; named k0, k1, ... with alias. */
+static void
+add_keys(struct inc_buf *sql, const struct inc_report *rep, int alias)
+{
+	for (int i = 0; i < rep->nby; i++) {
+		inc_buf_printf(sql, "%s%s", i ? ", " : "", by_fields[rep->by[i]].expr);
+		if (alias)
+			inc_buf_printf(sql, " AS k%d", i);
+	}
+}
+
+static void
+add_window(struct inc_buf *sql, const struct inc_report *rep)
+{
+	if (rep->since != INC_NULL)
+		inc_buf_addstr(sql, " AND created_at >= :since");
+	if (rep->until != INC_NULL)
+		inc_buf_addstr(sql, " AND created_at < :until");
+}
+
+static void
+add_group(struct inc_buf *sql, int nby)
+{
+	for (int pass = 0; pass < 2 && nby; pass++)
+		for (int i = 0; i < nby; i++)
+			inc_buf_printf(sql, "%s%d", i ? ", " : pass ? " ORDER BY " : " GROUP BY ",
+				       i + 1);
+}
+
+static sqlite3_stmt *
+prepare(struct inc_ctx *ctx, const struct inc_report *rep, const char *sql,
+	const char *tier1, char *err)
+{
+	sqlite3_stmt *st;
+	int i;
+
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+		return NULL;
+	}
+	if ((i = sqlite3_bind_parameter_index(st, ":since")))
+		sqlite3_bind_int64(st, i, rep->since);
+	if ((i = sqlite3_bind_parameter_index(st, ":until")))
+		sqlite3_bind_int64(st, i, rep->until);
+	if ((i = sqlite3_bind_parameter_index(st, ":now")))
+		sqlite3_bind_int64(st, i, ctx->now);
+	if ((i = sqlite3_bind_parameter_index(st, ":tier1")))
+		sqlite3_bind_text(st, i, tier1, -1, SQLITE_STATIC);
+	return st;
+}
+
+/* Order of two rows' keys as SQLite's ORDER BY has them: null first, then
+ * text bytewise (BINARY collation). */
+static int
+key_cmp(sqlite3_stmt *x, sqlite3_stmt *y, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const unsigned char *a = sqlite3_column_text(x, i), *b = sqlite3_column_text(y, i);
+		size_t la, lb;
+		int c;
+
+		if (!a || !b) {
+			if (a != b)
+				return a ? 1 : -1;
+			continue;
+		}
+		la = (size_t)sqlite3_column_bytes(x, i);
+		lb = (size_t)sqlite3_column_bytes(y, i);
+		c = memcmp(a, b, la < lb ? la : lb);
+		if (c || la != lb)
+			return c ? c : la < lb ? -1 : 1;
+	}
+	return 0;
+}
+
+/* Names of the tier-1 groups as a JSON array, for json_each(). */
+static char *
+tier1_json(const struct inc_config *cfg)
+{
+	json_t *a = json_array();
+	char *s;
+
+	for (size_t i = 0; i < cfg->ngroups; i++)
+		if (cfg->groups[i].tier == 1)
+			json_array_append_new(a, json_string(cfg->groups[i].name));
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+static int
+step_error(struct inc_ctx *ctx, char *err)
+{
+	if (inc_db_is_busy(ctx->db))
+		return inc_err(err, "database is locked");
+	return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+}
+
+static int
+kpis(struct inc_ctx *ctx, const struct inc_report *rep, struct table *t, char *err)
+{
+	struct inc_buf sql = {0}, psql = {0};
+	sqlite3_stmt *a = NULL, *p = NULL;
+	char *tier1 = tier1_json(ctx->cfg);
+	int rc = -1, arc, prc;
+
+	inc_buf_addstr(&sql, "SELECT ");
+	add_keys(&sql, rep, 0);
+	inc_buf_printf(&sql, "%s%s FROM incident WHERE 1", rep->nby ? ", " : "", kpi_cols);
+	add_window(&sql, rep);
+	add_group(&sql, rep->nby);
+
+	inc_buf_addstr(&psql, "SELECT ");
+	for (int i = 0; i < rep->nby; i++)
+		inc_buf_printf(&psql, "k%d, ", i);
+	inc_buf_printf(&psql, "%s FROM (SELECT ", pct_cols);
+	add_keys(&psql, rep, 1);
+	inc_buf_printf(&psql, "%sresolved_at - created_at AS d, row_number() OVER w AS rn,"
+		       " count(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED"
+		       " FOLLOWING) AS m FROM incident WHERE " DONE_SQL
+		       " AND resolved_at IS NOT NULL", rep->nby ? ", " : "");
+	add_window(&psql, rep);
+	inc_buf_addstr(&psql, " WINDOW w AS (");
+	if (rep->nby) {
+		inc_buf_addstr(&psql, "PARTITION BY ");
+		add_keys(&psql, rep, 0);
+	}
+	inc_buf_addstr(&psql, " ORDER BY resolved_at - created_at))");
+	add_group(&psql, rep->nby);
+
+	if (!(a = prepare(ctx, rep, sql.data, tier1, err)) ||
+	    !(p = prepare(ctx, rep, psql.data, tier1, err)))
+		goto out;
+	prc = sqlite3_step(p);
+	while ((arc = sqlite3_step(a)) == SQLITE_ROW) {
+		int match;
+
+		while (prc == SQLITE_ROW && key_cmp(p, a, rep->nby) < 0)
+			prc = sqlite3_step(p);
+		match = prc == SQLITE_ROW && key_cmp(p, a, rep->nby) == 0;
+		kpi_row(t, rep->nby, a, match ? p : NULL);
+		if (match)
+			prc = sqlite3_step(p);
+	}
+	if (arc != SQLITE_DONE || (prc != SQLITE_ROW && prc != SQLITE_DONE))
+		step_error(ctx, err);
+	else
+		rc = 0;
+out:
+	sqlite3_finalize(a);
+	sqlite3_finalize(p);
+	inc_buf_free(&sql);
+	inc_buf_free(&psql);
+	free(tier1);
+	return rc;
+}
+
+static int
+aging(struct inc_ctx *ctx, const struct inc_report *rep, struct table *t, char *err)
+{
+	struct inc_buf sql = {0};
+	sqlite3_stmt *st;
+	int rc;
+
+	inc_buf_addstr(&sql, "SELECT ");
+	add_keys(&sql, rep, 0);
+	inc_buf_printf(&sql, "%s%s FROM incident WHERE " OPEN_SQL, rep->nby ? ", " : "",
+		       aging_cols);
+	add_window(&sql, rep);
+	add_group(&sql, rep->nby);
+	st = prepare(ctx, rep, sql.data, NULL, err);
+	inc_buf_free(&sql);
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char **row = new_row(t);
+
+		for (int i = 0; i < rep->nby; i++)
+			row[i] = inc_col_text(st, i);
+		for (size_t i = 0; i < NAGING; i++)
+			row[rep->nby + i] = int_cell(col(st, rep->nby + (int)i));
+	}
+	if (rc != SQLITE_DONE)
+		step_error(ctx, err);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- output ---- */
+
+static void
+json_str(struct inc_buf *b, const char *s)
+{
+	json_t *j = json_string(s);
+	char *d = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+
+	inc_buf_addstr(b, d ? d : "null");
+	free(d);
+	json_decref(j);
+}
+
+static void
+write_jsonl(struct inc_buf *b, const struct table *t)
+{
+	for (size_t r = 0; r < t->nrows; r++) {
+		char **row = t->cells + r * t->ncols;
+
+		for (size_t c = 0; c < t->ncols; c++) {
+			inc_buf_addstr(b, c ? "," : "{");
+			json_str(b, t->names[c]);
+			inc_buf_addstr(b, ":");
+			if (!row[c])
+				inc_buf_addstr(b, "null");
+			else if (t->numeric[c])
+				inc_buf_addstr(b, row[c]);
+			else
+				json_str(b, row[c]);
+		}
+		inc_buf_addstr(b, "}\n");
+	}
+}
+
+/* RFC 4180: a field with a comma, quote or line break is quoted, quotes
+ * doubled. TSV cannot quote: backslash, tab, newline and carriage return
+ * are written as \\, \t, \n and \r. Null is an empty field in both. */
+static void
+sv_field(struct inc_buf *b, const char *s, char sep)
+{
+	if (!s)
+		return;
+	if (sep == ',' && strpbrk(s, ",\"\r\n")) {
+		inc_buf_addstr(b, "\"");
+		for (; *s; s++)
+			inc_buf_add(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
+		inc_buf_addstr(b, "\"");
+		return;
+	}
+	for (; *s; s++) {
+		const char *e = sep != '\t' ? NULL : *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" :
+				*s == '\n' ? "\\n" : *s == '\r' ? "\\r" : NULL;
+
+		if (e)
+			inc_buf_addstr(b, e);
+		else
+			inc_buf_add(b, s, 1);
+	}
+}
+
+static void
+write_sv(struct inc_buf *b, const struct table *t, char sep)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (c)
+			inc_buf_add(b, &sep, 1);
+		sv_field(b, t->names[c], sep);
+	}
+	inc_buf_addstr(b, "\n");
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (c)
+				inc_buf_add(b, &sep, 1);
+			sv_field(b, t->cells[r * t->ncols + c], sep);
+		}
+		inc_buf_addstr(b, "\n");
+	}
+}
+
+/* Columns as wide as their widest cell, two spaces apart, numbers to the
+ * right; null is "-". Never cut: a wide report scrolls (less -S). */
+static void
+write_table(struct inc_buf *b, const struct table *t)
+{
+	size_t *w = inc_xmalloc(t->ncols * sizeof *w);
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		w[c] = inc_u8_width(t->names[c]);
+		for (size_t r = 0; r < t->nrows; r++) {
+			const char *s = t->cells[r * t->ncols + c];
+			size_t n = inc_u8_width(s ? s : "-");
+
+			if (n > w[c])
+				w[c] = n;
+		}
+	}
+	for (size_t r = 0; r <= t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *s = r ? t->cells[(r - 1) * t->ncols + c] : t->names[c];
+			size_t pad;
+
+			if (!s)
+				s = "-";
+			pad = w[c] - inc_u8_width(s);
+			if (c)
+				inc_buf_addstr(b, "  ");
+			if (t->numeric[c])
+				for (size_t i = 0; i < pad; i++)
+					inc_buf_add(b, " ", 1);
+			inc_buf_addstr(b, s);
+			if (!t->numeric[c] && c + 1 < t->ncols)
+				for (size_t i = 0; i < pad; i++)
+					inc_buf_add(b, " ", 1);
+		}
+		inc_buf_addstr(b, "\n");
+	}
+	free(w);
+}
+
+int
+inc_report(struct inc_ctx *ctx, const struct inc_report *rep, struct inc_buf *out, char *err)
+{
+	struct table t = {0};
+	const char *const *names = rep->aging ? aging_names : kpi_names;
+	size_t n = rep->aging ? NAGING : NKPI;
+	int rc;
+
+	for (int i = 0; i < rep->nby; i++)
+		t.names[t.ncols++] = by_fields[rep->by[i]].name;
+	for (size_t i = 0; i < n; i++) {
+		t.numeric[t.ncols] = 1;
+		t.names[t.ncols++] = names[i];
+	}
+	/* one snapshot for both queries of a report */
+	if (sqlite3_exec(ctx->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return step_error(ctx, err);
+	rc = rep->aging ? aging(ctx, rep, &t, err) : kpis(ctx, rep, &t, err);
+	sqlite3_exec(ctx->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+	if (rc == 0) {
+		switch (rep->format) {
+		case INC_FMT_JSONL: write_jsonl(out, &t); break;
+		case INC_FMT_CSV: write_sv(out, &t, ','); break;
+		case INC_FMT_TSV: write_sv(out, &t, '\t'); break;
+		case INC_FMT_TABLE: write_table(out, &t); break;
+		}
+	}
+	table_free(&t);
+	return rc;
+}
