@@ -101,21 +101,13 @@ inc_esc_notify(const struct inc_config *c, const struct inc_incident *r, const j
 
 /* ---- actions ---- */
 
-/*
- * Into another group, reassigned there by its strategy.
- *
- * INC_ROUTE: this is where inc_route() (lib/assign.c, inc-assign's
- * strategies) takes over once it is merged: `return inc_route(ctx, r,
- * group, err) < 0 ? -1 : 0;`. Until then the incident waits in the group,
- * unassigned, status unchanged, for the next inc-assign (SPEC section 5
- * allows exactly that when nobody is free).
- */
+/* Into another group, reassigned there by its strategy (inc-assign's
+ * inc_route): when nobody there is free, the incident waits in the group,
+ * unassigned, status unchanged, for the next inc-assign. */
 static int
 route(struct inc_ctx *ctx, struct inc_incident *r, const char *group, char *err)
 {
-	(void)err;
-	inc_set_assignment(ctx, r, group, NULL);
-	return 0;
+	return inc_route(ctx, r, group, err) < 0 ? -1 : 0;
 }
 
 /* Store r, audit the reason, and emit the record with its event. */

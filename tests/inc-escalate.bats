@@ -55,14 +55,32 @@ tick() {
 '["notified","notify"]
 ["notified","notify"]
 ["escalated","functional"]'
-	# INC_ROUTE: until inc_route (lib/assign.c) is merged, the incident
-	# waits unassigned in the new group, its status unchanged
+	# reassigned by l2-infra's strategy, least loaded: dana before erik
 	assert_equal "$(tail -n 1 <<<"$output" | jq -c '[.group, .assignee, .status, .escalation_level, .reassignment_count, .event]')" \
-		'["l2-infra",null,"assigned",1,1,{"kind":"escalated","type":"functional","level":1,"from":"service-desk","to":"l2-infra","notify":["omar@example.com"],"reason":"resolve_breached: resolve due 2026-12-02T10:00:00Z"}]'
+		'["l2-infra","dana","assigned",1,1,{"kind":"escalated","type":"functional","level":1,"from":"service-desk","to":"l2-infra","notify":["omar@example.com"],"reason":"resolve_breached: resolve due 2026-12-02T10:00:00Z"}]'
 	run --separate-stderr inc-show 1 --history
 	assert_equal "$(jq -c '[.history[] | select(.action == "escalated") | [.tool, .field, .from, .to]]' <<<"$output")" \
-		'[["inc-escalate","group","service-desk","l2-infra"],["inc-escalate","assignee","alice",null],["inc-escalate","escalation_level","0","1"],["inc-escalate","resolve_breached+0:functional",null,"resolve_breached: resolve due 2026-12-02T10:00:00Z; notify [\"omar@example.com\"]"]]'
+		'[["inc-escalate","group","service-desk","l2-infra"],["inc-escalate","assignee","alice","dana"],["inc-escalate","escalation_level","0","1"],["inc-escalate","resolve_breached+0:functional",null,"resolve_breached: resolve due 2026-12-02T10:00:00Z; notify [\"omar@example.com\"]"]]'
 	assert_equal "$(sqlite3 "$INC_DB" 'SELECT escalated FROM incident')" 1
+}
+
+@test "escalated into a group where nobody is free: waits there unassigned" {
+	edit_config '(.people[] | select(.name == "dana" or .name == "erik")).available = false
+		| .escalation[2].notify = ["manager", "assignee"]'
+	standard
+	INC_NOW=2026-12-02T10:01:00Z run --separate-stderr inc-escalate 1
+	assert_success
+	assert_equal "$(tail -n 1 <<<"$output" | jq -c '[.group, .assignee, .status, .event.notify]')" \
+		'["l2-infra",null,"assigned",["omar@example.com"]]'
+}
+
+@test "the notified assignee of a functional escalation is the new one" {
+	edit_config '.escalation[2].notify = ["manager", "assignee"]'
+	standard
+	INC_NOW=2026-12-02T10:01:00Z run --separate-stderr inc-escalate 1
+	assert_success
+	assert_equal "$(tail -n 1 <<<"$output" | jq -c '[.assignee, .event.notify]')" \
+		'["dana",["omar@example.com","dana@example.com"]]'
 }
 
 @test "the delayed hierarchical rule fires two office hours after the breach, once" {
@@ -148,7 +166,6 @@ inc-escalate: line 4: no \"id\""
 }
 
 @test "rules wait for the clock: a hold holds them back" {
-	command -v inc-update >/dev/null || skip "inc-update is not in this build"
 	standard
 	INC_NOW=2026-11-27T10:30:00Z inc-update 1 --status in_progress --as alice >/dev/null
 	INC_NOW=2026-12-01T13:00:00Z inc-update 1 --status on_hold --as alice >/dev/null
@@ -186,7 +203,7 @@ inc-escalate: line 4: no \"id\""
 	run --separate-stderr inc-escalate INC-1 --to l3-network --reason "needs the network team"
 	assert_success
 	assert_equal "$(jq -c '[.group, .assignee, .escalation_level, .event]' <<<"$output")" \
-		'["l3-network",null,1,{"kind":"escalated","type":"functional","level":1,"from":"service-desk","to":"l3-network","notify":["omar@example.com"],"reason":"needs the network team"}]'
+		'["l3-network","fay",1,{"kind":"escalated","type":"functional","level":1,"from":"service-desk","to":"l3-network","notify":["omar@example.com"],"reason":"needs the network team"}]'
 	run --separate-stderr inc-show 1 --history
 	assert_equal "$(jq -c '[.history[] | select(.field == "by hand") | [.actor, .to]]' <<<"$output")" \
 		'[["root","needs the network team; notify [\"omar@example.com\"]"]]'

@@ -3,11 +3,6 @@
 # each state change written once, --all, --explain, --recompute.
 load test_helper
 
-# Tools of other branches (inc-update): their tests wait for the merge.
-needs() {
-	command -v "$1" >/dev/null || skip "$1 is not in this build"
-}
-
 # The SLA object of incident $1, compact.
 sla() {
 	inc-show "$1" | jq -c .sla
@@ -204,7 +199,6 @@ null"
 }
 
 @test "the response clock stops at in_progress, and a second late is a breach" {
-	needs inc-update
 	log_one '{"subject":"x","impact":"medium","urgency":"high"}' >/dev/null
 	log_one '{"subject":"y","impact":"medium","urgency":"high"}' >/dev/null
 	inc-sla
@@ -219,7 +213,6 @@ null"
 }
 
 @test "a technician's note stops the response clock; a requester's does not" {
-	needs inc-update
 	log_one '{"subject":"x","requester":"joe@example.com"}' >/dev/null
 	inc-sla
 	INC_NOW=2026-11-27T10:30:00Z inc-update 1 --note "any news?" --as joe@example.com >/dev/null
@@ -229,7 +222,6 @@ null"
 }
 
 @test "on hold the clocks stop: paused_s in office time moves the resolve due" {
-	needs inc-update
 	log_one '{"subject":"x"}' >/dev/null
 	inc-sla
 	INC_NOW=2026-11-27T10:30:00Z inc-update 1 --status in_progress >/dev/null
@@ -250,7 +242,6 @@ null"
 }
 
 @test "while on hold nothing changes and nothing is written" {
-	needs inc-update
 	log_one '{"subject":"x"}' >/dev/null
 	inc-sla
 	INC_NOW=2026-11-27T10:30:00Z inc-update 1 --status in_progress >/dev/null
@@ -263,7 +254,6 @@ null"
 }
 
 @test "the policy follows the incident" {
-	needs inc-update
 	log_one '{"subject":"x"}' >/dev/null
 	inc-sla
 	INC_NOW=2026-11-27T10:10:00Z run --separate-stderr inc-update 1 --set priority=critical
@@ -311,7 +301,6 @@ null"
 }
 
 @test "--explain shows holds" {
-	needs inc-update
 	log_one '{"subject":"x"}' >/dev/null
 	inc-sla
 	INC_NOW=2026-11-27T10:30:00Z inc-update 1 --status in_progress >/dev/null
