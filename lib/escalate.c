@@ -33,16 +33,11 @@ mark_fired(struct inc_ctx *ctx, int64_t id, const char *key, char *err)
 {
 	sqlite3_stmt *st = inc_stmt(ctx, "INSERT INTO escalation_fired(incident, rule, at)"
 				    " VALUES(?, ?, ?)");
-	int rc;
 
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, ctx->now);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
-	return 0;
+	return inc_step_done(ctx->db, st, err);
 }
 
 /* ---- notify lists ---- */

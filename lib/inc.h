@@ -186,6 +186,11 @@ int inc_db_is_busy(sqlite3 *);
  * integer (INC_NULL for null). */
 char *inc_col_text(sqlite3_stmt *, int i);
 int64_t inc_col_int(sqlite3_stmt *, int i);
+/* Bind an integer or a time, INC_NULL as NULL. */
+int inc_bind_int(sqlite3_stmt *, int i, int64_t v);
+/* Step a bound write statement once, then reset it and clear its
+ * bindings: 0, or -1 with err. */
+int inc_step_done(sqlite3 *, sqlite3_stmt *, char *err);
 
 /* ---- access (access.c) ---- */
 

@@ -200,8 +200,7 @@ load_holds(struct inc_ctx *ctx, int64_t id, struct inc_sla_clock *ck, char *err)
 			ck->holds = inc_xrealloc(ck->holds, cap * sizeof *ck->holds);
 		}
 		ck->holds[ck->nholds].start = sqlite3_column_int64(st, 0);
-		ck->holds[ck->nholds++].end = sqlite3_column_type(st, 1) == SQLITE_NULL ?
-			INC_NULL : sqlite3_column_int64(st, 1);
+		ck->holds[ck->nholds++].end = inc_col_int(st, 1);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -478,29 +477,14 @@ inc_sla_update(struct inc_ctx *ctx, struct inc_incident *r, char *err)
 
 /* ---- saving ---- */
 
-static int
-same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 /* A field of the record (SPEC section 1) differs: not only bookkeeping. */
 static int
 visible_change(const struct inc_incident *a, const struct inc_incident *b)
 {
-	return !same_str(a->sla_policy, b->sla_policy) || !same_str(a->sla_state, b->sla_state) ||
+	return !inc_streq(a->sla_policy, b->sla_policy) || !inc_streq(a->sla_state, b->sla_state) ||
 	       a->response_due != b->response_due || a->resolve_due != b->resolve_due ||
 	       a->responded_at != b->responded_at || a->response_met != b->response_met ||
 	       a->resolve_met != b->resolve_met || a->paused_s != b->paused_s;
-}
-
-static void
-bind_time(sqlite3_stmt *st, int i, int64_t v)
-{
-	if (v == INC_NULL)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int64(st, i, v);
 }
 
 /* One audit row when an SLA field changed, in record.c's text forms. */
@@ -531,14 +515,13 @@ store_clocks(struct inc_ctx *ctx, const struct inc_incident *b, struct inc_incid
 	     const char *action, char *err)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if (audit_time(ctx, r, action, "response_due", b->response_due, r->response_due, 0, err) < 0 ||
 	    audit_time(ctx, r, action, "resolve_due", b->resolve_due, r->resolve_due, 0, err) < 0 ||
 	    audit_time(ctx, r, action, "response_met", b->response_met, r->response_met, 1, err) < 0 ||
 	    audit_time(ctx, r, action, "resolve_met", b->resolve_met, r->resolve_met, 1, err) < 0)
 		return -1;
-	if (!same_str(b->sla_state, r->sla_state) &&
+	if (!inc_streq(b->sla_state, r->sla_state) &&
 	    inc_audit(ctx, r->id, INC_NULL, action, "sla_state", b->sla_state, r->sla_state, err) < 0)
 		return -1;
 	r->updated_at = ctx->now;
@@ -546,24 +529,19 @@ store_clocks(struct inc_ctx *ctx, const struct inc_incident *b, struct inc_incid
 		      " resolve_met=?, paused_s=?, sla_state=?, sla_response_state=?,"
 		      " sla_resolve_state=?, sla_next_check=?, sla_checked_at=?, updated_at=?"
 		      " WHERE id=?");
-	bind_time(st, 1, r->response_due);
-	bind_time(st, 2, r->resolve_due);
-	bind_time(st, 3, r->response_met);
-	bind_time(st, 4, r->resolve_met);
-	bind_time(st, 5, r->paused_s);
+	inc_bind_int(st, 1, r->response_due);
+	inc_bind_int(st, 2, r->resolve_due);
+	inc_bind_int(st, 3, r->response_met);
+	inc_bind_int(st, 4, r->resolve_met);
+	inc_bind_int(st, 5, r->paused_s);
 	sqlite3_bind_text(st, 6, r->sla_state, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, r->sla_response_state, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, r->sla_resolve_state, -1, SQLITE_STATIC);
-	bind_time(st, 9, r->sla_next_check);
-	bind_time(st, 10, r->sla_checked_at);
+	inc_bind_int(st, 9, r->sla_next_check);
+	inc_bind_int(st, 10, r->sla_checked_at);
 	sqlite3_bind_int64(st, 11, r->updated_at);
 	sqlite3_bind_int64(st, 12, r->id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE)
-		return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
-	return 0;
+	return inc_step_done(ctx->db, st, err);
 }
 
 int
@@ -571,15 +549,14 @@ inc_sla_save(struct inc_ctx *ctx, const struct inc_incident *before, struct inc_
 	     const char *action, char *err)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	/* a policy attached or switched: the whole store, as any change */
-	if (!same_str(before->sla_policy, r->sla_policy))
+	if (!inc_streq(before->sla_policy, r->sla_policy))
 		return inc_incident_store(ctx, before, r, action, err);
 	if (visible_change(before, r))
 		return store_clocks(ctx, before, r, action, err);
-	if (same_str(before->sla_response_state, r->sla_response_state) &&
-	    same_str(before->sla_resolve_state, r->sla_resolve_state) &&
+	if (inc_streq(before->sla_response_state, r->sla_response_state) &&
+	    inc_streq(before->sla_resolve_state, r->sla_resolve_state) &&
 	    before->sla_next_check == r->sla_next_check &&
 	    before->sla_checked_at == r->sla_checked_at)
 		return 0;
@@ -587,15 +564,10 @@ inc_sla_save(struct inc_ctx *ctx, const struct inc_incident *before, struct inc_
 		      " sla_next_check=?, sla_checked_at=? WHERE id=?");
 	sqlite3_bind_text(st, 1, r->sla_response_state, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, r->sla_resolve_state, -1, SQLITE_STATIC);
-	bind_time(st, 3, r->sla_next_check);
-	bind_time(st, 4, r->sla_checked_at);
+	inc_bind_int(st, 3, r->sla_next_check);
+	inc_bind_int(st, 4, r->sla_checked_at);
 	sqlite3_bind_int64(st, 5, r->id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE)
-		return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
-	return 0;
+	return inc_step_done(ctx->db, st, err);
 }
 
 /* ---- one incident in an inc-sla run ---- */
@@ -740,7 +712,7 @@ fingerprint(const struct inc_config *c, char *out)
 		fnv(&h, buf);
 		fnv(&h, p->calendar ? inc_calendar_name(p->calendar) : "");
 		json_array_foreach(cals, j, cal)
-			if (p->calendar && same_str(json_string_value(json_object_get(cal, "name")),
+			if (p->calendar && inc_streq(json_string_value(json_object_get(cal, "name")),
 						    inc_calendar_name(p->calendar)))
 				fnv_json(&h, cal);
 	}

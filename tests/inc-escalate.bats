@@ -3,12 +3,8 @@
 # their events ready for a mailer; escalation by hand.
 load test_helper
 
-# Incident $1 assigned to $3 in group $2, as inc-assign leaves it.
-assign() {
-	sqlite3 "$INC_DB" "UPDATE incident SET grp = '$2', assignee = '$3', status = 'assigned',
-		first_assignee = coalesce(first_assignee, '$3'), first_group = coalesce(first_group, '$2')
-		WHERE id = $1"
-}
+# Incident $1 assigned by hand to $3 in group $2.
+assign() { inc-assign "$1" --group "$2" --to "$3" >/dev/null; }
 
 # A standard incident logged Friday 11:00 Berlin, attached, with alice on it.
 standard() {

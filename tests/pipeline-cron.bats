@@ -6,12 +6,8 @@
 # fires where nothing is due, and that a rule, once fired, stays fired).
 load test_helper
 
-# Incident $1 assigned to $3 in group $2, as inc-assign leaves it.
-assign() {
-	sqlite3 "$INC_DB" "UPDATE incident SET grp = '$2', assignee = '$3', status = 'assigned',
-		first_assignee = coalesce(first_assignee, '$3'), first_group = coalesce(first_group, '$2')
-		WHERE id = $1"
-}
+# Incident $1 assigned by hand to $3 in group $2.
+assign() { inc-assign "$1" --group "$2" --to "$3" >/dev/null; }
 
 # every minute of [FROM, TO], epoch seconds
 minutes() {
@@ -66,7 +62,7 @@ e() {
 	# 4 comes in on Saturday: its clocks start on Monday 09:00 Berlin
 	eval "at_$(e 2026-11-28T09:00:00Z)() {
 		INC_NOW=\$1 inc-log -s 'monitor flickers' >/dev/null
-		assign 4 service-desk chen
+		INC_NOW=\$1 assign 4 service-desk chen
 	}"
 	{
 		minutes "$(e 2026-11-27T10:00:00Z)" "$(e 2026-11-27T16:10:00Z)"

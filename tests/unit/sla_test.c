@@ -198,9 +198,10 @@ pass(int64_t id, const char *at, struct inc_incident *r)
 	return kind;
 }
 
-/* A status move at `at`, stored as a tool stores it. */
+/* A change at `at`, stored as a tool stores it: a status move (to) or a
+ * new priority. */
 static void
-move(int64_t id, const char *to, const char *at)
+change(int64_t id, const char *at, const char *to, const char *priority)
 {
 	struct inc_incident r, before;
 	char err[INC_ERRLEN];
@@ -210,29 +211,26 @@ move(int64_t id, const char *to, const char *at)
 	inc_incident_init(&r);
 	get(id, &r);
 	inc_incident_copy(&before, &r);
-	die_on(inc_set_status(&ctx, &r, to, err), "status", err);
-	die_on(inc_incident_store(&ctx, &before, &r, "status", err), "store", err);
+	if (to)
+		die_on(inc_set_status(&ctx, &r, to, err), "status", err);
+	if (priority)
+		inc_set_str(&r.priority, priority);
+	die_on(inc_incident_store(&ctx, &before, &r, "change", err), "store", err);
 	inc_tx_commit(&ctx);
 	inc_incident_clear(&r);
 	inc_incident_clear(&before);
 }
 
 static void
+move(int64_t id, const char *to, const char *at)
+{
+	change(id, at, to, NULL);
+}
+
+static void
 set_priority(int64_t id, const char *p, const char *at)
 {
-	struct inc_incident r, before;
-	char err[INC_ERRLEN];
-
-	ctx.now = T(at);
-	inc_tx_begin(&ctx);
-	inc_incident_init(&r);
-	get(id, &r);
-	inc_incident_copy(&before, &r);
-	inc_set_str(&r.priority, p);
-	die_on(inc_incident_store(&ctx, &before, &r, "set", err), "store", err);
-	inc_tx_commit(&ctx);
-	inc_incident_clear(&r);
-	inc_incident_clear(&before);
+	change(id, at, NULL, p);
 }
 
 /* ---- the cases ---- */
