@@ -360,6 +360,15 @@ null"
 	assert_output ""
 }
 
+@test "until --recompute, other tools keep the stored due times" {
+	log_one '{"subject":"x"}' >/dev/null
+	inc-sla
+	edit_config '.sla[2].resolve = "2h"'
+	INC_NOW=2026-11-30T10:00:00Z run --separate-stderr inc-close 1 --resolution done
+	assert_success
+	assert_equal "$(jq -c '[.sla.resolve_due, .sla.resolve_met]' <<<"$output")" '["2026-12-02T10:00:00Z",true]'
+}
+
 @test "calendar and escalation delay edits need --recompute too; other edits do not" {
 	log_one '{"subject":"x"}' >/dev/null
 	inc-sla
