@@ -50,7 +50,10 @@ check_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void
 	rc = inc_incident_load(ctx, id, &r, err);
 	if (rc == 0)
 		rc = inc_err(err, "no such incident");
-	if (rc > 0 && (rc = inc_sla_check(ctx, &r, mode, &event, err)) > 0)
+	/* anyone may run inc-sla, over the incidents they may see: a
+	 * requester's run neither shows nor takes the others' changes */
+	if (rc > 0 && inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, r.requester) &&
+	    (rc = inc_sla_check(ctx, &r, mode, &event, err)) > 0)
 		inc_emit(ctx, &r, event);
 	inc_incident_clear(&r);
 	return rc < 0 ? -1 : 0;

@@ -383,6 +383,20 @@ null"
 	assert_failure 2
 }
 
+@test "anyone may run inc-sla, over the incidents they may see" {
+	log_one '{"subject":"mine","requester":"joe@example.com"}' >/dev/null
+	log_one '{"subject":"not mine","requester":"ann@example.com"}' >/dev/null
+	inc-sla
+	INC_NOW=2026-11-27T13:13:00Z run --separate-stderr inc-sla --as joe@example.com
+	assert_success
+	assert_equal "$(jq -c '[.id, .event.kind]' <<<"$output")" '[1,"sla_warning"]'
+	INC_NOW=2026-11-27T13:13:00Z run --separate-stderr inc-sla --all --as joe@example.com
+	assert_equal "$(jq -c .id <<<"$output")" 1
+	# the other change is still there for the cron job
+	INC_NOW=2026-11-27T13:14:00Z run --separate-stderr inc-sla
+	assert_equal "$(jq -c '[.id, .event.kind]' <<<"$output")" '[2,"sla_warning"]'
+}
+
 @test "never reads stdin; options and their conflicts" {
 	log_one '{"subject":"x"}' >/dev/null
 	run --separate-stderr inc-sla <<<'{"id":1}'
