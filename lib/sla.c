@@ -587,7 +587,8 @@ state_event(const struct inc_sla_clock *ck, int x)
 }
 
 /* The most severe transition since the last report (resolve wins a tie),
- * else a delayed rule that came due since the last pass; NULL if neither. */
+ * else a delayed rule that came due since the last pass, into *event (left
+ * NULL if neither); -1 on error. */
 static int
 pass_event(struct inc_ctx *ctx, const struct inc_incident *r, const struct inc_sla_clock *ck,
 	   int64_t checked, json_t **event, char *err)
