@@ -192,24 +192,7 @@ inc_close_expired(struct inc_ctx *ctx, int64_t cutoff, size_t *n, char *err)
 {
 	sqlite3_stmt *st = inc_stmt(ctx, "SELECT id FROM incident"
 				    " WHERE status='resolved' AND resolved_at <= ? ORDER BY id");
-	int64_t *ids = NULL;
-	size_t cap = 0;
-	int rc;
 
-	*n = 0;
 	sqlite3_bind_int64(st, 1, cutoff);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			ids = inc_xrealloc(ids, cap * sizeof *ids);
-		}
-		ids[(*n)++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(ids);
-		inc_err(err, "%s", sqlite3_errmsg(ctx->db));
-		return NULL;
-	}
-	return ids ? ids : inc_xmalloc(1);
+	return inc_select_ids(ctx, st, n, err);
 }

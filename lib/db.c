@@ -70,6 +70,24 @@ inc_col_int(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? INC_NULL : sqlite3_column_int64(st, i);
 }
 
+int
+inc_bind_int(sqlite3_stmt *st, int i, int64_t v)
+{
+	return v == INC_NULL ? sqlite3_bind_null(st, i) : sqlite3_bind_int64(st, i, v);
+}
+
+int
+inc_step_done(sqlite3 *db, sqlite3_stmt *st, char *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return inc_err(err, "%s", sqlite3_errmsg(db));
+	return 0;
+}
+
 static int
 user_version(sqlite3 *db, int *v)
 {

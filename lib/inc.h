@@ -186,6 +186,11 @@ int inc_db_is_busy(sqlite3 *);
  * integer (INC_NULL for null). */
 char *inc_col_text(sqlite3_stmt *, int i);
 int64_t inc_col_int(sqlite3_stmt *, int i);
+/* Bind an integer or a time, INC_NULL as NULL. */
+int inc_bind_int(sqlite3_stmt *, int i, int64_t v);
+/* Step a bound write statement once, then reset it and clear its
+ * bindings: 0, or -1 with err. */
+int inc_step_done(sqlite3 *, sqlite3_stmt *, char *err);
 
 /* ---- access (access.c) ---- */
 
@@ -219,7 +224,7 @@ struct inc_incident {
 	int64_t response_due, resolve_due, responded_at, response_met,
 		resolve_met, paused_s;
 	char *sla_state, *sla_response_state, *sla_resolve_state;
-	int64_t hold_since, sla_next_check;
+	int64_t hold_since, sla_next_check, sla_checked_at;
 	int64_t escalation_level, reassignment_count, reopen_count;
 	char *resolution, *resolution_type, *closure_code;
 	int64_t rating;
@@ -293,6 +298,7 @@ struct inc_ctx {
 	struct inc_buf out;	/* records waiting for the commit */
 	int in_tx;
 	int status;		/* running exit status */
+	int sla_config;		/* sla.c: 0 unchecked, 1 as recorded, 2 changed, 3 none recorded */
 };
 
 /* Long options every tool takes; put INC_COMMON_LONGOPTS in the
@@ -370,9 +376,100 @@ void inc_set_assignment(struct inc_ctx *, struct inc_incident *, const char *gro
 /* ---- SLA (sla.c) ---- */
 
 /* Recompute the stored SLA fields of r at ctx->now (due times, paused_s
- * from the hold table, met flags, state), writing no event. Called by
- * inc_incident_store for every change. No policy: nothing to do. */
+ * from the hold table, met flags, state, sla_next_check), writing no event
+ * and leaving sla_response_state / sla_resolve_state (what inc-sla last
+ * reported) alone. Called by inc_incident_store for every change. An open
+ * incident whose first matching policy is no longer its own switches to it
+ * (the policy follows the incident). No policy: nothing to compute; an open
+ * incident that now matches one is put back in inc-sla's queue. While the
+ * SLA config differs from the one the due times were computed with (see
+ * inc_sla_config_state), due times stay as stored until inc-sla --recompute. */
 int inc_sla_update(struct inc_ctx *, struct inc_incident *, char *err);
+
+enum { INC_SLA_RESPONSE, INC_SLA_RESOLVE };	/* the two targets */
+enum inc_sla_state { INC_SLA_OK, INC_SLA_WARNING, INC_SLA_BREACHED, INC_SLA_MET };
+const char *inc_sla_state_name(enum inc_sla_state);
+
+struct inc_sla_hold {
+	int64_t start, end;	/* end INC_NULL: on hold now */
+};
+
+/* An incident's two clocks at ctx->now. Each counts working seconds of the
+ * policy's calendar from created_at, stopped by holds that start before the
+ * instant sought and before the target was decided. */
+struct inc_sla_clock {
+	const struct inc_policy *policy;
+	const struct inc_incident *r;
+	int64_t now;
+	int open;			/* status new, assigned, in_progress, on_hold */
+	int64_t target[2], warn[2];	/* working seconds */
+	int64_t warn_at[2], due[2];	/* instants; INT64_MAX: never */
+	int frozen[2], wfrozen[2];	/* an open hold holds due / warning back */
+	int64_t decided[2];		/* responded_at, resolved_at, or INC_NULL */
+	enum inc_sla_state state[2];
+	int64_t paused_s;		/* working seconds on hold that moved the resolve due */
+	struct inc_sla_hold *holds;	/* by start */
+	size_t nholds;
+	const struct inc_escrule *rules;	/* the config's, and when each applies */
+	int64_t *rule_at;		/* (inc_sla_rule_at), computed once */
+	size_t nrules;
+};
+
+/* The first policy whose match holds for r, or NULL. */
+const struct inc_policy *inc_sla_match(const struct inc_config *, const struct inc_incident *);
+const struct inc_policy *inc_sla_policy(const struct inc_config *, const char *name);
+/* Both clocks of r (which has a policy the config knows). 0, or -1 (err). */
+int inc_sla_clock(struct inc_ctx *, const struct inc_incident *, struct inc_sla_clock *,
+		  char *err);
+void inc_sla_clock_free(struct inc_sla_clock *);
+/* The instant target's clock reaches `amount` working seconds; *frozen set
+ * when an open hold holds it back (the instant is not known yet). */
+int64_t inc_sla_instant(const struct inc_sla_clock *, int target, int64_t amount, int *frozen);
+/* Escalation rule e against the clock: the instant after which it applies
+ * (its target's warning instant or due time, plus `after` counted on the
+ * same clock), or INC_NULL when it cannot apply (incident not open, target
+ * met, or held back by a hold). */
+int64_t inc_sla_rule_at(const struct inc_sla_clock *, const struct inc_escrule *);
+/* 1 if e applies now: its instant has passed (strictly) before now and
+ * before the target was decided. */
+int inc_sla_rule_due(const struct inc_sla_clock *, const struct inc_escrule *);
+int inc_sla_rule_target(const struct inc_escrule *);	/* INC_SLA_RESPONSE or _RESOLVE */
+
+/* What one inc-sla pass does to an incident (inc_sla_check's mode). */
+enum inc_sla_mode {
+	INC_SLA_PASS,		/* attach, report transitions and delayed rules once */
+	INC_SLA_ALL,		/* attach, refresh, always write, no event, report nothing */
+	INC_SLA_RECOMPUTE	/* re-apply the config; write what changed, no event */
+};
+/*
+ * One incident in an inc-sla run: attaches the first matching policy to an
+ * open incident without one, refreshes the SLA fields, and in
+ * INC_SLA_PASS mode compares each target's state with what was last
+ * reported. Returns 1 when r is to be written (with *event, may be NULL),
+ * 0 when not, -1 on error (err). Writes the incident (inc_sla_save).
+ */
+int inc_sla_check(struct inc_ctx *, struct inc_incident *, enum inc_sla_mode,
+		  json_t **event, char *err);
+/* Store r, which differs from before in SLA fields only: through
+ * inc_incident_store when the policy changed; the SLA columns with their
+ * audit rows and updated_at when another field of the record changed; else
+ * only the bookkeeping columns, so that watching the clocks touches
+ * neither updated_at nor the audit trail. */
+int inc_sla_save(struct inc_ctx *, const struct inc_incident *before,
+		 struct inc_incident *r, const char *action, char *err);
+
+/* The SLA config (policies, calendars, escalation delays) against the
+ * fingerprint the database recorded: 0 none recorded yet, 1 the same,
+ * 2 changed; -1 on error. Cached in ctx->sla_config. */
+int inc_sla_config_state(struct inc_ctx *, char *err);
+/* Record the current config's fingerprint (inside a transaction). */
+int inc_sla_config_record(struct inc_ctx *, char *err);
+
+/* The clock of r segment by segment, for people: the policy and why it
+ * matched, working intervals counted, days skipped, holds, warning and due
+ * instants, the state now, the escalation rules. Appended to out. */
+int inc_sla_explain(struct inc_ctx *, const struct inc_incident *, struct inc_buf *out,
+		    char *err);
 
 /* ---- the input loop every tool shares (input.c) ---- */
 
@@ -528,5 +625,30 @@ int inc_assign(struct inc_ctx *, struct inc_incident *, const char *group,
 /* A person an incident may be assigned to (anyone who is not a requester;
  * any name when the config has no people): their configured name, or NULL. */
 const char *inc_assignable(const struct inc_config *, const char *name_or_email);
+
+/* ---- runs over selected incidents (batch.c) ---- */
+
+/* The ids a prepared statement selects (its first column), malloc'd; NULL
+ * with err on error. */
+int64_t *inc_select_ids(struct inc_ctx *, sqlite3_stmt *, size_t *n, char *err);
+/* inc_each_arg over ids, a transaction per slice of a few hundred. */
+int inc_each_id(struct inc_ctx *, const int64_t *ids, size_t n, inc_record_fn, void *arg);
+
+/* ---- escalation (escalate.c) ---- */
+
+/* 1 if rule `key` already fired for incident id, 0 if not, -1 on error. */
+int inc_esc_fired(struct inc_ctx *, int64_t id, const char *key, char *err);
+/* The e-mail addresses of a notify list (assignee, manager of the group,
+ * incident_manager, requester, or a literal address) for r, as a new JSON
+ * array without duplicates. */
+json_t *inc_esc_notify(const struct inc_config *, const struct inc_incident *,
+		       const json_t *who);
+/* Every escalation rule due for r at ctx->now and not yet fired: each one
+ * applied, recorded as fired, stored and emitted with its event. Returns the
+ * number of actions taken, or -1 (err): the caller's savepoint undoes them. */
+int inc_escalate_rules(struct inc_ctx *, struct inc_incident *, char *err);
+/* Escalation by hand to group (functional, one level up). */
+int inc_escalate_to(struct inc_ctx *, struct inc_incident *, const char *group,
+		    const char *reason, const json_t *notify, char *err);
 
 #endif

@@ -45,6 +45,7 @@ enum ftype { FT_STR, FT_INT, FT_BOOL, FT_TIME, FT_JSON };
 	X(sla_resolve_state, "sla_resolve_state", FT_STR, 0) \
 	X(hold_since, "hold_since", FT_TIME, 0) \
 	X(sla_next_check, "sla_next_check", FT_TIME, 0) \
+	X(sla_checked_at, "sla_checked_at", FT_TIME, 0) \
 	X(escalation_level, "escalation_level", FT_INT, AUD) \
 	X(reassignment_count, "reassignment_count", FT_INT, 0) \
 	X(reopen_count, "reopen_count", FT_INT, AUD) \

@@ -229,28 +229,6 @@ audit(struct inc_ctx *ctx, const struct inc_task *t, const char *field, const ch
 	return inc_audit(ctx, t->incident, t->id, "task", field, old, new_, err);
 }
 
-static void
-bind_time(sqlite3_stmt *st, int i, int64_t t)
-{
-	if (t == INC_NULL)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int64(st, i, t);
-}
-
-/* Run a bound write statement once and make it ready for the next use. */
-static int
-step_done(struct inc_ctx *ctx, sqlite3_stmt *st, char *err)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE)
-		return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
-	return 0;
-}
-
 int
 inc_task_add(struct inc_ctx *ctx, struct inc_task *t, char *err)
 {
@@ -275,9 +253,9 @@ inc_task_add(struct inc_ctx *ctx, struct inc_task *t, char *err)
 	sqlite3_bind_text(st, 3, t->group, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, t->assignee, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, t->status, -1, SQLITE_STATIC);
-	bind_time(st, 6, t->due);
+	inc_bind_int(st, 6, t->due);
 	sqlite3_bind_int64(st, 7, t->created_at);
-	if (step_done(ctx, st, err) < 0)
+	if (inc_step_done(ctx->db, st, err) < 0)
 		goto fail;
 	t->id = sqlite3_last_insert_rowid(ctx->db);
 	if (audit(ctx, t, "title", NULL, t->title, err) < 0 ||
@@ -341,9 +319,9 @@ inc_task_set_status(struct inc_ctx *ctx, struct inc_task *t, const char *to, cha
 	st = inc_stmt(ctx, "UPDATE task SET status=?, assignee=?, done_at=? WHERE id=?");
 	sqlite3_bind_text(st, 1, t->status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, t->assignee, -1, SQLITE_STATIC);
-	bind_time(st, 3, t->done_at);
+	inc_bind_int(st, 3, t->done_at);
 	sqlite3_bind_int64(st, 4, t->id);
-	if (step_done(ctx, st, err) < 0)
+	if (inc_step_done(ctx->db, st, err) < 0)
 		goto fail;
 	if (audit(ctx, t, "status", old_status, t->status, err) < 0 ||
 	    (!old_assignee && t->assignee &&

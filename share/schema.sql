@@ -29,11 +29,14 @@ CREATE TABLE incident (
 	paused_s           INTEGER,
 	sla_state          TEXT,
 	-- SLA bookkeeping: state reported by the last inc-sla run per target,
-	-- start of the current hold, and the next instant the state can change
+	-- start of the current hold, the next instant the state can change,
+	-- and the `now` of the last inc-sla pass over the incident (a delayed
+	-- escalation rule that came due after it is still to be reported)
 	sla_response_state TEXT,
 	sla_resolve_state  TEXT,
 	hold_since         INTEGER,
 	sla_next_check     INTEGER,
+	sla_checked_at     INTEGER,
 	escalation_level   INTEGER NOT NULL DEFAULT 0,
 	reassignment_count INTEGER NOT NULL DEFAULT 0,
 	reopen_count       INTEGER NOT NULL DEFAULT 0,
@@ -61,9 +64,12 @@ CREATE INDEX incident_created ON incident(created_at);
 CREATE INDEX incident_group ON incident(grp, status);
 CREATE INDEX incident_assignee ON incident(assignee, status);
 CREATE INDEX incident_sla_next ON incident(sla_next_check) WHERE sla_next_check IS NOT NULL;
--- open incidents without a policy yet: what inc-sla attaches first
+-- open incidents without a policy yet: what inc-sla attaches first (once
+-- it found no policy to match, sla_checked_at takes the incident out until
+-- a change makes one match)
 CREATE INDEX incident_sla_pending ON incident(id)
-	WHERE sla_policy IS NULL AND status NOT IN ('resolved', 'closed', 'cancelled');
+	WHERE sla_policy IS NULL AND sla_checked_at IS NULL
+	AND status NOT IN ('resolved', 'closed', 'cancelled');
 
 -- Append-only audit trail: one row per change, written in the same
 -- transaction as the change itself.
@@ -125,4 +131,12 @@ CREATE TABLE hold (
 CREATE TABLE rotation (
 	grp  TEXT PRIMARY KEY,
 	last TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Settings the database keeps for itself: "sla_config", the fingerprint of
+-- the SLA policies, calendars and escalation delays the stored due times
+-- were computed with (inc-sla --recompute records a new one).
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
 ) WITHOUT ROWID;

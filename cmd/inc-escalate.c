@@ -1,0 +1,151 @@
+/*
+ * inc-escalate - apply the escalation rules to the incidents named on
+ * stdin (typically inc-sla's records) or as arguments, or to every open
+ * incident with --all; or escalate by hand with --to. Writes one record
+ * per action taken, its event ready for a mailer.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inc.h"
+
+static const char usage[] =
+	"inc-escalate [-d DB] [-c CONFIG] [--now TIME] [--as USER]"
+	" [--all | --to GROUP --reason TEXT [--notify WHO[,WHO...]]] [ID...] < records.jsonl";
+
+struct opts {
+	const char *to, *reason;
+	json_t *notify;
+};
+
+static int
+load(struct inc_ctx *ctx, int64_t id, struct inc_incident *r, char *err)
+{
+	int rc = inc_incident_load(ctx, id, r, err);
+
+	if (rc == 0)
+		return inc_err(err, "no such incident");
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+by_rules(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void *arg,
+	 char *err)
+{
+	struct inc_incident r;
+	int rc;
+
+	(void)where; (void)line; (void)arg;
+	inc_incident_init(&r);
+	/* the rules read due times: never those of a config not yet applied */
+	if ((rc = inc_sla_config_state(ctx, err)) == 2)
+		inc_die(INC_EXIT_USAGE, "%s: the SLA settings changed since the due times were"
+			" computed: run inc-sla --recompute first", ctx->cfg->path);
+	if (rc >= 0)
+		rc = load(ctx, id, &r, err);
+	if (rc >= 0)
+		rc = inc_escalate_rules(ctx, &r, err);
+	inc_incident_clear(&r);
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+by_hand(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void *arg,
+	char *err)
+{
+	struct opts *o = arg;
+	struct inc_incident r;
+	int rc;
+
+	(void)where; (void)line;
+	inc_incident_init(&r);
+	rc = load(ctx, id, &r, err);
+	if (rc == 0)
+		rc = inc_escalate_to(ctx, &r, o->to, o->reason, o->notify, err);
+	inc_incident_clear(&r);
+	return rc;
+}
+
+static json_t *
+split(const char *list)
+{
+	char *s = inc_xstrdup(list), *save = NULL;
+	json_t *a = json_array();
+
+	for (char *w = strtok_r(s, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		json_array_append_new(a, json_string(w));
+	free(s);
+	return a;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { O_ALL = INC_OPT_TOOL, O_TO, O_REASON, O_NOTIFY };
+	static const struct option longopts[] = {
+		INC_COMMON_LONGOPTS,
+		{"all", no_argument, 0, O_ALL},
+		{"to", required_argument, 0, O_TO},
+		{"reason", required_argument, 0, O_REASON},
+		{"notify", required_argument, 0, O_NOTIFY},
+		{0, 0, 0, 0}
+	};
+	struct inc_ctx ctx = {0};
+	struct opts o = {0};
+	const char *notify = NULL;
+	int c, all = 0;
+
+	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (inc_ctx_option(&ctx, c, optarg, usage))
+			continue;
+		switch (c) {
+		case O_ALL: all = 1; break;
+		case O_TO: o.to = optarg; break;
+		case O_REASON: o.reason = optarg; break;
+		case O_NOTIFY: notify = optarg; break;
+		default: inc_usage_error(usage);
+		}
+	}
+	if ((all && (o.to || optind < argc)) || (!o.to && (o.reason || notify)))
+		inc_usage_error(usage);
+	if (o.to && (!o.reason || !*o.reason))
+		inc_die(INC_EXIT_USAGE, "--to needs --reason TEXT");
+	if (o.reason && !inc_utf8_valid(o.reason, strlen(o.reason)))
+		inc_die(INC_EXIT_USAGE, "--reason: not valid UTF-8");
+	if (!all && optind == argc && isatty(0))
+		inc_usage_error(usage);
+	inc_ctx_config(&ctx);
+	if (o.to && !inc_config_group(ctx.cfg, o.to))
+		inc_die(INC_EXIT_USAGE, "--to: unknown group \"%s\"", o.to);
+	for (int i = optind; i < argc; i++) {
+		int64_t id;
+
+		if (inc_parse_id(argv[i], &id) < 0)
+			inc_die(INC_EXIT_USAGE, "%s: not an incident id", argv[i]);
+	}
+	if (notify)
+		o.notify = split(notify);
+	inc_ctx_db(&ctx);
+	if (all) {
+		sqlite3_stmt *st = inc_stmt(&ctx, "SELECT id FROM incident WHERE sla_policy IS NOT NULL"
+					    " AND status IN ('new', 'assigned', 'in_progress', 'on_hold')"
+					    " ORDER BY id");
+		char err[INC_ERRLEN];
+		size_t n;
+		int64_t *ids = inc_select_ids(&ctx, st, &n, err);
+
+		if (!ids)
+			inc_die(INC_EXIT_DB, "%s: %s", ctx.dbpath, err);
+		inc_each_id(&ctx, ids, n, by_rules, NULL);
+		free(ids);
+	} else if (optind < argc) {
+		inc_each_arg(&ctx, argv + optind, argc - optind, o.to ? by_hand : by_rules, &o);
+	} else {
+		inc_each_line(&ctx, stdin, 1, o.to ? by_hand : by_rules, &o);
+	}
+	json_decref(o.notify);
+	return inc_ctx_close(&ctx);
+}

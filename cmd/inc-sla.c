@@ -1,0 +1,166 @@
+/*
+ * inc-sla - attach SLA policies and watch the clocks: run every minute from
+ * cron, write each incident whose SLA state changed since the last run (or
+ * whose delayed escalation rule came due), once; --all writes every open
+ * incident's state, --recompute applies an edited config, --explain shows
+ * the arithmetic of one incident's clocks.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inc.h"
+
+static const char usage[] =
+	"inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--all | --recompute | --explain ID]";
+
+/* The cron pass: incidents whose next check has come, and open ones that
+ * have no policy yet and were not looked at since they changed. Both
+ * halves are answered by a partial index: the cost is what is due. (No
+ * ORDER BY: SQLite would walk the whole table in id order to merge; the
+ * ids are sorted once read.) */
+static const char sql_due[] =
+	"SELECT id FROM incident WHERE sla_next_check <= ?1"
+	" UNION SELECT id FROM incident WHERE sla_policy IS NULL AND sla_checked_at IS NULL"
+	" AND status NOT IN ('resolved', 'closed', 'cancelled')";
+static const char sql_open[] =
+	"SELECT id FROM incident WHERE status IN ('new', 'assigned', 'in_progress', 'on_hold')"
+	" ORDER BY id";
+
+static int
+by_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+check_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void *arg,
+	  char *err)
+{
+	enum inc_sla_mode mode = *(enum inc_sla_mode *)arg;
+	struct inc_incident r;
+	json_t *event;
+	int rc;
+
+	(void)where; (void)line;
+	inc_incident_init(&r);
+	rc = inc_incident_load(ctx, id, &r, err);
+	if (rc == 0)
+		rc = inc_err(err, "no such incident");
+	/* anyone may run inc-sla, over the incidents they may see: a
+	 * requester's run neither shows nor takes the others' changes */
+	if (rc > 0 && inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, r.requester) &&
+	    (rc = inc_sla_check(ctx, &r, mode, &event, err)) > 0)
+		inc_emit(ctx, &r, event);
+	inc_incident_clear(&r);
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+explain(struct inc_ctx *ctx, int64_t id)
+{
+	struct inc_incident r;
+	char err[INC_ERRLEN];
+	int rc;
+
+	inc_incident_init(&r);
+	rc = inc_incident_load(ctx, id, &r, err);
+	if (rc < 0)
+		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, err);
+	if (rc == 0 || !inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, r.requester)) {
+		inc_warn("%lld: %s", (long long)id, rc == 0 ? "no such incident" : "not yours to see");
+		ctx->status = INC_EXIT_REFUSED;
+	} else if (inc_sla_explain(ctx, &r, &ctx->out, err) < 0) {
+		inc_warn("%lld: %s", (long long)id, err);
+		ctx->status = INC_EXIT_REFUSED;
+	}
+	inc_incident_clear(&r);
+	return inc_ctx_close(ctx);
+}
+
+static void
+run(struct inc_ctx *ctx, const char *sql, enum inc_sla_mode mode)
+{
+	sqlite3_stmt *st = inc_stmt(ctx, sql);
+	char err[INC_ERRLEN];
+	int64_t *ids;
+	size_t n;
+
+	if (sqlite3_bind_parameter_count(st))
+		sqlite3_bind_int64(st, 1, ctx->now);
+	ids = inc_select_ids(ctx, st, &n, err);
+	if (!ids)
+		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, err);
+	qsort(ids, n, sizeof *ids, by_id);
+	inc_each_id(ctx, ids, n, check_one, &mode);
+	free(ids);
+}
+
+static void
+record_config(struct inc_ctx *ctx)
+{
+	char err[INC_ERRLEN];
+
+	inc_tx_begin(ctx);
+	if (inc_sla_config_record(ctx, err) < 0)
+		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, err);
+	inc_tx_commit(ctx);
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { O_ALL = INC_OPT_TOOL, O_RECOMPUTE, O_EXPLAIN };
+	static const struct option longopts[] = {
+		INC_COMMON_LONGOPTS,
+		{"all", no_argument, 0, O_ALL},
+		{"recompute", no_argument, 0, O_RECOMPUTE},
+		{"explain", required_argument, 0, O_EXPLAIN},
+		{0, 0, 0, 0}
+	};
+	struct inc_ctx ctx = {0};
+	char err[INC_ERRLEN];
+	int c, all = 0, recompute = 0, state;
+	int64_t explain_id = INC_NULL;
+
+	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (inc_ctx_option(&ctx, c, optarg, usage))
+			continue;
+		switch (c) {
+		case O_ALL: all = 1; break;
+		case O_RECOMPUTE: recompute = 1; break;
+		case O_EXPLAIN:
+			if (inc_parse_id(optarg, &explain_id) < 0)
+				inc_die(INC_EXIT_USAGE, "--explain: not an incident id: \"%s\"", optarg);
+			break;
+		default: inc_usage_error(usage);
+		}
+	}
+	/* never reads stdin: cron must not hang on it */
+	if (optind < argc || all + recompute + (explain_id != INC_NULL) > 1)
+		inc_usage_error(usage);
+	inc_ctx_open(&ctx);
+	if (explain_id != INC_NULL)
+		return explain(&ctx, explain_id);
+	if ((state = inc_sla_config_state(&ctx, err)) < 0)
+		inc_die(INC_EXIT_DB, "%s: %s", ctx.dbpath, err);
+	if (recompute) {
+		/* the new settings apply while recomputing; recorded once all
+		 * is done, so an interrupted run is simply run again */
+		ctx.sla_config = 1;
+		run(&ctx, sql_open, INC_SLA_RECOMPUTE);
+		record_config(&ctx);
+		return inc_ctx_close(&ctx);
+	}
+	if (state == 2)
+		inc_die(INC_EXIT_USAGE, "%s: the SLA policies, calendars or escalation delays changed"
+			" since the due times were computed: run inc-sla --recompute to apply them"
+			" to the open incidents", ctx.cfg->path);
+	if (state == 0)
+		record_config(&ctx);
+	run(&ctx, all ? sql_open : sql_due, all ? INC_SLA_ALL : INC_SLA_PASS);
+	return inc_ctx_close(&ctx);
+}

@@ -1,0 +1,281 @@
+/*
+ * escalate.c - the escalation rules of SPEC section 5 and escalation by
+ * hand: notify, functional (into the group's escalate_to, reassigned there
+ * by that group's strategy) and hierarchical (one level up, notifying up
+ * the chain); each rule at most once per incident, recorded in
+ * escalation_fired in the same transaction as what it did; notify lists
+ * resolved to e-mail addresses for the mailer downstream.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+
+#include "inc.h"
+
+int
+inc_esc_fired(struct inc_ctx *ctx, int64_t id, const char *key, char *err)
+{
+	sqlite3_stmt *st = inc_stmt(ctx, "SELECT 1 FROM escalation_fired WHERE incident=? AND rule=?");
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+}
+
+static int
+mark_fired(struct inc_ctx *ctx, int64_t id, const char *key, char *err)
+{
+	sqlite3_stmt *st = inc_stmt(ctx, "INSERT INTO escalation_fired(incident, rule, at)"
+				    " VALUES(?, ?, ?)");
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ctx->now);
+	return inc_step_done(ctx->db, st, err);
+}
+
+/* ---- notify lists ---- */
+
+/* A person's address: their configured e-mail, or the name itself when it
+ * is one; NULL when neither (a name the config gives no address). */
+static const char *
+address(const struct inc_config *c, const char *name)
+{
+	const struct inc_person *p;
+
+	if (!name || !*name)
+		return NULL;
+	p = inc_config_person(c, name);
+	if (p && p->email)
+		return p->email;
+	return strchr(name, '@') ? name : NULL;
+}
+
+static void
+add(json_t *a, const char *addr)
+{
+	if (addr && !inc_json_array_has(a, addr))
+		json_array_append_new(a, json_string(addr));
+}
+
+json_t *
+inc_esc_notify(const struct inc_config *c, const struct inc_incident *r, const json_t *who)
+{
+	json_t *a = json_array(), *v;
+	size_t i;
+
+	json_array_foreach(who, i, v) {
+		const char *w = json_string_value(v);
+
+		if (!w)
+			continue;
+		if (strcmp(w, "assignee") == 0) {
+			add(a, address(c, r->assignee));
+		} else if (strcmp(w, "manager") == 0) {
+			const struct inc_group *g = inc_config_group(c, r->group);
+
+			add(a, g ? address(c, g->manager) : NULL);
+		} else if (strcmp(w, "incident_manager") == 0) {
+			for (size_t k = 0; k < c->npeople; k++)
+				if (strcmp(c->people[k].role, "incident_manager") == 0)
+					add(a, address(c, c->people[k].name));
+		} else if (strcmp(w, "requester") == 0) {
+			add(a, address(c, r->requester));
+		} else {
+			add(a, address(c, w));
+		}
+	}
+	return a;
+}
+
+/* ---- actions ---- */
+
+/* Into another group, reassigned there by its strategy (inc-assign's
+ * inc_route): when nobody there is free, the incident waits in the group,
+ * unassigned, status unchanged, for the next inc-assign. */
+static int
+route(struct inc_ctx *ctx, struct inc_incident *r, const char *group, char *err)
+{
+	return inc_route(ctx, r, group, err) < 0 ? -1 : 0;
+}
+
+/* Store r, audit the reason, and emit the record with its event. */
+static int
+done(struct inc_ctx *ctx, const struct inc_incident *before, struct inc_incident *r,
+     const char *action, const char *field, const char *reason, json_t *event, char *err)
+{
+	char *list = json_dumps(json_object_get(event, "notify"), JSON_COMPACT);
+	struct inc_buf text = {0};
+	int rc;
+
+	inc_buf_printf(&text, "%s; notify %s", reason, list ? list : "[]");
+	free(list);
+	rc = inc_incident_store(ctx, before, r, action, err);
+	if (rc == 0)
+		rc = inc_audit(ctx, r->id, INC_NULL, action, field, NULL, text.data, err);
+	inc_buf_free(&text);
+	if (rc < 0) {
+		json_decref(event);
+		return -1;
+	}
+	inc_emit(ctx, r, event);
+	return 0;
+}
+
+static json_t *
+escalated_event(const char *type, const struct inc_incident *r, const char *from,
+		json_t *notify, const char *reason)
+{
+	return json_pack("{s:s,s:s,s:I,s:s?,s:s?,s:o,s:s}", "kind", "escalated", "type", type,
+			 "level", (json_int_t)r->escalation_level, "from", from, "to", r->group,
+			 "notify", notify, "reason", reason);
+}
+
+/* Why a rule fired, for the mail: "resolve_breached+2h: resolve due
+ * 2026-11-27T14:00:00Z". */
+static void
+rule_reason(const struct inc_escrule *e, const struct inc_sla_clock *ck, char *buf, size_t len)
+{
+	int x = inc_sla_rule_target(e);
+	char d[INC_TIMELEN], t[INC_TIMELEN];
+
+	inc_duration_format(e->after, d);
+	snprintf(buf, len, "%s%s%s: %s due %s", e->on, e->after ? "+" : "", e->after ? d : "",
+		 x == INC_SLA_RESPONSE ? "response" : "resolve", inc_time_format(ck->due[x], t));
+}
+
+static int
+fire(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_escrule *e,
+     const struct inc_sla_clock *ck, char *err)
+{
+	struct inc_incident before;
+	char reason[256], *from = NULL;
+	const struct inc_group *g;
+	json_t *ev;
+	int rc;
+
+	rule_reason(e, ck, reason, sizeof reason);
+	if (strcmp(e->action, "functional") == 0) {
+		if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_REASSIGN, r->requester))
+			return inc_err(err, "%s: moving an incident to another group needs an"
+				       " incident_manager or admin (acting as %s)", e->key, ctx->actor);
+	} else if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_WORK, r->requester)) {
+		return inc_err(err, "%s: escalation needs someone who works incidents (acting as %s)",
+			       e->key, ctx->actor);
+	}
+	if (mark_fired(ctx, r->id, e->key, err) < 0)
+		return -1;
+	g = inc_config_group(ctx->cfg, r->group);
+	if (strcmp(e->action, "functional") == 0 && !(g && g->escalate_to)) {
+		/* the top of the line: nowhere to go; the rule is spent */
+		return inc_audit(ctx, r->id, INC_NULL, "escalated", e->key, NULL,
+				 "no escalate_to: the incident stays where it is", err);
+	}
+	inc_incident_copy(&before, r);
+	if (strcmp(e->action, "notify") == 0) {
+		ev = json_pack("{s:s,s:s,s:o,s:s}", "kind", "notified", "type", "notify", "notify",
+			       inc_esc_notify(ctx->cfg, r, e->notify), "reason", reason);
+		rc = done(ctx, &before, r, "notified", e->key, reason, ev, err);
+	} else {
+		json_t *who = json_incref((json_t *)e->notify);
+
+		from = r->group ? inc_xstrdup(r->group) : NULL;
+		if (strcmp(e->action, "functional") == 0 && route(ctx, r, g->escalate_to, err) < 0) {
+			json_decref(who);
+			free(from);
+			inc_incident_clear(&before);
+			return -1;
+		}
+		if (json_array_size(who) == 0) {
+			/* up the chain: at least the group's manager hears of it */
+			json_decref(who);
+			who = json_pack("[s]", "manager");
+		}
+		r->escalation_level++;
+		r->escalated = 1;
+		ev = escalated_event(e->action, r, from, inc_esc_notify(ctx->cfg, r, who), reason);
+		json_decref(who);
+		rc = done(ctx, &before, r, "escalated", e->key, reason, ev, err);
+	}
+	free(from);
+	inc_incident_clear(&before);
+	return rc;
+}
+
+int
+inc_escalate_rules(struct inc_ctx *ctx, struct inc_incident *r, char *err)
+{
+	struct inc_sla_clock ck;
+	int n = 0, fresh = 0;
+
+	memset(&ck, 0, sizeof ck);
+	for (size_t i = 0; i < ctx->cfg->nescalation; i++) {
+		const struct inc_escrule *e = &ctx->cfg->escalation[i];
+		int fired;
+
+		if (!inc_is_open(r->status) || !r->sla_policy)
+			break;
+		/* again after each action: a new group may mean a new policy */
+		if (!fresh) {
+			inc_sla_clock_free(&ck);
+			if (inc_sla_clock(ctx, r, &ck, err) < 0)
+				goto fail;
+			fresh = 1;
+		}
+		if (!inc_sla_rule_due(&ck, e))
+			continue;
+		if ((fired = inc_esc_fired(ctx, r->id, e->key, err)) < 0)
+			goto fail;
+		if (fired)
+			continue;
+		if (fire(ctx, r, e, &ck, err) < 0)
+			goto fail;
+		fresh = 0;
+		n++;
+	}
+	inc_sla_clock_free(&ck);
+	return n;
+fail:
+	inc_sla_clock_free(&ck);
+	return -1;
+}
+
+int
+inc_escalate_to(struct inc_ctx *ctx, struct inc_incident *r, const char *group,
+		const char *reason, const json_t *notify, char *err)
+{
+	struct inc_incident before;
+	char *from;
+	json_t *ev, *who;
+	int rc;
+
+	if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_REASSIGN, r->requester))
+		return inc_err(err, "escalating by hand needs an incident_manager or admin"
+			       " (acting as %s)", ctx->actor);
+	if (!inc_is_open(r->status))
+		return inc_err(err, "is %s: only open incidents escalate", r->status);
+	if (r->group && strcmp(r->group, group) == 0)
+		return inc_err(err, "already in %s", group);
+	inc_incident_copy(&before, r);
+	from = r->group ? inc_xstrdup(r->group) : NULL;
+	if (route(ctx, r, group, err) < 0) {
+		free(from);
+		inc_incident_clear(&before);
+		return -1;
+	}
+	r->escalation_level++;
+	r->escalated = 1;
+	who = notify ? json_incref((json_t *)notify) : json_pack("[s]", "manager");
+	ev = escalated_event("functional", r, from, inc_esc_notify(ctx->cfg, r, who), reason);
+	json_decref(who);
+	rc = done(ctx, &before, r, "escalated", "by hand", reason, ev, err);
+	free(from);
+	inc_incident_clear(&before);
+	return rc;
+}

@@ -1,0 +1,269 @@
+#!/usr/bin/env bats
+# inc-escalate: the escalation rules of the config, each once per incident,
+# their events ready for a mailer; escalation by hand.
+load test_helper
+
+# Incident $1 assigned by hand to $3 in group $2.
+assign() { inc-assign "$1" --group "$2" --to "$3" >/dev/null; }
+
+# A standard incident logged Friday 11:00 Berlin, attached, with alice on it.
+standard() {
+	log_one '{"subject":"printer jammed","requester":"joe@example.com"}' >/dev/null
+	inc-sla
+	assign 1 service-desk alice
+}
+
+# inc-sla | inc-escalate at $1
+tick() {
+	INC_NOW=$1 inc-sla | INC_NOW=$1 inc-escalate
+}
+
+@test "a response warning notifies the assignee, once" {
+	standard
+	INC_NOW=2026-11-27T13:13:00Z run --separate-stderr bash -c 'inc-sla | inc-escalate'
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(jq -c '[.id, .event]' <<<"$output")" \
+		'[1,{"kind":"notified","type":"notify","notify":["alice@example.com"],"reason":"response_warning: response due 2026-11-27T14:00:00Z"}]'
+	# the same record again fires nothing
+	INC_NOW=2026-11-27T13:14:00Z run --separate-stderr inc-escalate <<<'{"id":1}'
+	assert_success
+	assert_output ""
+	run --separate-stderr sqlite3 "$INC_DB" "SELECT incident, rule, datetime(at, 'unixepoch') FROM escalation_fired"
+	assert_output "1|response_warning+0:notify|2026-11-27 13:13:00"
+}
+
+@test "the resolve warning notifies the assignee and the group's manager" {
+	standard
+	tick 2026-11-27T13:13:00Z >/dev/null
+	INC_NOW=2026-12-01T13:13:00Z run --separate-stderr bash -c 'inc-sla | inc-escalate'
+	assert_success
+	assert_equal "$(jq -c .event <<<"$output")" \
+		'{"kind":"notified","type":"notify","notify":["alice@example.com","maria@example.com"],"reason":"resolve_warning: resolve due 2026-12-02T10:00:00Z"}'
+}
+
+@test "a resolve breach escalates functionally to escalate_to, one level up" {
+	standard
+	INC_NOW=2026-12-02T10:01:00Z run --separate-stderr bash -c 'inc-sla | inc-escalate'
+	assert_success
+	# catching up: both warnings, then the breach, in the config's order
+	assert_equal "$(jq -c '.event | [.kind, .type]' <<<"$output")" \
+'["notified","notify"]
+["notified","notify"]
+["escalated","functional"]'
+	# reassigned by l2-infra's strategy, least loaded: dana before erik
+	assert_equal "$(tail -n 1 <<<"$output" | jq -c '[.group, .assignee, .status, .escalation_level, .reassignment_count, .event]')" \
+		'["l2-infra","dana","assigned",1,1,{"kind":"escalated","type":"functional","level":1,"from":"service-desk","to":"l2-infra","notify":["omar@example.com"],"reason":"resolve_breached: resolve due 2026-12-02T10:00:00Z"}]'
+	run --separate-stderr inc-show 1 --history
+	assert_equal "$(jq -c '[.history[] | select(.action == "escalated") | [.tool, .field, .from, .to]]' <<<"$output")" \
+		'[["inc-escalate","group","service-desk","l2-infra"],["inc-escalate","assignee","alice","dana"],["inc-escalate","escalation_level","0","1"],["inc-escalate","resolve_breached+0:functional",null,"resolve_breached: resolve due 2026-12-02T10:00:00Z; notify [\"omar@example.com\"]"]]'
+	assert_equal "$(sqlite3 "$INC_DB" 'SELECT escalated FROM incident')" 1
+}
+
+@test "escalated into a group where nobody is free: waits there unassigned" {
+	edit_config '(.people[] | select(.name == "dana" or .name == "erik")).available = false
+		| .escalation[2].notify = ["manager", "assignee"]'
+	standard
+	INC_NOW=2026-12-02T10:01:00Z run --separate-stderr inc-escalate 1
+	assert_success
+	assert_equal "$(tail -n 1 <<<"$output" | jq -c '[.group, .assignee, .status, .event.notify]')" \
+		'["l2-infra",null,"assigned",["omar@example.com"]]'
+}
+
+@test "the notified assignee of a functional escalation is the new one" {
+	edit_config '.escalation[2].notify = ["manager", "assignee"]'
+	standard
+	INC_NOW=2026-12-02T10:01:00Z run --separate-stderr inc-escalate 1
+	assert_success
+	assert_equal "$(tail -n 1 <<<"$output" | jq -c '[.assignee, .event.notify]')" \
+		'["dana",["omar@example.com","dana@example.com"]]'
+}
+
+@test "the delayed hierarchical rule fires two office hours after the breach, once" {
+	standard
+	tick 2026-12-02T10:01:00Z >/dev/null
+	for t in 2026-12-02T11:00:00Z 2026-12-02T12:00:00Z; do
+		run --separate-stderr tick "$t"
+		assert_success
+		assert_output ""
+	done
+	run --separate-stderr tick 2026-12-02T12:01:00Z
+	assert_success
+	assert_equal "$(jq -c '[.escalation_level, .event]' <<<"$output")" \
+		'[2,{"kind":"escalated","type":"hierarchical","level":2,"from":"l2-infra","to":"l2-infra","notify":["maria@example.com"],"reason":"resolve_breached+2h: resolve due 2026-12-02T10:00:00Z"}]'
+	run --separate-stderr tick 2026-12-02T12:02:00Z
+	assert_output ""
+	run --separate-stderr tick 2026-12-09T12:00:00Z
+	assert_output ""
+}
+
+@test "--all evaluates every open incident itself" {
+	standard
+	log_one '{"subject":"b"}' >/dev/null
+	log_one '{"subject":"c"}' >/dev/null
+	inc-sla
+	inc-close 3 --resolution done >/dev/null
+	INC_NOW=2026-11-27T13:30:00Z run --separate-stderr inc-escalate --all
+	assert_success
+	# incident 2 has nobody assigned: the rule fires, no address to tell
+	assert_equal "$(jq -c '[.id, .event.kind, .event.notify]' <<<"$output")" \
+'[1,"notified",["alice@example.com"]]
+[2,"notified",[]]'
+	INC_NOW=2026-11-27T13:30:00Z run --separate-stderr inc-escalate --all
+	assert_success
+	assert_output ""
+}
+
+@test "lines that fire nothing write nothing; bad lines are refused, the others go on" {
+	standard
+	log_one '{"subject":"b"}' >/dev/null
+	inc-sla
+	INC_NOW=2026-11-27T13:13:00Z run --separate-stderr inc-escalate <<<'{"id":2,"subject":"ignored"}
+not json
+{"id":99}
+{"no":"id"}
+{"id":1}'
+	assert_failure 1
+	assert_equal "$(jq -c '[.id, .event.kind]' <<<"$output")" '[2,"notified"]
+[1,"notified"]'
+	assert_equal "$stderr" "inc-escalate: line 2: invalid JSON: '[' or '{' expected near 'not'
+inc-escalate: line 3: no such incident
+inc-escalate: line 4: no \"id\""
+}
+
+@test "notify lists resolve names to addresses, once each" {
+	edit_config '.escalation = [{"on":"response_warning","action":"notify",
+		"notify":["requester","assignee","incident_manager","manager","oncall@example.com","root","pat"]}]'
+	standard
+	INC_NOW=2026-11-27T13:13:00Z run --separate-stderr bash -c 'inc-sla | inc-escalate'
+	assert_success
+	# maria is both incident manager and manager; root has no address
+	assert_equal "$(jq -c .event.notify <<<"$output")" \
+		'["joe@example.com","alice@example.com","maria@example.com","oncall@example.com","pat@example.com"]'
+}
+
+@test "a hierarchical rule without notify tells the group's manager" {
+	edit_config '.escalation = [{"on":"response_breached","action":"hierarchical"}]'
+	standard
+	INC_NOW=2026-11-27T14:01:00Z run --separate-stderr bash -c 'inc-sla | inc-escalate'
+	assert_success
+	assert_equal "$(jq -c '[.escalation_level, .event.type, .event.notify]' <<<"$output")" '[1,"hierarchical",["maria@example.com"]]'
+}
+
+@test "a functional rule at the top of the line does nothing, once" {
+	standard
+	assign 1 l3-network fay
+	INC_NOW=2026-12-02T10:01:00Z run --separate-stderr inc-escalate 1
+	assert_success
+	assert_equal "$(jq -c '.event.kind' <<<"$output")" '"notified"
+"notified"'
+	assert_equal "$(inc-show 1 | jq -c '[.group, .assignee, .escalation_level]')" '["l3-network","fay",0]'
+	assert_equal "$(sqlite3 "$INC_DB" "SELECT rule FROM escalation_fired WHERE rule LIKE '%functional'")" "resolve_breached+0:functional"
+}
+
+@test "rules wait for the clock: a hold holds them back" {
+	standard
+	INC_NOW=2026-11-27T10:30:00Z inc-update 1 --status in_progress --as alice >/dev/null
+	INC_NOW=2026-12-01T13:00:00Z inc-update 1 --status on_hold --as alice >/dev/null
+	INC_NOW=2026-12-09T10:00:00Z run --separate-stderr inc-escalate --all
+	assert_success
+	assert_output ""
+}
+
+@test "nothing fires for resolved incidents or incidents without a policy" {
+	standard
+	log_one '{"subject":"no policy yet"}' >/dev/null
+	INC_NOW=2026-11-27T12:00:00Z inc-close 1 --resolution done >/dev/null
+	INC_NOW=2026-12-09T10:00:00Z run --separate-stderr inc-escalate 1 2
+	assert_success
+	assert_output ""
+}
+
+@test "escalating needs the right role: functional rules an incident manager or admin" {
+	standard
+	INC_NOW=2026-12-02T10:01:00Z run --separate-stderr inc-escalate 1 --as alice
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "inc-escalate: 1: resolve_breached+0:functional: moving an incident to another group needs an incident_manager or admin (acting as alice)"
+	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM escalation_fired')" 0
+	INC_NOW=2026-11-27T13:13:00Z run --separate-stderr inc-escalate 1 --as joe@example.com
+	assert_failure 1
+	assert_equal "$stderr" "inc-escalate: 1: response_warning+0:notify: escalation needs someone who works incidents (acting as joe@example.com)"
+	INC_NOW=2026-12-02T10:01:00Z run --separate-stderr inc-escalate 1 --as maria
+	assert_success
+	assert_equal "$(jq -c '.event.kind' <<<"$output" | tail -n 1)" '"escalated"'
+}
+
+@test "by hand: --to GROUP --reason TEXT" {
+	standard
+	run --separate-stderr inc-escalate INC-1 --to l3-network --reason "needs the network team"
+	assert_success
+	assert_equal "$(jq -c '[.group, .assignee, .escalation_level, .event]' <<<"$output")" \
+		'["l3-network","fay",1,{"kind":"escalated","type":"functional","level":1,"from":"service-desk","to":"l3-network","notify":["omar@example.com"],"reason":"needs the network team"}]'
+	run --separate-stderr inc-show 1 --history
+	assert_equal "$(jq -c '[.history[] | select(.field == "by hand") | [.actor, .to]]' <<<"$output")" \
+		'[["root","needs the network team; notify [\"omar@example.com\"]"]]'
+	assert_equal "$(sqlite3 "$INC_DB" 'SELECT escalated FROM incident')" 1
+}
+
+@test "by hand, with --notify, on stdin records" {
+	standard
+	log_one '{"subject":"b"}' >/dev/null
+	run --separate-stderr inc-escalate --to l2-infra --reason "vpn" --notify requester,manager,ops@example.com <<<'{"id":1}
+{"id":2}'
+	assert_success
+	assert_equal "$(jq -c '[.id, .event.from, .event.notify]' <<<"$output")" \
+'[1,"service-desk",["joe@example.com","omar@example.com","ops@example.com"]]
+[2,null,["omar@example.com","ops@example.com"]]'
+}
+
+@test "by hand: refused per incident, and only for incident managers and admins" {
+	standard
+	log_one '{"subject":"b"}' >/dev/null
+	inc-close 2 --resolution done >/dev/null
+	run --separate-stderr inc-escalate 1 2 3 --to service-desk --reason x
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "inc-escalate: 1: already in service-desk
+inc-escalate: 2: is resolved: only open incidents escalate
+inc-escalate: 3: no such incident"
+	run --separate-stderr inc-escalate 1 --to l2-infra --reason x --as alice
+	assert_failure 1
+	assert_equal "$stderr" "inc-escalate: 1: escalating by hand needs an incident_manager or admin (acting as alice)"
+	assert_equal "$(inc-show 1 | jq -r .group)" service-desk
+}
+
+@test "usage errors: nothing done, exit status 2" {
+	standard
+	run --separate-stderr inc-escalate 1 --to nowhere --reason x
+	assert_failure 2
+	assert_equal "$stderr" 'inc-escalate: --to: unknown group "nowhere"'
+	run --separate-stderr inc-escalate 1 --to l2-infra
+	assert_failure 2
+	assert_equal "$stderr" "inc-escalate: --to needs --reason TEXT"
+	run --separate-stderr inc-escalate 1 --reason x
+	assert_failure 2
+	run --separate-stderr inc-escalate --all 1
+	assert_failure 2
+	run --separate-stderr inc-escalate --all --to l2-infra --reason x
+	assert_failure 2
+	run --separate-stderr inc-escalate x1 --to l2-infra --reason x
+	assert_failure 2
+	assert_equal "$stderr" "inc-escalate: x1: not an incident id"
+	assert_equal "$(inc-show 1 | jq -r .group)" service-desk
+	run --separate-stderr inc-escalate --help
+	assert_success
+	assert_output "usage: inc-escalate [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--all | --to GROUP --reason TEXT [--notify WHO[,WHO...]]] [ID...] < records.jsonl"
+}
+
+@test "rules never run on due times of a config not yet applied" {
+	standard
+	edit_config '.sla[2].response = "2h"'
+	INC_NOW=2026-11-27T13:13:00Z run --separate-stderr inc-escalate <<<'{"id":1}'
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "inc-escalate: $INC_CONFIG: the SLA settings changed since the due times were computed: run inc-sla --recompute first"
+	# by hand needs no clock
+	run --separate-stderr inc-escalate 1 --to l2-infra --reason x
+	assert_success
+}

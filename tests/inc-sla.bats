@@ -1,0 +1,421 @@
+#!/usr/bin/env bats
+# inc-sla: policies attached, due times to the second in several zones,
+# each state change written once, --all, --explain, --recompute.
+load test_helper
+
+# The SLA object of incident $1, compact.
+sla() {
+	inc-show "$1" | jq -c .sla
+}
+
+@test "the first run attaches the first matching policy and writes nothing" {
+	run --separate-stderr inc-log -s "printer jammed" -r joe@example.com
+	assert_success
+	assert_equal "$(jq -c .sla <<<"$output")" null
+	run --separate-stderr inc-sla
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" ""
+	# Friday 11:00 Berlin, standard: response 4h, resolve 24h of office time
+	# (Fri 6h, Mon 8h, Tue 8h, Wed 09:00-11:00)
+	assert_equal "$(sla 1)" '{"policy":"standard","response_due":"2026-11-27T14:00:00Z","resolve_due":"2026-12-02T10:00:00Z","responded_at":null,"response_met":null,"resolve_met":null,"paused_s":0,"state":"ok"}'
+	run --separate-stderr inc-show 1 --history
+	assert_equal "$(jq -c '[.history[] | select(.field == "sla_policy") | [.tool, .action, .to]]' <<<"$output")" '[["inc-sla","sla","standard"]]'
+}
+
+@test "the first policy whose match holds, in order" {
+	log_one '{"subject":"all down","impact":"high","urgency":"high"}' >/dev/null
+	log_one '{"subject":"slow","impact":"medium","urgency":"high"}' >/dev/null
+	log_one '{"subject":"meh","impact":"low","urgency":"low"}' >/dev/null
+	run --separate-stderr inc-sla
+	assert_success
+	run --separate-stderr inc-sla --all
+	assert_success
+	# critical is 24x7 UTC: 15m and 4h of wall time
+	assert_equal "$(jq -c '[.id, .priority, .sla.policy, .sla.response_due, .sla.resolve_due]' <<<"$output")" \
+'[1,"critical","critical","2026-11-27T10:15:00Z","2026-11-27T14:00:00Z"]
+[2,"high","high","2026-11-27T11:00:00Z","2026-11-30T10:00:00Z"]
+[3,"low","standard","2026-11-27T14:00:00Z","2026-12-02T10:00:00Z"]'
+	assert_equal "$(jq -c .event <<<"$output")" "null
+null
+null"
+}
+
+@test "due times skip holidays: Christmas in Berlin" {
+	# Wednesday 23 December, 16:00 Berlin; the 24th to 26th are holidays
+	log_one '{"subject":"x","created_at":"2026-12-23T15:00:00Z"}' >/dev/null
+	INC_NOW=2026-12-23T15:00:00Z run --separate-stderr inc-sla --all
+	assert_success
+	# response: Wed 1h, Mon 28 09:00-12:00; resolve: Wed 1h, Mon 8h, Tue 8h, Wed 09:00-16:00
+	assert_equal "$(jq -c '[.sla.response_due, .sla.resolve_due]' <<<"$output")" '["2026-12-28T11:00:00Z","2026-12-30T15:00:00Z"]'
+}
+
+@test "yearly holidays (MM-DD) come round every year" {
+	edit_config '.calendars[1].holidays = ["12-24", "12-25", "12-26", "01-01"]'
+	# Thursday 23 December 2027, 16:00 Berlin: Friday 24 is a yearly holiday
+	log_one '{"subject":"x","created_at":"2027-12-23T15:00:00Z"}' >/dev/null
+	INC_NOW=2027-12-23T15:00:00Z run --separate-stderr inc-sla --all
+	assert_success
+	assert_equal "$(jq -r .sla.response_due <<<"$output")" 2027-12-27T11:00:00Z
+}
+
+@test "New York office hours across the fall back" {
+	edit_config '.calendars += [{"name":"office-ny","timezone":"America/New_York",
+		"hours":{"mon":["09:00-17:00"],"tue":["09:00-17:00"],"wed":["09:00-17:00"],
+			 "thu":["09:00-17:00"],"fri":["09:00-17:00"]}}]
+		| .sla = [{"name":"ny","match":{},"response":"2h","resolve":"16h","calendar":"office-ny","warn":0.5}]'
+	# Friday 30 October, 16:00 EDT; Sunday 1 November falls back to EST
+	log_one '{"subject":"x","created_at":"2026-10-30T20:00:00Z"}' >/dev/null
+	INC_NOW=2026-10-30T20:00:00Z run --separate-stderr inc-sla --all
+	assert_success
+	# response: Fri 16-17 EDT, Mon 09-10 EST; resolve: Fri 1h, Mon 8h, Tue 09-16 EST
+	assert_equal "$(jq -c '[.sla.response_due, .sla.resolve_due]' <<<"$output")" '["2026-11-02T15:00:00Z","2026-11-03T21:00:00Z"]'
+	# the response warning, 1h in, is reported the minute after 17:00 EDT
+	INC_NOW=2026-10-30T21:00:00Z run --separate-stderr inc-sla
+	assert_output ""
+	INC_NOW=2026-10-30T21:01:00Z run --separate-stderr inc-sla
+	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"sla_warning","target":"response"}'
+}
+
+@test "a Sydney night shift runs on past midnight and across the spring forward" {
+	edit_config '.calendars += [{"name":"nights","timezone":"Australia/Sydney","hours":
+		([("mon","tue","wed","thu","fri","sat","sun")] | map({(.): ["00:00-06:00","22:00-24:00"]}) | add)}]
+		| .sla = [{"name":"night","match":{},"response":"3h","resolve":"7h","calendar":"nights"}]'
+	# Saturday 3 October 2026, 22:00 AEST; at 02:00 Sunday clocks go to 03:00
+	log_one '{"subject":"x","created_at":"2026-10-03T12:00:00Z"}' >/dev/null
+	INC_NOW=2026-10-03T12:00:00Z run --separate-stderr inc-sla --all
+	assert_success
+	# response: 22:00-24:00 then 00:00-01:00 without a gap; resolve: 2h,
+	# 00:00-02:00 AEST, 03:00-06:00 AEDT
+	assert_equal "$(jq -c '[.sla.response_due, .sla.resolve_due]' <<<"$output")" '["2026-10-03T15:00:00Z","2026-10-03T19:00:00Z"]'
+}
+
+@test "a policy without a calendar counts around the clock, in UTC" {
+	edit_config '.sla = [{"name":"plain","match":{},"response":"90m","resolve":"2d"}]'
+	log_one '{"subject":"x"}' >/dev/null
+	run --separate-stderr inc-sla --all
+	assert_equal "$(jq -c '[.sla.response_due, .sla.resolve_due]' <<<"$output")" '["2026-11-27T11:30:00Z","2026-11-29T10:00:00Z"]'
+}
+
+@test "a warning is written once, the first second after its instant" {
+	log_one '{"subject":"x"}' >/dev/null
+	inc-sla
+	# standard response warning: 3h12m in, Friday 14:12 Berlin
+	INC_NOW=2026-11-27T13:12:00Z run --separate-stderr inc-sla
+	assert_success
+	assert_output ""
+	INC_NOW=2026-11-27T13:12:01Z run --separate-stderr inc-sla
+	assert_success
+	assert_equal "$(jq -c '[.id, .sla.state, .event]' <<<"$output")" '[1,"warning",{"kind":"sla_warning","target":"response"}]'
+	INC_NOW=2026-11-27T13:12:01Z run --separate-stderr inc-sla
+	assert_success
+	assert_output ""
+	INC_NOW=2026-11-27T13:40:00Z run --separate-stderr inc-sla
+	assert_output ""
+}
+
+@test "a breach: at the due second nothing, then once with overdue_s" {
+	log_one '{"subject":"x"}' >/dev/null
+	inc-sla
+	INC_NOW=2026-11-27T14:00:00Z run --separate-stderr inc-sla
+	# the warning, not yet the breach
+	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"sla_warning","target":"response"}'
+	INC_NOW=2026-11-27T14:01:00Z run --separate-stderr inc-sla
+	assert_equal "$(jq -c '[.sla.state, .event]' <<<"$output")" '["breached",{"kind":"sla_breached","target":"response","overdue_s":60}]'
+	INC_NOW=2026-11-27T14:01:00Z run --separate-stderr inc-sla
+	assert_output ""
+	run --separate-stderr inc-show 1 --history
+	assert_equal "$(jq -c '[.history[] | select(.field == "sla_state") | [.at, .from, .to]]' <<<"$output")" \
+		'[["2026-11-27T10:00:00Z",null,"ok"],["2026-11-27T14:00:00Z","ok","warning"],["2026-11-27T14:01:00Z","warning","breached"]]'
+}
+
+@test "a run that finds several changes writes the most severe" {
+	log_one '{"subject":"x"}' >/dev/null
+	inc-sla
+	# nothing ran all week: both targets breached; resolve wins the tie
+	INC_NOW=2026-12-03T10:00:00Z run --separate-stderr inc-sla
+	assert_success
+	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"sla_breached","target":"resolve","overdue_s":86400}'
+	INC_NOW=2026-12-03T10:05:00Z run --separate-stderr inc-sla
+	assert_output ""
+}
+
+@test "a delayed escalation rule coming due writes the record again, once" {
+	log_one '{"subject":"x"}' >/dev/null
+	inc-sla
+	INC_NOW=2026-12-02T10:01:00Z run --separate-stderr inc-sla
+	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"sla_breached","target":"resolve","overdue_s":60}'
+	# resolve_breached after 2h: two hours of office time, Wednesday 13:00 Berlin
+	INC_NOW=2026-12-02T12:00:00Z run --separate-stderr inc-sla
+	assert_output ""
+	INC_NOW=2026-12-02T12:01:00Z run --separate-stderr inc-sla
+	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"sla_breached","target":"resolve","overdue_s":7260,"after":"2h"}'
+	INC_NOW=2026-12-02T12:02:00Z run --separate-stderr inc-sla
+	assert_output ""
+}
+
+@test "--all writes every open incident, without event, and swallows no change" {
+	log_one '{"subject":"a"}' >/dev/null
+	log_one '{"subject":"b"}' >/dev/null
+	inc-sla
+	inc-close 2 --resolution done >/dev/null
+	INC_NOW=2026-11-27T13:30:00Z run --separate-stderr inc-sla --all
+	assert_success
+	assert_equal "$(jq -c '[.id, .sla.state, .event]' <<<"$output")" '[1,"warning",null]'
+	INC_NOW=2026-11-27T13:30:00Z run --separate-stderr inc-sla
+	assert_equal "$(jq -c '[.id, .event.kind]' <<<"$output")" '[1,"sla_warning"]'
+}
+
+@test "resolution stops both clocks" {
+	log_one '{"subject":"x"}' >/dev/null
+	inc-sla
+	INC_NOW=2026-11-27T10:20:00Z inc-close 1 --resolution "toner replaced" >/dev/null
+	assert_equal "$(sla 1)" '{"policy":"standard","response_due":"2026-11-27T14:00:00Z","resolve_due":"2026-12-02T10:00:00Z","responded_at":"2026-11-27T10:20:00Z","response_met":true,"resolve_met":true,"paused_s":0,"state":"met"}'
+	INC_NOW=2026-12-10T10:00:00Z run --separate-stderr inc-sla
+	assert_output ""
+}
+
+@test "a late resolution is a breach, reported once even if no run saw it coming" {
+	log_one '{"subject":"x","impact":"high","urgency":"high"}' >/dev/null
+	inc-sla
+	# critical: response due 10:15, resolve due 14:00; resolved at 14:00:30,
+	# no run in between: both breached, the resolve breach written
+	INC_NOW=2026-11-27T14:00:30Z inc-close 1 --resolution "rebooted" >/dev/null
+	assert_equal "$(inc-show 1 | jq -c '[.sla.response_met, .sla.resolve_met, .sla.state]')" '[false,false,"breached"]'
+	INC_NOW=2026-11-27T14:01:00Z run --separate-stderr inc-sla
+	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"sla_breached","target":"resolve","overdue_s":30}'
+	INC_NOW=2026-11-27T14:02:00Z run --separate-stderr inc-sla
+	assert_output ""
+}
+
+@test "a reopened incident keeps its original due times" {
+	log_one '{"subject":"x"}' >/dev/null
+	inc-sla
+	INC_NOW=2026-11-27T11:00:00Z inc-close 1 --resolution "done" >/dev/null
+	INC_NOW=2026-12-01T14:00:00Z inc-close 1 --reopen --reason "back again" >/dev/null
+	assert_equal "$(inc-show 1 | jq -c '[.sla.resolve_due, .sla.resolve_met, .sla.state]')" '["2026-12-02T10:00:00Z",null,"warning"]'
+	INC_NOW=2026-12-01T14:01:00Z run --separate-stderr inc-sla
+	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"sla_warning","target":"resolve"}'
+}
+
+@test "the response clock stops at in_progress, and a second late is a breach" {
+	log_one '{"subject":"x","impact":"medium","urgency":"high"}' >/dev/null
+	log_one '{"subject":"y","impact":"medium","urgency":"high"}' >/dev/null
+	inc-sla
+	# high: response due Friday 12:00 Berlin
+	INC_NOW=2026-11-27T11:00:00Z inc-update 1 --status in_progress >/dev/null
+	INC_NOW=2026-11-27T11:00:01Z inc-update 2 --status in_progress >/dev/null
+	assert_equal "$(inc-show 1 2 | jq -c '[.id, .sla.responded_at, .sla.response_met]')" \
+'[1,"2026-11-27T11:00:00Z",true]
+[2,"2026-11-27T11:00:01Z",false]'
+	INC_NOW=2026-11-27T11:01:00Z run --separate-stderr inc-sla
+	assert_equal "$(jq -c '[.id, .event]' <<<"$output")" '[2,{"kind":"sla_breached","target":"response","overdue_s":1}]'
+}
+
+@test "a technician's note stops the response clock; a requester's does not" {
+	log_one '{"subject":"x","requester":"joe@example.com"}' >/dev/null
+	inc-sla
+	INC_NOW=2026-11-27T10:30:00Z inc-update 1 --note "any news?" --as joe@example.com >/dev/null
+	assert_equal "$(sla 1 | jq -c '[.responded_at, .response_met]')" '[null,null]'
+	INC_NOW=2026-11-27T10:45:00Z inc-update 1 --note "looking into it" --as alice >/dev/null
+	assert_equal "$(sla 1 | jq -c '[.responded_at, .response_met]')" '["2026-11-27T10:45:00Z",true]'
+}
+
+@test "on hold the clocks stop: paused_s in office time moves the resolve due" {
+	log_one '{"subject":"x"}' >/dev/null
+	inc-sla
+	INC_NOW=2026-11-27T10:30:00Z inc-update 1 --status in_progress >/dev/null
+	# on hold Friday 12:00 to Monday 10:00 Berlin: 5h + 1h of office time
+	INC_NOW=2026-11-27T11:00:00Z inc-update 1 --status on_hold >/dev/null
+	INC_NOW=2026-11-30T09:00:00Z run --separate-stderr inc-update 1 --status in_progress
+	assert_success
+	assert_equal "$(jq -c '[.sla.paused_s, .sla.resolve_due]' <<<"$output")" '[21600,"2026-12-02T16:00:00Z"]'
+	# the warning moved as much: Tuesday 14:12 + 6h = Wednesday 12:12 Berlin
+	INC_NOW=2026-12-01T13:13:00Z run --separate-stderr inc-sla
+	assert_output ""
+	INC_NOW=2026-12-02T11:13:00Z run --separate-stderr inc-sla
+	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"sla_warning","target":"resolve"}'
+	# a hold after the due time does not move it
+	INC_NOW=2026-12-02T16:30:00Z inc-update 1 --status on_hold >/dev/null
+	INC_NOW=2026-12-03T09:00:00Z inc-update 1 --status in_progress >/dev/null
+	assert_equal "$(sla 1 | jq -c '[.paused_s, .resolve_due]')" '[21600,"2026-12-02T16:00:00Z"]'
+}
+
+@test "while on hold nothing changes and nothing is written" {
+	log_one '{"subject":"x"}' >/dev/null
+	inc-sla
+	INC_NOW=2026-11-27T10:30:00Z inc-update 1 --status in_progress >/dev/null
+	INC_NOW=2026-11-27T11:00:00Z inc-update 1 --status on_hold >/dev/null
+	INC_NOW=2026-12-09T10:00:00Z run --separate-stderr inc-sla
+	assert_success
+	assert_output ""
+	INC_NOW=2026-12-09T10:00:00Z run --separate-stderr inc-sla --all
+	assert_equal "$(jq -c '[.status, .sla.state]' <<<"$output")" '["on_hold","ok"]'
+}
+
+@test "the policy follows the incident" {
+	log_one '{"subject":"x"}' >/dev/null
+	inc-sla
+	INC_NOW=2026-11-27T10:10:00Z run --separate-stderr inc-update 1 --set priority=critical
+	assert_success
+	assert_equal "$(jq -c '[.sla.policy, .sla.response_due]' <<<"$output")" '["critical","2026-11-27T10:15:00Z"]'
+	# its warning, 11m15s in, has passed: the next run writes it
+	INC_NOW=2026-11-27T10:12:00Z run --separate-stderr inc-sla
+	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"sla_warning","target":"response"}'
+}
+
+@test "an incident no policy matches keeps sla null" {
+	edit_config '.sla = [{"name":"critical","match":{"priority":"critical"},"response":"15m","resolve":"4h"}]'
+	log_one '{"subject":"x"}' >/dev/null
+	run --separate-stderr inc-sla
+	assert_success
+	assert_output ""
+	assert_equal "$(sla 1)" null
+	INC_NOW=2026-12-27T10:00:00Z run --separate-stderr inc-sla --all
+	assert_equal "$(jq -c '[.id, .sla]' <<<"$output")" '[1,null]'
+}
+
+@test "--explain shows the arithmetic" {
+	log_one '{"subject":"printer jammed","created_at":"2026-12-23T15:00:00Z"}' >/dev/null
+	INC_NOW=2026-12-23T15:00:00Z inc-sla
+	INC_NOW=2026-12-28T10:30:00Z run --separate-stderr inc-sla --explain INC-1
+	assert_success
+	assert_equal "$stderr" ""
+	assert_line --index 0 'INC-1 "printer jammed": new, priority none, created 2026-12-23T15:00:00Z'
+	assert_line 'policy standard'
+	assert_line '  sla[1] high: priority is null, not "high": skipped'
+	assert_line '  sla[2] standard: matches every incident: first match'
+	assert_line 'calendar office-berlin (Europe/Berlin); response 4h, resolve 1d, warning at 0.8 of each'
+	assert_line 'response: 4h of working time from 2026-12-23T15:00:00Z'
+	assert_line '  work     2026-12-23 (Wed) 16:00-17:00 +01:00  1h, total 1h'
+	assert_line '  holiday  2026-12-24 (Thu)'
+	assert_line '  closed   2026-12-27 (Sun)'
+	assert_line '  work     2026-12-28 (Mon) 09:00-12:00 +01:00  3h, total 4h'
+	assert_line '  warning  after 2026-12-28T10:12:00Z (2026-12-28 (Mon) 11:12 +01:00), 3h12m of working time (warn 0.8)'
+	assert_line '  due      2026-12-28T11:00:00Z (2026-12-28 (Mon) 12:00 +01:00)'
+	assert_line '  state    warning'
+	assert_line '  due      2026-12-30T15:00:00Z (2026-12-30 (Wed) 16:00 +01:00)'
+	assert_line '  response_warning notify: due since 2026-12-28T10:12:00Z (2026-12-28 (Mon) 11:12 +01:00)'
+	assert_line '  resolve_breached+2h hierarchical: applies after 2026-12-31T09:00:00Z (2026-12-31 (Thu) 10:00 +01:00)'
+	assert_line --index $((${#lines[@]} - 1)) 'state: warning'
+}
+
+@test "--explain shows holds" {
+	log_one '{"subject":"x"}' >/dev/null
+	inc-sla
+	INC_NOW=2026-11-27T10:30:00Z inc-update 1 --status in_progress >/dev/null
+	INC_NOW=2026-11-27T11:00:00Z inc-update 1 --status on_hold >/dev/null
+	INC_NOW=2026-11-30T09:00:00Z inc-update 1 --status in_progress >/dev/null
+	INC_NOW=2026-11-30T09:00:00Z run --separate-stderr inc-sla --explain 1
+	assert_success
+	assert_line '  work     2026-11-27 (Fri) 11:00-12:00 +01:00  1h, total 1h'
+	assert_line '  hold     2026-11-27 (Fri) 12:00-17:00 +01:00  5h paused'
+	assert_line '  hold     2026-11-30 (Mon) 09:00-10:00 +01:00  1h paused'
+	assert_line '  on hold  2026-11-27T11:00:00Z to 2026-11-30T09:00:00Z'
+	assert_line '  paused   6h of working time on hold: the due time moves as much later'
+	assert_line '  due      2026-12-02T16:00:00Z (2026-12-02 (Wed) 17:00 +01:00)'
+}
+
+@test "--explain: an unknown incident, a bad id" {
+	run --separate-stderr inc-sla --explain 7
+	assert_failure 1
+	assert_equal "$stderr" "inc-sla: 7: no such incident"
+	run --separate-stderr inc-sla --explain seven
+	assert_failure 2
+	assert_equal "$stderr" 'inc-sla: --explain: not an incident id: "seven"'
+}
+
+@test "--explain is for those who may see the incident" {
+	log_one '{"subject":"x","requester":"joe@example.com"}' >/dev/null
+	run --separate-stderr inc-sla --explain 1 --as ann@example.com
+	assert_failure 1
+	assert_equal "$stderr" "inc-sla: 1: not yours to see"
+	run --separate-stderr inc-sla --explain 1 --as joe@example.com
+	assert_success
+}
+
+@test "an edited SLA config is refused until --recompute applies it, never silently" {
+	log_one '{"subject":"x"}' >/dev/null
+	log_one '{"subject":"y"}' >/dev/null
+	inc-sla
+	inc-close 2 --resolution done >/dev/null
+	edit_config '.sla[2].resolve = "16h"'
+	run --separate-stderr inc-sla
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "inc-sla: $INC_CONFIG: the SLA policies, calendars or escalation delays changed since the due times were computed: run inc-sla --recompute to apply them to the open incidents"
+	assert_equal "$(sla 1 | jq -r .resolve_due)" 2026-12-02T10:00:00Z
+	INC_NOW=2026-11-27T11:00:00Z run --separate-stderr inc-sla --recompute
+	assert_success
+	# Fri 6h, Mon 8h, Tue 09:00-11:00; the resolved incident keeps its own
+	assert_equal "$(jq -c '[.id, .sla.resolve_due, .event]' <<<"$output")" '[1,"2026-12-01T10:00:00Z",null]'
+	run --separate-stderr inc-show 1 --history
+	assert_equal "$(jq -c '[.history[] | select(.action == "recompute") | [.field, .from, .to]]' <<<"$output")" '[["resolve_due","2026-12-02T10:00:00Z","2026-12-01T10:00:00Z"]]'
+	assert_equal "$(sla 2 | jq -r .resolve_due)" 2026-12-02T10:00:00Z
+	INC_NOW=2026-11-27T11:00:00Z run --separate-stderr inc-sla
+	assert_success
+	assert_output ""
+	INC_NOW=2026-11-27T11:00:00Z run --separate-stderr inc-sla --recompute
+	assert_success
+	assert_output ""
+}
+
+@test "until --recompute, other tools keep the stored due times" {
+	log_one '{"subject":"x"}' >/dev/null
+	inc-sla
+	edit_config '.sla[2].resolve = "2h"'
+	INC_NOW=2026-11-30T10:00:00Z run --separate-stderr inc-close 1 --resolution done
+	assert_success
+	assert_equal "$(jq -c '[.sla.resolve_due, .sla.resolve_met]' <<<"$output")" '["2026-12-02T10:00:00Z",true]'
+}
+
+@test "calendar and escalation delay edits need --recompute too; other edits do not" {
+	log_one '{"subject":"x"}' >/dev/null
+	inc-sla
+	edit_config '.people[0].email = "alice@example.org" | .escalation[1].notify = ["requester"]'
+	run --separate-stderr inc-sla
+	assert_success
+	edit_config '.calendars[1].holidays += ["2026-11-30"]'
+	run --separate-stderr inc-sla
+	assert_failure 2
+	edit_config '.escalation[3].after = "3h"'
+	run --separate-stderr inc-sla
+	assert_failure 2
+}
+
+@test "anyone may run inc-sla, over the incidents they may see" {
+	log_one '{"subject":"mine","requester":"joe@example.com"}' >/dev/null
+	log_one '{"subject":"not mine","requester":"ann@example.com"}' >/dev/null
+	inc-sla
+	INC_NOW=2026-11-27T13:13:00Z run --separate-stderr inc-sla --as joe@example.com
+	assert_success
+	assert_equal "$(jq -c '[.id, .event.kind]' <<<"$output")" '[1,"sla_warning"]'
+	INC_NOW=2026-11-27T13:13:00Z run --separate-stderr inc-sla --all --as joe@example.com
+	assert_equal "$(jq -c .id <<<"$output")" 1
+	# the other change is still there for the cron job
+	INC_NOW=2026-11-27T13:14:00Z run --separate-stderr inc-sla
+	assert_equal "$(jq -c '[.id, .event.kind]' <<<"$output")" '[2,"sla_warning"]'
+}
+
+@test "never reads stdin; options and their conflicts" {
+	log_one '{"subject":"x"}' >/dev/null
+	run --separate-stderr inc-sla <<<'{"id":1}'
+	assert_success
+	assert_output ""
+	run --separate-stderr inc-sla 1
+	assert_failure 2
+	assert_equal "$stderr" "usage: inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--all | --recompute | --explain ID]"
+	run --separate-stderr inc-sla --all --recompute
+	assert_failure 2
+	run --separate-stderr inc-sla --bogus
+	assert_failure 2
+	run --separate-stderr inc-sla -h
+	assert_success
+	assert_output "usage: inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--all | --recompute | --explain ID]"
+}
+
+@test "a database that cannot be opened is exit status 3" {
+	run --separate-stderr inc-sla -d "$BATS_TEST_TMPDIR/no/such/dir/inc.db"
+	assert_failure 3
+	assert_output ""
+}
