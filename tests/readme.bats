@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# The README's set-up demo and its examples (the same pipelines as inc(7)),
+# run as a newcomer would run them.
+load test_helper
+
+@test "demo.sh runs the main job end to end" {
+	run --separate-stderr "$INC_ROOT/demo.sh"
+	assert_success
+	assert_equal "$stderr" ""
+	assert_line "== 10:00 intake: inc-log < share/examples/incidents.jsonl | inc-classify | inc-assign"
+	# the cron job reports each event once: the second run at the same minute writes nothing
+	assert_equal "$(printf '%s\n' "$output" | grep -A1 '^-- run again' | tail -n 1)" "0"
+	assert_line --regexp '^4 +critical +resolved +service-desk +chen +met +ERP down for everyone$'
+	assert_line --regexp '^2 +medium +closed +service-desk +alice +met +Locked out of my acc~$'
+	assert_line --regexp '^critical +1 +0 +1 +240 +6000 +6000 +6000 +100\.00 +100\.00 +0\.00 +100\.00 +0\.00 +0\.00 +-$'
+}
+
+@test "quick start: log, intake, work, resolve, confirm, history" {
+	run --separate-stderr inc-log -s "VPN drops every 5 minutes" -r joe@example.com --source email
+	assert_success
+	assert_equal "$(jq -c '[.id, .status, .source, .event.kind]' <<<"$output")" '[1,"new","email","logged"]'
+
+	run --separate-stderr sh -c 'inc-log < "$INC_ROOT/share/examples/incidents.jsonl" | inc-classify | inc-assign'
+	assert_success
+	assert_equal "${#lines[@]}" 10
+	assert_equal "$(jq -sc 'map(.status) | unique' <<<"$output")" '["assigned"]'
+
+	run --separate-stderr inc-show --open --format table
+	assert_success
+	assert_equal "${#lines[@]}" 12
+
+	run --separate-stderr inc-update 3 --as alice --status in_progress --note "looking at the tunnel logs"
+	assert_success
+	run --separate-stderr inc-close 3 --as alice --resolution "replaced the VPN profile" --code fixed
+	assert_success
+	assert_equal "$(jq -c '[.status, .resolution, .closure_code]' <<<"$output")" '["resolved","replaced the VPN profile","fixed"]'
+	requester=$(inc-show 3 | jq -r .requester)
+	run --separate-stderr inc-close 3 --confirm --rating 5 --as "$requester"
+	assert_success
+	assert_equal "$(jq -c '[.status, .rating]' <<<"$output")" '["closed",5]'
+
+	run --separate-stderr sh -c "inc-show 3 --history | jq -r '.history[] | [.actor, .action] | @tsv' | uniq"
+	assert_success
+	assert_line --index 0 "$(printf 'root\tlogged')"
+	assert_line "$(printf 'alice\tnote')"
+	assert_line "$(printf '%s\tclosed' "$requester")"
+}
+
+@test "mail into tickets is idempotent" {
+	printf '%s\n' '{"subject":"Mailbox full","from":"ann@example.com","body":"cannot receive","message_id":"<m1@example.com>"}' >"$BATS_TEST_TMPDIR/inbox.jsonl"
+	for _ in 1 2; do
+		run --separate-stderr sh -c "jq -c '{subject, requester: .from, description: .body, source: \"email\", external_id: .message_id}' \"$BATS_TEST_TMPDIR/inbox.jsonl\" | inc-log | inc-classify | inc-assign"
+		assert_success
+	done
+	assert_equal "$(inc-show | wc -l)" 1
+	assert_equal "$(inc-show | jq -c '[.external_id, .requester, .status]')" '["<m1@example.com>","ann@example.com","assigned"]'
+}
+
+@test "yesterday's incidents through the rules, writing nothing" {
+	inc-log --now 2026-11-26T12:00:00Z <"$INC_ROOT/share/examples/incidents.jsonl" >/dev/null
+	before=$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')
+	run --separate-stderr sh -c "inc-show --since -1d | inc-classify --dry-run --explain | jq -c '{id, category, event}'"
+	assert_success
+	assert_equal "${#lines[@]}" 10
+	assert_equal "$(jq -c '[.id, .category]' <<<"${lines[0]}")" '[1,"network"]'
+	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')" "$before"
+}
+
+@test "queues, breaches, KPIs and a review as the README shows them" {
+	inc-log --now 2026-11-26T09:00:00Z <"$INC_ROOT/share/examples/incidents.jsonl" | inc-classify | inc-assign >/dev/null
+	inc-sla --now 2026-11-26T09:00:00Z >/dev/null
+	inc-sla >/dev/null
+	run --separate-stderr inc-show --assignee alice --open --format table
+	assert_success
+	assert_line --index 0 --regexp '^ID +PRIORITY +STATUS +GROUP +ASSIGNEE +SLA +SUBJECT$'
+	run --separate-stderr sh -c 'inc-show --group l2-infra --breached | jq -r .ref'
+	assert_success
+	assert_output "INC-1"
+	run --separate-stderr inc-report --since -30d --by group,priority --format csv
+	assert_success
+	assert_line --index 0 --regexp '^group,priority,count,open,resolved,'
+	run --separate-stderr inc-report --aging --by group --format table
+	assert_success
+	run --separate-stderr inc-report --review 1
+	assert_success
+	assert_line --index 0 --regexp '^# .*INC-1'
+}
+
+@test "the shipped crontab's jobs run as they are" {
+	inc-log <"$INC_ROOT/share/examples/incidents.jsonl" | inc-classify >/dev/null
+	grep -v '^#' "$INC_ROOT/share/examples/crontab" | grep -E '^[*0-9]' | sed -E 's/^([^ ]+ +){5}//' |
+		sed "s#/usr/local/share/inc/examples/inc-notify-mail#SENDMAIL=cat $INC_ROOT/share/examples/inc-notify-mail#" >"$BATS_TEST_TMPDIR/jobs"
+	assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/jobs")" 3
+	while IFS= read -r job; do
+		run --separate-stderr sh -c "$job"
+		assert_success
+	done <"$BATS_TEST_TMPDIR/jobs"
+	assert_equal "$(inc-show --status new | wc -l)" 0
+}
