@@ -78,24 +78,24 @@ log_one(struct inc_ctx *ctx, const char *where, json_t *in, int64_t id, void *ar
 		inc_incident_clear(&r);
 		return -1;
 	}
-	if (r.external_id) {
+	/* The insert itself finds an external_id seen before (its UNIQUE index):
+	 * a lookup first would search that index twice for every new one. */
+	rc = inc_incident_insert(ctx, &r, err);
+	if (rc == 0) {
+		inc_emit(ctx, &r, json_pack("{s:s}", "kind", "logged"));
+	} else if (r.external_id &&
+		   sqlite3_extended_errcode(ctx->db) == SQLITE_CONSTRAINT_UNIQUE) {
 		struct inc_incident old;
 
+		/* seen before: the stored incident, not a duplicate */
 		inc_incident_init(&old);
 		rc = inc_incident_by_external(ctx, r.external_id, &old, err);
-		if (rc != 0) {
-			/* seen before: the stored incident, not a duplicate */
-			if (rc > 0)
-				inc_emit(ctx, &old, json_pack("{s:s,s:b}", "kind", "logged",
-							      "existing", 1));
-			inc_incident_clear(&old);
-			inc_incident_clear(&r);
-			return rc > 0 ? 0 : -1;
-		}
+		if (rc > 0)
+			inc_emit(ctx, &old, json_pack("{s:s,s:b}", "kind", "logged",
+						      "existing", 1));
+		inc_incident_clear(&old);
+		rc = rc > 0 ? 0 : -1;
 	}
-	rc = inc_incident_insert(ctx, &r, err);
-	if (rc == 0)
-		inc_emit(ctx, &r, json_pack("{s:s}", "kind", "logged"));
 	inc_incident_clear(&r);
 	return rc;
 }
