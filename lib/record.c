@@ -233,13 +233,28 @@ put_time(struct inc_buf *b, int64_t t)
 	inc_buf_add(b, "\"", 1);
 }
 
+/* Decimal by hand: printf showed in the profile of a bulk load. */
+static void
+put_dec(struct inc_buf *b, int64_t v)
+{
+	char d[24], *p = d + sizeof d;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	inc_buf_add(b, p, (size_t)(d + sizeof d - p));
+}
+
 static void
 put_int(struct inc_buf *b, int64_t v)
 {
 	if (v == INC_NULL)
 		inc_buf_add(b, "null", 4);
 	else
-		inc_buf_printf(b, "%lld", (long long)v);
+		put_dec(b, v);
 }
 
 static void
@@ -253,15 +268,18 @@ put_bool(struct inc_buf *b, int64_t v)
 		inc_buf_add(b, "false", 5);
 }
 
-#define KEY(b, k) inc_buf_addstr(b, "," "\"" k "\":")
+#define KEY(b, k) inc_buf_add(b, "," "\"" k "\":", sizeof("," "\"" k "\":") - 1)
 
 /* The record of SPEC section 1, compact, without the closing brace so an
  * event can follow. */
 static void
 write_record(struct inc_buf *b, const struct inc_incident *r)
 {
-	inc_buf_printf(b, "{\"id\":%lld,\"ref\":\"INC-%lld\"", (long long)r->id,
-		       (long long)r->id);
+	inc_buf_add(b, "{\"id\":", 6);
+	put_dec(b, r->id);
+	inc_buf_add(b, ",\"ref\":\"INC-", 12);
+	put_dec(b, r->id);
+	inc_buf_add(b, "\"", 1);
 	KEY(b, "subject"); put_str(b, r->subject);
 	KEY(b, "description"); put_str(b, r->description);
 	KEY(b, "requester"); put_str(b, r->requester);
