@@ -208,10 +208,23 @@ inc_field_set(const struct inc_config *c, struct inc_incident *r, const char *k,
 		const char *ck;
 		json_t *cv;
 
+		json_t *cur;
+
 		if (!json_is_object(v))
 			return inc_err(err, "custom: expected an object");
-		json_object_foreach(v, ck, cv)
-			inc_custom_set(r, ck, cv);
+		/* one parse and one dump for the whole object, not one per key */
+		cur = json_loads(r->custom ? r->custom : "{}", 0, NULL);
+		if (!cur)
+			cur = json_object();
+		json_object_foreach(v, ck, cv) {
+			if (json_is_null(cv))
+				json_object_del(cur, ck);
+			else
+				json_object_set(cur, ck, cv);
+		}
+		free(r->custom);
+		r->custom = json_dumps(cur, JSON_COMPACT);
+		json_decref(cur);
 	} else {
 		return 1;
 	}
