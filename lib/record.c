@@ -181,7 +181,7 @@ inc_set_str(char **field, const char *v)
 static void
 put_str(struct inc_buf *b, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char hex[] = "0123456789ABCDEF";	/* as Jansson writes them */
 	const char *run = s;
 
 	if (!s) {
@@ -324,6 +324,65 @@ write_record(struct inc_buf *b, const struct inc_incident *r)
 	KEY(b, "closed_at"); put_time(b, r->closed_at);
 }
 
+/* A value as Jansson's compact dump writes it, minus its allocations: an
+ * event goes out with every record. Reals and strings holding a NUL are
+ * left to Jansson. */
+static void
+put_json(struct inc_buf *b, const json_t *v)
+{
+	const char *k;
+	json_t *e;
+	size_t i;
+	char *s;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		i = 0;
+		inc_buf_add(b, "{", 1);
+		json_object_foreach((json_t *)v, k, e) {
+			if (i++)
+				inc_buf_add(b, ",", 1);
+			put_str(b, k);
+			inc_buf_add(b, ":", 1);
+			put_json(b, e);
+		}
+		inc_buf_add(b, "}", 1);
+		return;
+	case JSON_ARRAY:
+		inc_buf_add(b, "[", 1);
+		json_array_foreach(v, i, e) {
+			if (i)
+				inc_buf_add(b, ",", 1);
+			put_json(b, e);
+		}
+		inc_buf_add(b, "]", 1);
+		return;
+	case JSON_STRING:
+		if (strlen(json_string_value(v)) == json_string_length(v)) {
+			put_str(b, json_string_value(v));
+			return;
+		}
+		break;
+	case JSON_INTEGER:
+		put_dec(b, json_integer_value(v));
+		return;
+	case JSON_TRUE:
+		inc_buf_add(b, "true", 4);
+		return;
+	case JSON_FALSE:
+		inc_buf_add(b, "false", 5);
+		return;
+	case JSON_NULL:
+		inc_buf_add(b, "null", 4);
+		return;
+	case JSON_REAL:
+		break;
+	}
+	s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	inc_buf_addstr(b, s ? s : "null");
+	free(s);
+}
+
 void
 inc_incident_write(struct inc_buf *b, const struct inc_incident *r, const json_t *event,
 		   const json_t *extra)
@@ -334,21 +393,15 @@ inc_incident_write(struct inc_buf *b, const struct inc_incident *r, const json_t
 		json_t *v;
 
 		json_object_foreach((json_t *)extra, k, v) {
-			char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-
 			inc_buf_add(b, ",", 1);
 			put_str(b, k);
 			inc_buf_add(b, ":", 1);
-			inc_buf_addstr(b, s ? s : "null");
-			free(s);
+			put_json(b, v);
 		}
 	}
 	if (event) {
-		char *s = json_dumps(event, JSON_COMPACT);
-
 		inc_buf_addstr(b, ",\"event\":");
-		inc_buf_addstr(b, s ? s : "null");
-		free(s);
+		put_json(b, event);
 	}
 	inc_buf_add(b, "}", 1);
 }
