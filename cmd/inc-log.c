@@ -41,17 +41,16 @@ build(struct inc_ctx *ctx, json_t *in, struct inc_incident *r, char *err)
 	int rc;
 
 	json_object_foreach(in, k, v) {
-		if (is_managed(k))
-			continue;
 		if (strcmp(k, "created_at") == 0) {
 			if (inc_time_from_json(v, ctx->now, &r->created_at) < 0)
 				return inc_err(err, "created_at: bad time");
 			continue;
 		}
+		/* descriptive fields first: they are most keys, and no managed one */
 		rc = inc_field_set(ctx->cfg, r, k, v, err);
 		if (rc < 0)
 			return -1;
-		if (rc == 1)
+		if (rc == 1 && !is_managed(k))
 			inc_custom_set(r, k, v);	/* unknown: the caller's own */
 	}
 	if (!r->subject)

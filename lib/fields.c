@@ -113,7 +113,7 @@ set_links(struct inc_incident *r, const json_t *v, char *err)
 int
 inc_custom_set(struct inc_incident *r, const char *k, json_t *v)
 {
-	json_t *c = json_loads(r->custom ? r->custom : "{}", 0, NULL);
+	json_t *c = r->custom ? json_loads(r->custom, 0, NULL) : NULL;
 
 	if (!c)
 		c = json_object();
