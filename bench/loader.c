@@ -148,7 +148,7 @@ main(int argc, char **argv)
 		char *links = NULL, *cj = NULL, *slash;
 
 		if (!json_is_object(o)) {
-			fprintf(stderr, "loader: line %lld: not a JSON object\n", rows + 1);
+			fprintf(stderr, "loader: a line that is not a JSON object\n");
 			json_decref(o);
 			continue;
 		}
@@ -181,14 +181,19 @@ main(int argc, char **argv)
 		sqlite3_bind_text(st, C_CUSTOM, cj, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, C_CREATED, when(json_object_get(o, "created_at"), now));
 		sqlite3_bind_int64(st, C_UPDATED, now);
-		if (sqlite3_step(st) != SQLITE_DONE)
+		if (sqlite3_step(st) == SQLITE_DONE) {
+			rows++;
+		} else if (sqlite3_errcode(db) == SQLITE_CONSTRAINT) {
+			/* an external_id seen before, say: that line only */
+			fprintf(stderr, "loader: %s\n", sqlite3_errmsg(db));
+		} else {
 			die(db, "insert");
+		}
 		sqlite3_reset(st);
 		free(links);
 		free(cj);
 		json_decref(custom);
 		json_decref(o);
-		rows++;
 	}
 	free(line);
 	sqlite3_finalize(st);

@@ -115,15 +115,22 @@ verdict 'a >= b' "$log_ratio" "$LOG_BUDGET"
 printf '  ratio %s (budget >= %s)                        %s\n' "$log_ratio" "$LOG_BUDGET" "$v"
 echo
 
-# 2. memory: peak RSS must not grow with the input
-best_load inc-log-small "$small" "$B/inc-small.db" "$root/bin/inc-log" -d "$B/inc-small.db"
-small_rss=$rss
-rss_ratio=$(calc 'sprintf("%.2f", a / b)' "$log_rss" "$small_rss")
+# 2. memory: peak RSS must not grow with the input. inc-log holds one
+# batch of output (up to 20,000 records) until it commits, so below that
+# the peak grows with the input by design.
 echo "memory (inc-log peak RSS)"
-printf '  %8d lines                    %8d kB\n' $((N / 10)) "$small_rss"
-printf '  %8d lines                    %8d kB\n' "$N" "$log_rss"
-verdict 'a <= b' "$rss_ratio" "$RSS_BUDGET"
-printf '  ratio %s (budget <= %s)                        %s\n' "$rss_ratio" "$RSS_BUDGET" "$v"
+if [ $((N / 10)) -ge 20000 ]; then
+	best_load inc-log-small "$small" "$B/inc-small.db" "$root/bin/inc-log" -d "$B/inc-small.db"
+	small_rss=$rss
+	rss_ratio=$(calc 'sprintf("%.2f", a / b)' "$log_rss" "$small_rss")
+	printf '  %8d lines                    %8d kB\n' $((N / 10)) "$small_rss"
+	printf '  %8d lines                    %8d kB\n' "$N" "$log_rss"
+	verdict 'a <= b' "$rss_ratio" "$RSS_BUDGET"
+	printf '  ratio %s (budget <= %s)                        %s\n' "$rss_ratio" "$RSS_BUDGET" "$v"
+else
+	printf '  %8d lines                    %8d kB\n' "$N" "$log_rss"
+	echo "  not judged: needs BENCH_N >= 200000 (N/10 at least one batch)"
+fi
 echo
 
 # 3. one-shot: a process that opens the database and shows one incident
