@@ -3,7 +3,7 @@
 #
 #  1. bulk: BENCH_N generated incidents (gen-incidents, seeded) loaded by the
 #     minimal loader (loader.c) and by bin/inc-log, each into a fresh
-#     database, BENCH_REPEAT times each, the best run kept; rows/s and ratio;
+#     database, in turn BENCH_REPEAT times, the best run of each kept;
 #  2. memory: inc-log's peak RSS at BENCH_N/10 and at BENCH_N lines;
 #  3. one-shot: bin/inc-show ID on the BENCH_N-incident database against
 #     `sqlite3 DB 'select 1'`, BENCH_SHOW_RUNS calls each, mean per call;
@@ -63,20 +63,38 @@ verdict() {
 rows() {
 	sqlite3 "$1" 'SELECT count(*) FROM incident'
 }
-# best_load NAME INPUT DB COMMAND...: fastest of REPEAT runs into a fresh DB,
-# sets ms and rss (the largest peak RSS seen)
-best_load() {
+# load NAME INPUT DB COMMAND...: one run into a fresh DB; sets ms and rss
+load() {
 	local name=$1 in=$2 db=$3 out
 	shift 3
-	ms='' rss=0
-	for _ in $(seq "$REPEAT"); do
-		rm -f "$db" "$db-wal" "$db-shm"
-		if ! out=$("$B/timeit" -i "$in" "$@" 2>>"$B/$name.err"); then
-			echo "run.sh: $name failed, see bench/$B/$name.err" >&2
-			exit 1
-		fi
-		ms=$(calc 'a == "" || b < a ? b : a' "$ms" "$(get mean_ms "$out")")
-		rss=$(calc 'a > b ? a : b' "$rss" "$(get maxrss_kb "$out")")
+	rm -f "$db" "$db-wal" "$db-shm"
+	if ! out=$("$B/timeit" -i "$in" "$@" 2>>"$B/$name.err"); then
+		echo "run.sh: $name failed, see bench/$B/$name.err" >&2
+		exit 1
+	fi
+	ms=$(get mean_ms "$out")
+	rss=$(get maxrss_kb "$out")
+}
+# compare INPUT ROUNDS NAME DB COMMAND... -- NAME DB COMMAND...: both loads
+# in turn, ROUNDS times, so that a slow spell of the machine hits both; sets
+# ms1, ms2 (fastest runs) and rss2 (largest peak of the second)
+compare() {
+	local in=$1 rounds=$2
+	local -a one two
+	shift 2
+	while [ "$1" != -- ]; do
+		one+=("$1")
+		shift
+	done
+	shift
+	two=("$@")
+	ms1='' ms2='' rss2=0
+	for _ in $(seq "$rounds"); do
+		load "${one[0]}" "$in" "${one[@]:1}"
+		ms1=$(calc 'a == "" || b < a ? b : a' "$ms1" "$ms")
+		load "${two[0]}" "$in" "${two[@]:1}"
+		ms2=$(calc 'a == "" || b < a ? b : a' "$ms2" "$ms")
+		rss2=$(calc 'a > b ? a : b' "$rss2" "$rss")
 	done
 }
 
@@ -95,10 +113,9 @@ echo "inc bench: $N incidents (gen-incidents $N $SEED), best of $REPEAT runs, $(
 echo
 
 # 1. bulk load
-best_load loader "$in" "$B/loader.db" "$B/loader" "$root/share/schema.sql" "$B/loader.db"
-loader_ms=$ms
-best_load inc-log "$in" "$B/inc.db" "$root/bin/inc-log" -d "$B/inc.db"
-log_ms=$ms log_rss=$rss
+compare "$in" "$REPEAT" loader "$B/loader.db" "$B/loader" "$root/share/schema.sql" "$B/loader.db" \
+	-- inc-log "$B/inc.db" "$root/bin/inc-log" -d "$B/inc.db"
+loader_ms=$ms1 log_ms=$ms2 log_rss=$rss2
 for db in loader inc; do
 	if [ "$(rows "$B/$db.db")" != "$N" ]; then
 		echo "run.sh: $B/$db.db holds $(rows "$B/$db.db") incidents, not $N" >&2
@@ -120,7 +137,7 @@ echo
 # the peak grows with the input by design.
 echo "memory (inc-log peak RSS)"
 if [ $((N / 10)) -ge 20000 ]; then
-	best_load inc-log-small "$small" "$B/inc-small.db" "$root/bin/inc-log" -d "$B/inc-small.db"
+	load inc-log-small "$small" "$B/inc-small.db" "$root/bin/inc-log" -d "$B/inc-small.db"
 	small_rss=$rss
 	rss_ratio=$(calc 'sprintf("%.2f", a / b)' "$log_rss" "$small_rss")
 	printf '  %8d lines                    %8d kB\n' $((N / 10)) "$small_rss"
@@ -159,12 +176,11 @@ rc=0
 ./import-uci.sh > "$B/uci.jsonl" 2>"$B/uci.err" || rc=$?
 if [ "$rc" = 0 ]; then
 	uci_n=$(wc -l < "$B/uci.jsonl")
-	REPEAT=$((REPEAT + 1))
-	best_load loader-uci "$B/uci.jsonl" "$B/uci-loader.db" "$B/loader" \
-		"$root/share/schema.sql" "$B/uci-loader.db"
-	uloader_rps=$(calc 'int(a * 1000 / b)' "$uci_n" "$ms")
-	best_load inc-log-uci "$B/uci.jsonl" "$B/uci-inc.db" "$root/bin/inc-log" -d "$B/uci-inc.db"
-	ulog_rps=$(calc 'int(a * 1000 / b)' "$uci_n" "$ms")
+	compare "$B/uci.jsonl" $((REPEAT + 1)) loader-uci "$B/uci-loader.db" "$B/loader" \
+		"$root/share/schema.sql" "$B/uci-loader.db" \
+		-- inc-log-uci "$B/uci-inc.db" "$root/bin/inc-log" -d "$B/uci-inc.db"
+	uloader_rps=$(calc 'int(a * 1000 / b)' "$uci_n" "$ms1")
+	ulog_rps=$(calc 'int(a * 1000 / b)' "$uci_n" "$ms2")
 	printf 'real data: UCI ServiceNow log, %d incidents (no budget)\n' "$uci_n"
 	printf '  loader                          %10d rows/s\n' "$uloader_rps"
 	printf '  inc-log                         %10d rows/s\n' "$ulog_rps"
