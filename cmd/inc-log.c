@@ -41,17 +41,16 @@ build(struct inc_ctx *ctx, json_t *in, struct inc_incident *r, char *err)
 	int rc;
 
 	json_object_foreach(in, k, v) {
-		if (is_managed(k))
-			continue;
 		if (strcmp(k, "created_at") == 0) {
 			if (inc_time_from_json(v, ctx->now, &r->created_at) < 0)
 				return inc_err(err, "created_at: bad time");
 			continue;
 		}
+		/* descriptive fields first: they are most keys, and no managed one */
 		rc = inc_field_set(ctx->cfg, r, k, v, err);
 		if (rc < 0)
 			return -1;
-		if (rc == 1)
+		if (rc == 1 && !is_managed(k))
 			inc_custom_set(r, k, v);	/* unknown: the caller's own */
 	}
 	if (!r->subject)
@@ -78,28 +77,28 @@ log_one(struct inc_ctx *ctx, const char *where, json_t *in, int64_t id, void *ar
 		inc_incident_clear(&r);
 		return -1;
 	}
-	if (r.external_id) {
+	/* The insert itself finds an external_id seen before (its UNIQUE index):
+	 * a lookup first would search that index twice for every new one. */
+	rc = inc_incident_insert(ctx, &r, err);
+	if (rc == 0) {
+		inc_emit(ctx, &r, json_pack("{s:s}", "kind", "logged"));
+	} else if (r.external_id &&
+		   sqlite3_extended_errcode(ctx->db) == SQLITE_CONSTRAINT_UNIQUE) {
 		struct inc_incident old;
 
+		/* seen before: the stored incident, not a duplicate */
 		inc_incident_init(&old);
 		rc = inc_incident_by_external(ctx, r.external_id, &old, err);
 		/* someone else's incident is not to be read through its key */
 		if (rc > 0 && !inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, old.requester))
 			rc = inc_err(err, "external_id: \"%s\" is taken by another incident",
 				     r.external_id);
-		if (rc != 0) {
-			/* seen before: the stored incident, not a duplicate */
-			if (rc > 0)
-				inc_emit(ctx, &old, json_pack("{s:s,s:b}", "kind", "logged",
-							      "existing", 1));
-			inc_incident_clear(&old);
-			inc_incident_clear(&r);
-			return rc > 0 ? 0 : -1;
-		}
+		if (rc > 0)
+			inc_emit(ctx, &old, json_pack("{s:s,s:b}", "kind", "logged",
+						      "existing", 1));
+		inc_incident_clear(&old);
+		rc = rc > 0 ? 0 : -1;
 	}
-	rc = inc_incident_insert(ctx, &r, err);
-	if (rc == 0)
-		inc_emit(ctx, &r, json_pack("{s:s}", "kind", "logged"));
 	inc_incident_clear(&r);
 	return rc;
 }

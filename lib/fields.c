@@ -109,21 +109,41 @@ set_links(struct inc_incident *r, const json_t *v, char *err)
 	return 0;
 }
 
-/* Merge an object into the custom fields. */
-int
-inc_custom_set(struct inc_incident *r, const char *k, json_t *v)
+static void
+custom_put(json_t *c, const char *k, json_t *v)
 {
-	json_t *c = json_loads(r->custom ? r->custom : "{}", 0, NULL);
-
-	if (!c)
-		c = json_object();
 	if (json_is_null(v))
 		json_object_del(c, k);
 	else
 		json_object_set(c, k, v);
+}
+
+/* Set key k to v (null deletes it) in the custom fields, or every key of
+ * obj when given: one parse and one dump however many keys. */
+static void
+custom_merge(struct inc_incident *r, const char *k, json_t *v, json_t *obj)
+{
+	json_t *c = r->custom ? json_loads(r->custom, 0, NULL) : NULL;
+	const char *ok;
+	json_t *ov;
+
+	if (!c)
+		c = json_object();
+	if (obj) {
+		json_object_foreach(obj, ok, ov)
+			custom_put(c, ok, ov);
+	} else {
+		custom_put(c, k, v);
+	}
 	free(r->custom);
 	r->custom = json_dumps(c, JSON_COMPACT);
 	json_decref(c);
+}
+
+int
+inc_custom_set(struct inc_incident *r, const char *k, json_t *v)
+{
+	custom_merge(r, k, v, NULL);
 	return 0;
 }
 
@@ -205,13 +225,9 @@ inc_field_set(const struct inc_config *c, struct inc_incident *r, const char *k,
 	} else if (strcmp(k, "links") == 0) {
 		return set_links(r, v, err);
 	} else if (strcmp(k, "custom") == 0) {
-		const char *ck;
-		json_t *cv;
-
 		if (!json_is_object(v))
 			return inc_err(err, "custom: expected an object");
-		json_object_foreach(v, ck, cv)
-			inc_custom_set(r, ck, cv);
+		custom_merge(r, NULL, NULL, v);
 	} else {
 		return 1;
 	}
