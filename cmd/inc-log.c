@@ -212,6 +212,8 @@ main(int argc, char **argv)
 		}
 	} else {
 		inc_ctx_db(&ctx);
+		/* log_one validates all before its insert: no savepoint needed */
+		ctx.no_savepoint = 1;
 		inc_each_line(&ctx, stdin, 0, log_one, NULL);
 	}
 	json_decref(opts);

@@ -208,6 +208,10 @@ inc_db_open(const char *arg, char *resolved, size_t rlen, char *err)
 	}
 	timeout_ms = timeout > INT_MAX / 1000 ? INT_MAX : (int)(timeout * 1000);
 	sqlite3_busy_timeout(db, timeout_ms);
+	/* Short-lived tools in pipelines: the last one to close would pay for a
+	 * full checkpoint every time. The WAL is checkpointed by the writer that
+	 * fills it past wal_autocheckpoint instead, once for many processes. */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	snprintf(sql, sizeof sql, "PRAGMA synchronous=NORMAL");
 	/* A checkpoint every 10,000 WAL pages (40 MB), not SQLite's 1,000: each
 	 * one costs three fsyncs, a bulk inc-log commits every half second, and

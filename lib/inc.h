@@ -298,6 +298,10 @@ struct inc_ctx {
 	struct inc_buf out;	/* records waiting for the commit */
 	int in_tx;
 	int status;		/* running exit status */
+	/* set by a tool whose record function refuses before its first write:
+	 * the input loop then takes no savepoint per record (bulk speed); a
+	 * record that fails after writing aborts the run, exit 3 */
+	int no_savepoint;
 	int sla_config;		/* sla.c: 0 unchecked, 1 as recorded, 2 changed, 3 none recorded */
 };
 
