@@ -57,15 +57,6 @@ bad(struct vctx *v, const char *path, const char *fmt, ...)
 	return inc_err(v->err, "%s: %s: %s", v->file, path, msg);
 }
 
-static int
-in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(s, *list) == 0)
-			return 1;
-	return 0;
-}
-
 /* Refuse keys outside `allowed`: typos in a config must not pass silently. */
 static int
 check_keys(struct vctx *v, const char *path, const json_t *obj, const char *const *allowed)
@@ -74,7 +65,7 @@ check_keys(struct vctx *v, const char *path, const json_t *obj, const char *cons
 	json_t *val;
 
 	json_object_foreach((json_t *)obj, k, val)
-		if (!in_list(k, allowed))
+		if (!inc_in_list(k, allowed))
 			return bad(v, path, "unknown key \"%s\"", k);
 	return 0;
 }
@@ -297,7 +288,7 @@ load_people(struct vctx *v, struct inc_config *c)
 			return bad(v, path, "name: missing");
 		if (!pp->role)
 			pp->role = "technician";
-		if (!in_list(pp->role, roles))
+		if (!inc_in_list(pp->role, roles))
 			return bad(v, path, "role: unknown role \"%s\"", pp->role);
 		x = json_object_get(p, "skills");
 		if (!x) {
@@ -363,7 +354,7 @@ load_groups(struct vctx *v, struct inc_config *c)
 			return bad(v, path, "name: missing");
 		if (!gp->strategy)
 			gp->strategy = "round_robin";
-		if (!in_list(gp->strategy, strategies))
+		if (!inc_in_list(gp->strategy, strategies))
 			return bad(v, path, "strategy: unknown strategy \"%s\" (want round_robin, least_loaded or skills)",
 				   gp->strategy);
 		x = json_object_get(g, "tier");
@@ -515,7 +506,7 @@ load_rules(struct vctx *v, struct inc_config *c)
 			char sp[96];
 
 			snprintf(sp, sizeof sp, "%s.set", path);
-			if (!in_list(k, sets))
+			if (!inc_in_list(k, sets))
 				return bad(v, sp, "unknown field \"%s\"", k);
 			if (check_field_value(v, c, sp, k, x, s) < 0)
 				return -1;
@@ -627,7 +618,7 @@ load_sla(struct vctx *v, struct inc_config *c)
 
 			snprintf(mp, sizeof mp, "%s.match", path);
 			json_object_foreach(x, k, mv) {
-				if (!in_list(k, match_fields))
+				if (!inc_in_list(k, match_fields))
 					return bad(v, mp, "unknown field \"%s\"", k);
 				if (!json_is_string(mv) && !json_is_boolean(mv))
 					return bad(v, mp, "%s: expected a string", k);
@@ -700,13 +691,13 @@ load_escalation(struct vctx *v, struct inc_config *c)
 		e->action = opt_string(v, path, r, "action", &rc);
 		if (rc < 0)
 			return -1;
-		if (!e->on || !in_list(e->on, ons))
+		if (!e->on || !inc_in_list(e->on, ons))
 			return bad(v, path, "on: %s%s%s (want response_warning, response_breached, resolve_warning or resolve_breached)",
 				   e->on ? "unknown event \"" : "missing", e->on ? e->on : "",
 				   e->on ? "\"" : "");
 		if (!e->action)
 			e->action = "notify";
-		if (!in_list(e->action, actions))
+		if (!inc_in_list(e->action, actions))
 			return bad(v, path, "action: unknown action \"%s\" (want notify, functional or hierarchical)",
 				   e->action);
 		x = json_object_get(r, "after");

@@ -13,15 +13,6 @@ static const char *const sources[] = {"phone", "email", "sms", "web", "chat", "a
 	"monitoring", NULL};
 static const char *const link_types[] = {"problem", "change", "asset", "incident", NULL};
 
-static int
-in_list(const char *s, const char *const *l)
-{
-	for (; *l; l++)
-		if (strcmp(s, *l) == 0)
-			return 1;
-	return 0;
-}
-
 /* A string field: JSON string (non-empty where required) or null. */
 static int
 get_str(const char *k, const json_t *v, int required, const char **out, char *err)
@@ -67,7 +58,7 @@ inc_links_add(json_t *links, const char *type, const char *ref, char *err)
 	size_t i;
 	json_t *l;
 
-	if (!type || !in_list(type, link_types))
+	if (!type || !inc_in_list(type, link_types))
 		return inc_err(err, "links: unknown link type \"%s\" (want problem, change, asset or incident)",
 			       type ? type : "");
 	if (!ref || !*ref)
@@ -164,7 +155,7 @@ inc_field_set(const struct inc_config *c, struct inc_incident *r, const char *k,
 	} else if (strcmp(k, "source") == 0) {
 		if (get_str(k, v, 0, &s, err) < 0)
 			return -1;
-		if (s && !in_list(s, sources))
+		if (s && !inc_in_list(s, sources))
 			return inc_err(err, "source: unknown source \"%s\" (want phone, email, sms, web, chat, api or monitoring)", s);
 		inc_set_str(&r->source, s);
 	} else if (strcmp(k, "category") == 0) {

@@ -128,7 +128,7 @@ static const char sql_audit[] =
 
 /* one audit row per changed field (AUD); any change at all sets `changed` */
 #define DIFF(m, col, t, f) DIFF_##t(m, col, t, f)
-#define DIFF_S(m, col, t, f) if (!same_str(before->m, r->m)) { changed = 1; \
+#define DIFF_S(m, col, t, f) if (!inc_streq(before->m, r->m)) { changed = 1; \
 	if ((f & AUD) && inc_audit(ctx, r->id, INC_NULL, action, FIELDNAME(col), \
 				   before->m, r->m, err) < 0) return -1; }
 #define DIFF_I(m, col, t, f) if (before->m != r->m) { changed = 1; \
@@ -514,12 +514,6 @@ int_text(int t, int64_t v, char *buf)
 		return v ? "true" : "false";
 	snprintf(buf, INC_TIMELEN, "%lld", (long long)v);
 	return buf;
-}
-
-static int
-same_str(const char *x, const char *y)
-{
-	return (!x && !y) || (x && y && strcmp(x, y) == 0);
 }
 
 int

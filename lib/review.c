@@ -83,12 +83,6 @@ eq(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
-static int
-same_str(const char *a, const char *b)
-{
-	return (!a && !b) || eq(a, b);
-}
-
 /* ---- Markdown ---- */
 
 /* Text inside a table cell: pipes escaped, line breaks as <br>. */
@@ -323,9 +317,9 @@ timeline(struct inc_buf *b, const struct trail *t, int64_t created)
 		size_t j = i + 1;
 
 		while (j < t->n && t->r[j].at == t->r[i].at && t->r[j].task == t->r[i].task &&
-		       same_str(t->r[j].actor, t->r[i].actor) &&
-		       same_str(t->r[j].tool, t->r[i].tool) &&
-		       same_str(t->r[j].action, t->r[i].action) &&
+		       inc_streq(t->r[j].actor, t->r[i].actor) &&
+		       inc_streq(t->r[j].tool, t->r[i].tool) &&
+		       inc_streq(t->r[j].action, t->r[i].action) &&
 		       !eq(t->r[i].action, "note") && !eq(t->r[i].action, "logged"))
 			j++;
 		change_events(b, t->r + i, j - i, created);

@@ -53,34 +53,19 @@ inc_task_is_open(const char *status)
 	return status && (strcmp(status, "open") == 0 || strcmp(status, "in_progress") == 0);
 }
 
-static char *
-col_str(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? inc_xstrdup((const char *)s) : NULL;
-}
-
-static int64_t
-col_int(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? INC_NULL :
-		sqlite3_column_int64(st, i);
-}
-
 static void
 from_row(sqlite3_stmt *st, struct inc_task *t)
 {
 	inc_task_clear(t);
 	t->id = sqlite3_column_int64(st, 0);
 	t->incident = sqlite3_column_int64(st, 1);
-	t->title = col_str(st, 2);
-	t->group = col_str(st, 3);
-	t->assignee = col_str(st, 4);
-	t->status = col_str(st, 5);
-	t->due = col_int(st, 6);
-	t->created_at = col_int(st, 7);
-	t->done_at = col_int(st, 8);
+	t->title = inc_col_text(st, 2);
+	t->group = inc_col_text(st, 3);
+	t->assignee = inc_col_text(st, 4);
+	t->status = inc_col_text(st, 5);
+	t->due = inc_col_int(st, 6);
+	t->created_at = inc_col_int(st, 7);
+	t->done_at = inc_col_int(st, 8);
 }
 
 int
