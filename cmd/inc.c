@@ -145,6 +145,27 @@ cmd_config(struct inc_ctx *ctx, int argc, char **argv)
 	inc_usage_error("inc config check [FILE] | inc config path");
 }
 
+/* The manual: from the build tree's man/ when run from there (man -l),
+ * else the installed one. Returns only when man(1) cannot be run. */
+static void
+help_page(const char *page)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 128];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *slash;
+
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/'))) {
+			*slash = '\0';
+			snprintf(path, sizeof path, "%s/../man/%s.1", exe, page);
+			if (access(path, R_OK) == 0)
+				execlp("man", "man", "-l", path, (char *)NULL);
+		}
+	}
+	execlp("man", "man", page, (char *)NULL);
+}
+
 static int
 known(const char *verb)
 {
@@ -186,7 +207,7 @@ main(int argc, char **argv)
 			if (!known(argv[i + 1]))
 				inc_die(INC_EXIT_USAGE, "help: unknown command \"%s\"", argv[i + 1]);
 			snprintf(page, sizeof page, "inc-%s", argv[i + 1]);
-			execlp("man", "man", page, (char *)NULL);
+			help_page(page);
 			/* no man(1): the tool's own usage */
 			char *args[] = {argv[i + 1], "--help", NULL};
 
