@@ -52,7 +52,10 @@ tests/unit/%_test: tests/unit/%_test.c lib/libinc.a
 
 check: all
 	@for t in $(UNITS); do echo "$$t"; ./$$t || exit 1; done
-	PATH="$(CURDIR)/bin:$$PATH" bats tests
+	@out=$$(mktemp); PATH="$(CURDIR)/bin:$$PATH" bats tests >$$out 2>&1; st=$$?; cat $$out; \
+	skip=$$(grep -c '^ok .* # skip' $$out); \
+	echo "bats: $$(( $$(grep -c '^ok' $$out) - skip )) passed, $$(grep -c '^not ok' $$out) failed, $$skip skipped"; \
+	rm -f $$out; exit $$st
 
 # The same suite on a build with AddressSanitizer and UBSan, in its own tree.
 check-asan:
