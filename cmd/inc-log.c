@@ -43,7 +43,9 @@ build(struct inc_ctx *ctx, json_t *in, struct inc_incident *r, char *err)
 	json_object_foreach(in, k, v) {
 		if (strcmp(k, "created_at") == 0) {
 			if (inc_time_from_json(v, ctx->now, &r->created_at) < 0)
-				return inc_err(err, "created_at: bad time");
+				return json_is_string(v) ?
+					inc_err(err, "created_at: bad time \"%s\"", json_string_value(v)) :
+					inc_err(err, "created_at: bad time");
 			continue;
 		}
 		/* descriptive fields first: they are most keys, and no managed one */

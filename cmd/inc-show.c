@@ -276,6 +276,8 @@ main(int argc, char **argv)
 			json_array_append_new(f.status, json_string(s));
 		}
 		free(list);
+		if (json_array_size(f.status) == 0)
+			inc_die(INC_EXIT_USAGE, "--status: no status given");
 	}
 	if (f.priority)
 		checked(&ctx, "priority", f.priority, inc_config_level(ctx.cfg->priority, f.priority) >= 0);

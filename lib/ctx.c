@@ -48,6 +48,8 @@ inc_ctx_config(struct inc_ctx *ctx)
 
 	if (!now)
 		now = getenv("INC_NOW");
+	if (ctx->now_arg && !*ctx->now_arg)
+		inc_die(INC_EXIT_USAGE, "--now: bad time \"\"");
 	if (now && *now) {
 		if (inc_time_parse(now, (int64_t)time(NULL), 1, &ctx->now) < 0)
 			inc_die(INC_EXIT_USAGE, "%s: bad time \"%s\"",

@@ -277,7 +277,7 @@ inc-log: line 28: links: expected an array of {\"type\",\"ref\"} objects
 inc-log: line 29: links[0]: expected {\"type\":\"...\",\"ref\":\"...\"}
 inc-log: line 30: links: unknown link type \"bug\" (want problem, change, asset or incident)
 inc-log: line 31: custom: expected an object
-inc-log: line 32: created_at: bad time
+inc-log: line 32: created_at: bad time \"yesterday\"
 inc-log: line 33: created_at: bad time"
 	# nothing of the bad lines reached the database
 	assert_equal "$(count)" 2

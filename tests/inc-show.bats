@@ -262,3 +262,12 @@ EOF
 	assert_output ""
 	assert_equal "$stderr" "inc-show: $BATS_TEST_TMPDIR/no/such/dir/x.db: unable to open database file"
 }
+
+@test "an empty --status list or --now is a usage error" {
+	run --separate-stderr inc-show --status ,
+	assert_failure 2
+	assert_equal "$stderr" 'inc-show: --status: no status given'
+	run --separate-stderr inc-show --now ""
+	assert_failure 2
+	assert_equal "$stderr" 'inc-show: --now: bad time ""'
+}
