@@ -655,4 +655,24 @@ int inc_escalate_rules(struct inc_ctx *, struct inc_incident *, char *err);
 int inc_escalate_to(struct inc_ctx *, struct inc_incident *, const char *group,
 		    const char *reason, const json_t *notify, char *err);
 
+/* ---- inc-update's change to one incident (update.c) ---- */
+
+/* What inc-update does to one record; pointers borrowed from the options
+ * or the line. */
+struct inc_change {
+	const char *status, *note;
+	json_t *set;		/* field -> value, owned */
+	json_t *links;		/* [{type, ref}], owned; NULL: none named */
+	int major;		/* -1: not named */
+};
+/* The record function of inc-update; arg is the options' struct inc_change. */
+int inc_update_record(struct inc_ctx *, const char *where, json_t *line, int64_t id,
+		      void *arg, char *err);
+/* "in_progress", "on_hold" or "cancelled", else err. */
+int inc_update_status_target(const char *to, char *err);
+/* "TYPE:REF" appended to links. */
+int inc_update_add_link(json_t *links, const char *s, char *err);
+/* A field --set and patches may set. */
+int inc_update_settable(const char *field);
+
 #endif
