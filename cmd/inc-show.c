@@ -88,29 +88,18 @@ prepare(struct inc_ctx *ctx, struct filter *f, char **sqlout)
 static void
 table_row(struct inc_ctx *ctx, const struct inc_incident *r, int width)
 {
-	static const size_t w[] = {6, 8, 11, 12, 8, 8};
+	static const size_t w[] = {6, 8, 11, 12, 8, 8, 0};
+	static const char *const head[] = {"ID", "PRIORITY", "STATUS", "GROUP", "ASSIGNEE",
+		"SLA", "SUBJECT"};
 	char id[32];
-	size_t used = 0;
 
 	if (!r) {
-		const char *h[] = {"ID", "PRIORITY", "STATUS", "GROUP", "ASSIGNEE", "SLA"};
-
-		for (int i = 0; i < 6; i++)
-			inc_table_cell(&ctx->out, h[i], w[i], 0);
-		inc_buf_addstr(&ctx->out, "SUBJECT\n");
+		inc_table_row(&ctx->out, head, w, 7, width);
 		return;
 	}
 	snprintf(id, sizeof id, "%lld", (long long)r->id);
-	inc_table_cell(&ctx->out, id, w[0], 0);
-	inc_table_cell(&ctx->out, r->priority, w[1], 0);
-	inc_table_cell(&ctx->out, r->status, w[2], 0);
-	inc_table_cell(&ctx->out, r->group, w[3], 0);
-	inc_table_cell(&ctx->out, r->assignee, w[4], 0);
-	inc_table_cell(&ctx->out, r->sla_state, w[5], 0);
-	for (int i = 0; i < 6; i++)
-		used += w[i] + 1;
-	inc_table_cell(&ctx->out, r->subject, (size_t)width > used + 10 ? (size_t)width - used : 10, 1);
-	inc_buf_add(&ctx->out, "\n", 1);
+	inc_table_row(&ctx->out, (const char *const[]){id, r->priority, r->status, r->group,
+		r->assignee, r->sla_state, r->subject}, w, 7, width);
 }
 
 static int

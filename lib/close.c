@@ -69,10 +69,6 @@ resolve(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_close *o,
 		if (forced(ctx, r, what, ev, err) < 0)
 			return -1;
 	}
-	/* a first-contact resolution of an unassigned incident: the resolver
-	 * took it, as taking it to in_progress would have */
-	if (!r->assignee && strcmp(ctx->role, "requester") != 0)
-		inc_set_assignment(ctx, r, r->group, ctx->actor);
 	inc_set_str(&r->resolution, o->resolution);
 	inc_set_str(&r->resolution_type, o->workaround ? "workaround" : "permanent");
 	inc_set_str(&r->closure_code, o->code ? o->code :

@@ -364,8 +364,9 @@ int inc_status_known(const char *);
 int inc_is_open(const char *);	/* new, assigned, in_progress, on_hold */
 /* SPEC section 3's moves (reopen from closed is inc-close's to allow). */
 int inc_status_allowed(const char *from, const char *to);
-/* Move to status `to` with what the move brings: the response clock at
- * in_progress or resolution, holds opened and closed, resolved_at and
+/* Move to status `to` with what the move brings: an unassigned incident
+ * taken (new -> in_progress) or resolved by a technician becomes theirs,
+ * the response clock at in_progress or resolution, holds opened and closed, resolved_at and
  * closed_at, clearing on reopen (resolved or closed -> in_progress, with
  * reopen_count + 1). Refuses others. The SLA fields follow when the
  * incident is stored. */

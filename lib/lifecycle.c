@@ -96,6 +96,19 @@ inc_set_assignment(struct inc_ctx *ctx, struct inc_incident *r, const char *grou
 	(void)ctx;
 }
 
+/* An unassigned incident a technician moves becomes theirs, by name as
+ * routing stores it, also when they act by e-mail. */
+static void
+take(struct inc_ctx *ctx, struct inc_incident *r)
+{
+	const struct inc_person *p;
+
+	if (r->assignee || strcmp(ctx->role, "requester") == 0)
+		return;
+	p = inc_config_person(ctx->cfg, ctx->actor);
+	inc_set_assignment(ctx, r, r->group, p ? p->name : ctx->actor);
+}
+
 int
 inc_set_status(struct inc_ctx *ctx, struct inc_incident *r, const char *to, char *err)
 {
@@ -123,16 +136,13 @@ inc_set_status(struct inc_ctx *ctx, struct inc_incident *r, const char *to, char
 	}
 	if (strcmp(to, "in_progress") == 0) {
 		/* taking a new incident makes it yours */
-		if (strcmp(from, "new") == 0 && !r->assignee &&
-		    strcmp(ctx->role, "requester") != 0) {
-			/* by name, as routing stores it, also when acting by e-mail */
-			const struct inc_person *p = inc_config_person(ctx->cfg, ctx->actor);
-
-			inc_set_assignment(ctx, r, r->group, p ? p->name : ctx->actor);
-		}
+		if (strcmp(from, "new") == 0)
+			take(ctx, r);
 		inc_mark_response(ctx, r);
 	}
 	if (strcmp(to, "resolved") == 0) {
+		/* a first-contact resolution: the resolver took it */
+		take(ctx, r);
 		r->resolved_at = ctx->now;
 		r->ever_resolved = 1;
 		inc_mark_response(ctx, r);
