@@ -22,16 +22,6 @@ struct opts {
 };
 
 static int
-load(struct inc_ctx *ctx, int64_t id, struct inc_incident *r, char *err)
-{
-	int rc = inc_incident_load(ctx, id, r, err);
-
-	if (rc == 0)
-		return inc_err(err, "no such incident");
-	return rc < 0 ? -1 : 0;
-}
-
-static int
 by_rules(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void *arg,
 	 char *err)
 {
@@ -45,7 +35,7 @@ by_rules(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void 
 		inc_die(INC_EXIT_USAGE, "%s: the SLA settings changed since the due times were"
 			" computed: run inc-sla --recompute first", ctx->cfg->path);
 	if (rc >= 0)
-		rc = load(ctx, id, &r, err);
+		rc = inc_incident_get(ctx, id, &r, err);
 	if (rc >= 0)
 		rc = inc_escalate_rules(ctx, &r, err);
 	inc_incident_clear(&r);
@@ -62,7 +52,7 @@ by_hand(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void *
 
 	(void)where; (void)line;
 	inc_incident_init(&r);
-	rc = load(ctx, id, &r, err);
+	rc = inc_incident_get(ctx, id, &r, err);
 	if (rc == 0)
 		rc = inc_escalate_to(ctx, &r, o->to, o->reason, o->notify, err);
 	inc_incident_clear(&r);

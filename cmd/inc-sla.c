@@ -47,12 +47,10 @@ check_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void
 
 	(void)where; (void)line;
 	inc_incident_init(&r);
-	rc = inc_incident_load(ctx, id, &r, err);
-	if (rc == 0)
-		rc = inc_err(err, "no such incident");
+	rc = inc_incident_get(ctx, id, &r, err);
 	/* anyone may run inc-sla, over the incidents they may see: a
 	 * requester's run neither shows nor takes the others' changes */
-	if (rc > 0 && inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, r.requester) &&
+	if (rc == 0 && inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, r.requester) &&
 	    (rc = inc_sla_check(ctx, &r, mode, &event, err)) > 0)
 		inc_emit(ctx, &r, event);
 	inc_incident_clear(&r);

@@ -62,11 +62,9 @@ int
 inc_load_may(struct inc_ctx *ctx, int64_t id, enum inc_act act, const char *why,
 	     struct inc_incident *r, char *err)
 {
-	int rc = inc_incident_load(ctx, id, r, err);
-
-	if (rc == 0)
-		return inc_err(err, "no such incident");
-	if (rc > 0 && !inc_may(ctx->cfg, ctx->actor, act, r->requester))
+	if (inc_incident_get(ctx, id, r, err) < 0)
+		return -1;
+	if (!inc_may(ctx->cfg, ctx->actor, act, r->requester))
 		return inc_err(err, "not allowed: %s", why);
-	return rc < 0 ? -1 : 0;
+	return 0;
 }

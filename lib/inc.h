@@ -338,6 +338,8 @@ void inc_tx_rollback(struct inc_ctx *);	/* drops the transaction and its output 
 
 /* Load an incident by id: 1 found, 0 not found, -1 error (err). */
 int inc_incident_load(struct inc_ctx *, int64_t id, struct inc_incident *, char *err);
+/* The same for a record that must exist: 0, or -1 ("no such incident"). */
+int inc_incident_get(struct inc_ctx *, int64_t id, struct inc_incident *, char *err);
 int inc_incident_by_external(struct inc_ctx *, const char *xid, struct inc_incident *, char *err);
 /* Insert (id assigned) and audit "logged". */
 int inc_incident_insert(struct inc_ctx *, struct inc_incident *, char *err);

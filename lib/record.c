@@ -470,6 +470,16 @@ inc_incident_load(struct inc_ctx *ctx, int64_t id, struct inc_incident *r, char 
 }
 
 int
+inc_incident_get(struct inc_ctx *ctx, int64_t id, struct inc_incident *r, char *err)
+{
+	int rc = inc_incident_load(ctx, id, r, err);
+
+	if (rc == 0)
+		return inc_err(err, "no such incident");
+	return rc < 0 ? -1 : 0;
+}
+
+int
 inc_incident_by_external(struct inc_ctx *ctx, const char *xid, struct inc_incident *r,
 			 char *err)
 {

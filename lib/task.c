@@ -97,13 +97,11 @@ inc_task_list(struct inc_ctx *ctx, int64_t incident, inc_task_fn fn, void *arg, 
 		struct inc_incident r;
 
 		inc_incident_init(&r);
-		rc = inc_incident_load(ctx, incident, &r, err);
-		if (rc == 0)
-			inc_err(err, "no such incident");
-		else if (rc > 0 && !inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, r.requester))
+		rc = inc_incident_get(ctx, incident, &r, err);
+		if (rc == 0 && !inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, r.requester))
 			rc = inc_err(err, "not yours to see");
 		inc_incident_clear(&r);
-		if (rc <= 0)
+		if (rc < 0)
 			return -1;
 	}
 	st = inc_stmt(ctx, sql_task_list);
@@ -181,12 +179,8 @@ inc_task_json(const struct inc_task *t)
 static int
 load_incident(struct inc_ctx *ctx, int64_t id, struct inc_incident *r, char *err)
 {
-	int rc = inc_incident_load(ctx, id, r, err);
-
-	if (rc < 0)
+	if (inc_incident_get(ctx, id, r, err) < 0)
 		return -1;
-	if (rc == 0)
-		return inc_err(err, "no such incident");
 	if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_WORK, r->requester))
 		return inc_err(err, "%s may not work on tasks (role %s)", ctx->actor,
 			       ctx->role);
