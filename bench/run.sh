@@ -25,16 +25,9 @@ RSS_BUDGET=1.25		# inc-log peak RSS at N lines at most this times at N/10
 SHOW_BUDGET=2.00	# inc-show ID at most this times sqlite3 DB 'select 1'
 
 B=build
-for t in inc-log inc-show; do
-	if [ ! -x "$root/bin/$t" ]; then
-		echo "run.sh: $root/bin/$t: missing; build the tools first (make bench does)" >&2
-		exit 2
-	fi
-done
-if ! command -v sqlite3 >/dev/null; then
-	echo "run.sh: sqlite3 (the command) is missing: make deps" >&2
-	exit 2
-fi
+# shellcheck source=bench/common.sh
+. ./common.sh
+need_tools run.sh inc-log inc-show
 # the tools' environment: the shipped config, a pinned clock, an admin
 export INC_CONFIG="$root/share/config.json" INC_USER=root INC_NOW=2026-11-27T10:00:00Z
 unset INC_DB INC_BUSY_TIMEOUT
@@ -43,21 +36,6 @@ unset INC_DB INC_BUSY_TIMEOUT
 get() {
 	local s=${2#*"$1"=}
 	echo "${s%% *}"
-}
-# calc 'awk expression of a and b' A B
-calc() {
-	awk -v a="$2" -v b="$3" "BEGIN { print ($1) }"
-}
-# verdict 'awk condition of a and b' A B: sets v to PASS or FAIL; a FAIL
-# is remembered for the exit status
-failed=0
-verdict() {
-	if [ "$(calc "($1) ? 1 : 0" "$2" "$3")" = 1 ]; then
-		v=PASS
-	else
-		v=FAIL
-		failed=1
-	fi
 }
 # rows DB: incidents stored
 rows() {

@@ -17,6 +17,8 @@
 set -eu -o pipefail
 cd "$(dirname "$0")"
 root=$(cd .. && pwd)
+# shellcheck source=bench/common.sh
+. ./common.sh
 
 N=${BENCH_SLA_N:-1000000}
 RUNS=${BENCH_SLA_RUNS:-200}
@@ -24,17 +26,8 @@ REPEAT=${BENCH_SLA_REPEAT:-5}
 DUE=1000
 IDLE_BUDGET=3
 DUE_BUDGET=10
+need_tools sla.sh inc-sla inc-show
 
-for t in inc-sla inc-show; do
-	if [ ! -x "$root/bin/$t" ]; then
-		echo "sla.sh: $root/bin/$t: missing; build the tools first (make)" >&2
-		exit 2
-	fi
-done
-if ! command -v sqlite3 >/dev/null; then
-	echo "sla.sh: sqlite3 (the command) is missing: make deps" >&2
-	exit 2
-fi
 export INC_CONFIG="$root/share/config.json" INC_USER=root
 unset INC_DB INC_NOW INC_BUSY_TIMEOUT
 now=1795773600		# 2026-11-27T10:00:00Z, a Friday, 11:00 in Berlin
@@ -45,10 +38,6 @@ mkdir -p "$B"
 db="$B/sla.db"
 rm -f "$db" "$db-wal" "$db-shm"
 
-# calc 'awk expression of a and b' A B
-calc() {
-	awk -v a="$2" -v b="$3" "BEGIN { print ($1) }"
-}
 # mean_ms RUNS COMMAND...: mean wall milliseconds of one call
 mean_ms() {
 	local n=$1 t0 t1
@@ -60,15 +49,6 @@ mean_ms() {
 	done
 	t1=$EPOCHREALTIME
 	calc '(b - a) * 1000 / '"$n" "$t0" "$t1"
-}
-failed=0
-verdict() {
-	if [ "$(calc "(a $1 b) ? 1 : 0" "$2" "$3")" = 1 ]; then
-		v=PASS
-	else
-		v=FAIL
-		failed=1
-	fi
 }
 
 # inc's schema, the SLA config fingerprint recorded: one run on nothing
@@ -124,7 +104,7 @@ idle_ms=$(mean_ms "$RUNS" "$root/bin/inc-sla" -d "$db" --now "$nowiso")
 ratio=$(calc 'sprintf("%.2f", b / a)' "$sel_ms" "$idle_ms")
 printf "  sqlite3 DB 'select 1'              %8.3f ms\n" "$sel_ms"
 printf '  inc-sla, nothing due               %8.3f ms\n' "$idle_ms"
-verdict '<=' "$ratio" "$IDLE_BUDGET"
+verdict 'a <= b' "$ratio" "$IDLE_BUDGET"
 printf '  ratio %s (budget <= %s)                  %s\n' "$ratio" "$IDLE_BUDGET" "$v"
 
 due_ms=''
@@ -142,7 +122,7 @@ for _ in $(seq "$REPEAT"); do
 done
 ratio=$(calc 'sprintf("%.2f", b / a)' "$sel_ms" "$due_ms")
 printf '  inc-sla, %d transitions due      %8.3f ms (best of %d)\n' "$DUE" "$due_ms" "$REPEAT"
-verdict '<=' "$ratio" "$DUE_BUDGET"
+verdict 'a <= b' "$ratio" "$DUE_BUDGET"
 printf '  ratio %s (budget <= %s)                 %s\n' "$ratio" "$DUE_BUDGET" "$v"
 
 # For scale, no budget: SQLite itself writing one column of the same rows
