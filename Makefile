@@ -10,15 +10,15 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
 CC ?= cc
 CFLAGS ?= -g -O2
-PKGS = jansson sqlite3
+PKGS = jansson sqlite3 libpcre2-8
 override CFLAGS += -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Ilib \
 	-DINC_SHAREDIR='"$(SHAREDIR)"'
-LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lsqlite3) -lm
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lsqlite3 -lpcre2-8) -lm
 
 TOOLS = inc inc-log inc-show inc-classify inc-assign inc-update inc-task \
 	inc-sla inc-escalate inc-close inc-report
-BINS = $(patsubst %,bin/%,$(filter $(TOOLS),$(patsubst cmd/%.c,%,$(wildcard cmd/*.c))))
+BINS = bin/inc $(patsubst %,bin/%,$(filter $(TOOLS),$(patsubst cmd/%.c,%,$(wildcard cmd/inc-*.c))))
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:.c=.o)
 UNITS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/*_test.c))
@@ -26,24 +26,35 @@ MAN1 = $(wildcard man/*.1)
 MAN5 = $(wildcard man/*.5)
 MAN7 = $(wildcard man/*.7)
 
-DEBS = build-essential pkg-config libsqlite3-dev libjansson-dev sqlite3 tzdata \
-	bats bats-support bats-assert jq mandoc shellcheck valgrind
+DEBS = build-essential pkg-config libsqlite3-dev libjansson-dev libpcre2-dev sqlite3 tzdata \
+	bats bats-support bats-assert jq mandoc shellcheck valgrind zsh
 
 all: $(BINS) $(UNITS)
 
-lib/schema.h: share/schema.sql
-	{ echo '/* generated from share/schema.sql by make: do not edit */'; \
-	  echo 'static const char inc_schema_sql[] ='; \
-	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/	"/' -e 's/$$/\\n"/' $<; \
-	  echo ';'; } > $@.tmp && mv $@.tmp $@
+MIGRATIONS = $(sort $(wildcard share/migrations/[0-9][0-9][0-9]-*.sql))
 
-lib/db.o: lib/schema.h
-$(LIBOBJ): lib/inc.h
+# The schema migrations, embedded in order: one string per file.
+lib/migrations.h: $(MIGRATIONS)
+	{ echo '/* generated from share/migrations/ by make: do not edit */'; \
+	  echo 'static const char *const inc_migrations[] = {'; \
+	  for f in $(MIGRATIONS); do \
+		echo "/* $$f */"; \
+		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/	"/' -e 's/$$/\\n"/' "$$f"; \
+		echo ','; \
+	  done; echo '};'; } > $@.tmp && mv $@.tmp $@
+
+lib/db.o: lib/migrations.h
+$(LIBOBJ): lib/inc.h lib/fields.def
 
 lib/libinc.a: $(LIBOBJ)
 	$(AR) rcs $@ $^
 
-bin/%: cmd/%.c lib/libinc.a
+bin/%: cmd/%.c cmd/tool.h lib/libinc.a
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< lib/libinc.a $(LDLIBS)
+
+# the dispatcher: its own name, so that it is not mistaken for lib/inc.h
+bin/inc: cmd/dispatch.c cmd/tool.h lib/libinc.a
 	@mkdir -p bin
 	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< lib/libinc.a $(LDLIBS)
 
@@ -98,7 +109,9 @@ install: all
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
-	install -m 644 share/config.json share/schema.sql $(DESTDIR)$(SHAREDIR)
+	install -m 644 share/config.json $(DESTDIR)$(SHAREDIR)
+	install -d $(DESTDIR)$(SHAREDIR)/migrations
+	install -m 644 $(MIGRATIONS) $(DESTDIR)$(SHAREDIR)/migrations
 	for f in share/examples/*; do \
 		if [ -x "$$f" ]; then m=755; else m=644; fi; \
 		install -m $$m "$$f" $(DESTDIR)$(SHAREDIR)/examples; \
@@ -120,7 +133,7 @@ uninstall:
 	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_inc
 
 clean:
-	rm -rf bin lib/*.o lib/libinc.a lib/schema.h $(UNITS)
+	rm -rf bin lib/*.o lib/libinc.a lib/migrations.h $(UNITS)
 	$(MAKE) -C bench clean 2>/dev/null || true
 
 .PHONY: all check check-asan check-valgrind lint bench demo deps install uninstall clean

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "inc.h"
+#include "tool.h"
 
 static const char usage[] =
 	"inc-assign [-d DB] [-c CONFIG] [--now TIME] [--as USER] [-t|--to NAME] [-g|--group GROUP]"
@@ -49,7 +49,8 @@ assign_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, voi
 			json_object_set_new(event, "existing", json_true());
 		else
 			json_object_set_new(event, "strategy", json_string(o->to ? "hand" :
-				inc_config_group(ctx->cfg, r.group)->strategy));
+				inc_vocab_name(&inc_strategies,
+					       (int)inc_config_group(ctx->cfg, r.group)->strategy)));
 		if (before.assignee && !inc_streq(before.assignee, r.assignee))
 			json_object_set_new(event, "from", json_string(before.assignee));
 	}
@@ -58,30 +59,6 @@ out:
 	inc_incident_clear(&before);
 	inc_incident_clear(&r);
 	return rc < 0 ? -1 : 0;
-}
-
-/* Every open incident without an assignee, as id arguments: what waits in
- * a queue for the next cron run. */
-static char **
-queued_ids(struct inc_ctx *ctx, int *n)
-{
-	sqlite3_stmt *st = inc_stmt(ctx, "SELECT id FROM incident WHERE assignee IS NULL"
-		" AND status IN ('new','assigned','in_progress','on_hold') ORDER BY id");
-	char **ids = NULL;
-	int rc;
-
-	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char buf[32];
-
-		snprintf(buf, sizeof buf, "%lld", (long long)sqlite3_column_int64(st, 0));
-		ids = inc_xrealloc(ids, sizeof *ids * (size_t)(*n + 1));
-		ids[(*n)++] = inc_xstrdup(buf);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, sqlite3_errmsg(ctx->db));
-	return ids;
 }
 
 int
@@ -99,7 +76,7 @@ main(int argc, char **argv)
 	int c, queued = 0;
 
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS "t:g:q", longopts, NULL)) != -1) {
-		if (inc_ctx_option(&ctx, c, optarg, usage))
+		if (tool_option(&ctx, c, optarg, usage))
 			continue;
 		switch (c) {
 		case 't': o.to = optarg; break;
@@ -108,27 +85,32 @@ main(int argc, char **argv)
 		default: inc_usage_error(usage);
 		}
 	}
-	if ((queued && optind < argc) || (!queued && optind == argc && isatty(0)))
+	if (queued && optind < argc)
 		inc_usage_error(usage);
-	inc_ctx_config(&ctx);
+	if (!queued)
+		tool_need_input(argc - optind, usage);
+	tool_config(&ctx);
 	/* values the config does not know: nothing done */
 	if (o.group && !inc_config_group(ctx.cfg, o.group))
 		inc_die(INC_EXIT_USAGE, "--group: unknown group \"%s\"", o.group);
 	if (o.to && !inc_assignable(ctx.cfg, o.to))
 		inc_die(INC_EXIT_USAGE, "--to: unknown technician \"%s\"", o.to);
-	inc_ctx_db(&ctx);
+	tool_db(&ctx);
 	if (queued) {
-		int n;
-		char **ids = queued_ids(&ctx, &n);
+		/* every open incident without an assignee: what waits in a
+		 * queue for the next cron run */
+		struct inc_sql *q = inc_sql(ctx.db, "SELECT id FROM incident WHERE assignee IS NULL"
+					    " AND " INC_SQL_OPEN " ORDER BY id");
+		char err[INC_ERRLEN];
+		size_t n;
+		int64_t *ids = inc_select_ids(&ctx, q, &n, err);
 
-		inc_each_arg(&ctx, ids, n, assign_one, &o);
-		for (int i = 0; i < n; i++)
-			free(ids[i]);
+		if (!ids)
+			tool_db_fail(&ctx, err);
+		inc_each_id(&ctx, ids, n, assign_one, &o);
 		free(ids);
-	} else if (optind < argc) {
-		inc_each_arg(&ctx, argv + optind, argc - optind, assign_one, &o);
 	} else {
-		inc_each_line(&ctx, stdin, 1, assign_one, &o);
+		inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID, assign_one, &o);
 	}
-	return inc_ctx_close(&ctx);
+	return tool_close(&ctx);
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "inc.h"
+#include "tool.h"
 
 static const char usage[] =
 	"inc-classify [-d DB] [-c CONFIG] [--now TIME] [--as USER] [-f|--force] [-n|--dry-run]"
@@ -67,7 +67,7 @@ main(int argc, char **argv)
 	int c;
 
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS "fnx", longopts, NULL)) != -1) {
-		if (inc_ctx_option(&ctx, c, optarg, usage))
+		if (tool_option(&ctx, c, optarg, usage))
 			continue;
 		switch (c) {
 		case 'f': ctx.force = 1; break;
@@ -76,16 +76,12 @@ main(int argc, char **argv)
 		default: inc_usage_error(usage);
 		}
 	}
-	if (optind == argc && isatty(0))
-		inc_usage_error(usage);
-	inc_ctx_config(&ctx);
+	tool_need_input(argc - optind, usage);
+	tool_config(&ctx);
 	if (ctx.force && !inc_may(ctx.cfg, ctx.actor, INC_ACT_FORCE, NULL))
 		inc_die(INC_EXIT_USAGE, "--force: %s may not force (role %s)", ctx.actor,
-			ctx.role);
-	inc_ctx_db(&ctx);
-	if (optind < argc)
-		inc_each_arg(&ctx, argv + optind, argc - optind, classify_one, &o);
-	else
-		inc_each_line(&ctx, stdin, 1, classify_one, &o);
-	return inc_ctx_close(&ctx);
+			inc_role_name(ctx.role));
+	tool_db(&ctx);
+	inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID, classify_one, &o);
+	return tool_close(&ctx);
 }

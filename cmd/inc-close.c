@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "inc.h"
+#include "tool.h"
 
 #define COMMON "[-d DB] [-c CONFIG] [--now TIME] [--as USER]"
 static const char usage[] =
@@ -35,29 +35,6 @@ text(const char *opt, const char *v)
 	if (!inc_utf8_valid(v, strlen(v)))
 		inc_die(INC_EXIT_USAGE, "--%s: not valid UTF-8", opt);
 	return v;
-}
-
-static void
-expire(struct inc_ctx *ctx, struct inc_close *o)
-{
-	char err[INC_ERRLEN];
-	size_t n;
-	int64_t *ids = inc_close_expired(ctx, o->cutoff, &n, err);
-	char **args;
-
-	if (!ids)
-		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, err);
-	/* through the shared loop: a savepoint and an error line per incident */
-	args = inc_xmalloc((n + 1) * sizeof *args);
-	for (size_t i = 0; i < n; i++) {
-		args[i] = inc_xmalloc(24);
-		snprintf(args[i], 24, "%lld", (long long)ids[i]);
-	}
-	inc_each_arg(ctx, args, (int)n, close_one, o);
-	for (size_t i = 0; i < n; i++)
-		free(args[i]);
-	free(args);
-	free(ids);
 }
 
 int
@@ -86,7 +63,7 @@ main(int argc, char **argv)
 	int c, modes = 0;
 
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (inc_ctx_option(&ctx, c, optarg, usage))
+		if (tool_option(&ctx, c, optarg, usage))
 			continue;
 		switch (c) {
 		case O_RESOLUTION: o.resolution = text("resolution", optarg); break;
@@ -133,15 +110,15 @@ main(int argc, char **argv)
 		inc_die(INC_EXIT_USAGE, "--force goes with --resolution or --confirm");
 	if (o.mode == INC_CLOSE_EXPIRE && optind < argc)
 		inc_die(INC_EXIT_USAGE, "--expire takes no ids: it finds the incidents itself");
-	if (o.mode != INC_CLOSE_EXPIRE && optind == argc && isatty(0))
-		inc_usage_error(usage);
-	inc_ctx_config(&ctx);
+	if (o.mode != INC_CLOSE_EXPIRE)
+		tool_need_input(argc - optind, usage);
+	tool_config(&ctx);
 	if (inc_close_check(ctx.cfg, &o, err) < 0)
 		inc_die(INC_EXIT_USAGE, "%s", err);
 	/* who may force or expire does not depend on the incident: asked once */
 	if (ctx.force && !inc_may(ctx.cfg, ctx.actor, INC_ACT_FORCE, NULL))
 		inc_die(INC_EXIT_USAGE, "--force: %s may not force (role %s)", ctx.actor,
-			ctx.role);
+			inc_role_name(ctx.role));
 	if (expire_arg) {
 		int64_t d;
 
@@ -149,15 +126,20 @@ main(int argc, char **argv)
 			inc_die(INC_EXIT_USAGE, "--expire: bad duration \"%s\"", expire_arg);
 		if (!inc_may(ctx.cfg, ctx.actor, INC_ACT_WORK, NULL))
 			inc_die(INC_EXIT_USAGE, "--expire: %s may not close incidents (role %s)",
-				ctx.actor, ctx.role);
+				ctx.actor, inc_role_name(ctx.role));
 		o.cutoff = ctx.now - d;
 	}
-	inc_ctx_db(&ctx);
-	if (o.mode == INC_CLOSE_EXPIRE)
-		expire(&ctx, &o);
-	else if (optind < argc)
-		inc_each_arg(&ctx, argv + optind, argc - optind, close_one, &o);
-	else
-		inc_each_line(&ctx, stdin, 1, close_one, &o);
-	return inc_ctx_close(&ctx);
+	tool_db(&ctx);
+	if (o.mode == INC_CLOSE_EXPIRE) {
+		size_t n;
+		int64_t *ids = inc_close_expired(&ctx, o.cutoff, &n, err);
+
+		if (!ids)
+			tool_db_fail(&ctx, err);
+		inc_each_id(&ctx, ids, n, close_one, &o);
+		free(ids);
+	} else {
+		inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID, close_one, &o);
+	}
+	return tool_close(&ctx);
 }

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "inc.h"
+#include "tool.h"
 
 static const char usage[] =
 	"inc-escalate [-d DB] [-c CONFIG] [--now TIME] [--as USER]"
@@ -30,12 +30,7 @@ by_rules(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void 
 
 	(void)where; (void)line; (void)arg;
 	inc_incident_init(&r);
-	/* the rules read due times: never those of a config not yet applied */
-	if ((rc = inc_sla_config_state(ctx, err)) == 2)
-		inc_die(INC_EXIT_USAGE, "%s: the SLA settings changed since the due times were"
-			" computed: run inc-sla --recompute first", ctx->cfg->path);
-	if (rc >= 0)
-		rc = inc_incident_get(ctx, id, &r, err);
+	rc = inc_incident_get(ctx, id, &r, err);
 	if (rc >= 0)
 		rc = inc_escalate_rules(ctx, &r, err);
 	inc_incident_clear(&r);
@@ -59,18 +54,6 @@ by_hand(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void *
 	return rc;
 }
 
-static json_t *
-split(const char *list)
-{
-	char *s = inc_xstrdup(list), *save = NULL;
-	json_t *a = json_array();
-
-	for (char *w = strtok_r(s, ",", &save); w; w = strtok_r(NULL, ",", &save))
-		json_array_append_new(a, json_string(w));
-	free(s);
-	return a;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -89,7 +72,7 @@ main(int argc, char **argv)
 	int c, all = 0;
 
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (inc_ctx_option(&ctx, c, optarg, usage))
+		if (tool_option(&ctx, c, optarg, usage))
 			continue;
 		switch (c) {
 		case O_ALL: all = 1; break;
@@ -105,9 +88,9 @@ main(int argc, char **argv)
 		inc_die(INC_EXIT_USAGE, "--to needs --reason TEXT");
 	if (o.reason && !inc_utf8_valid(o.reason, strlen(o.reason)))
 		inc_die(INC_EXIT_USAGE, "--reason: not valid UTF-8");
-	if (!all && optind == argc && isatty(0))
-		inc_usage_error(usage);
-	inc_ctx_config(&ctx);
+	if (!all)
+		tool_need_input(argc - optind, usage);
+	tool_config(&ctx);
 	if (o.to && !inc_config_group(ctx.cfg, o.to))
 		inc_die(INC_EXIT_USAGE, "--to: unknown group \"%s\"", o.to);
 	for (int i = optind; i < argc; i++) {
@@ -117,25 +100,34 @@ main(int argc, char **argv)
 			inc_die(INC_EXIT_USAGE, "%s: not an incident id", argv[i]);
 	}
 	if (notify)
-		o.notify = split(notify);
-	inc_ctx_db(&ctx);
+		o.notify = inc_split_json(notify);
+	tool_db(&ctx);
+	if (!o.to) {
+		char err[INC_ERRLEN];
+		int st = inc_sla_config_state(&ctx, err);
+
+		/* the rules read due times: never those of a config not yet applied */
+		if (st < 0)
+			tool_db_fail(&ctx, err);
+		if (st == INC_SLACFG_CHANGED)
+			inc_die(INC_EXIT_USAGE, "%s: the SLA settings changed since the due times"
+				" were computed: run inc-sla --recompute first", ctx.cfg->path);
+	}
 	if (all) {
-		sqlite3_stmt *st = inc_stmt(&ctx, "SELECT id FROM incident WHERE sla_policy IS NOT NULL"
-					    " AND status IN ('new', 'assigned', 'in_progress', 'on_hold')"
-					    " ORDER BY id");
+		struct inc_sql *q = inc_sql(ctx.db, "SELECT id FROM incident WHERE sla_policy IS NOT NULL"
+					    " AND " INC_SQL_OPEN " ORDER BY id");
 		char err[INC_ERRLEN];
 		size_t n;
-		int64_t *ids = inc_select_ids(&ctx, st, &n, err);
+		int64_t *ids = inc_select_ids(&ctx, q, &n, err);
 
 		if (!ids)
-			inc_die(INC_EXIT_DB, "%s: %s", ctx.dbpath, err);
+			tool_db_fail(&ctx, err);
 		inc_each_id(&ctx, ids, n, by_rules, NULL);
 		free(ids);
-	} else if (optind < argc) {
-		inc_each_arg(&ctx, argv + optind, argc - optind, o.to ? by_hand : by_rules, &o);
 	} else {
-		inc_each_line(&ctx, stdin, 1, o.to ? by_hand : by_rules, &o);
+		inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID,
+			 o.to ? by_hand : by_rules, &o);
 	}
 	json_decref(o.notify);
-	return inc_ctx_close(&ctx);
+	return tool_close(&ctx);
 }

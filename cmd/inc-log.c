@@ -7,29 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "inc.h"
+#include "tool.h"
 
 static const char usage[] =
 	"inc-log [-d DB] [-c CONFIG] [--now TIME] [--as USER] [-s SUBJECT [-r REQUESTER]"
 	" [-m DESCRIPTION] [--source S] [--impact I] [--urgency U] [--category C[/SUB]]"
 	" [--subcategory SUB] [--group G] [--major] [--external-id ID] [--link TYPE:REF]"
 	" [--field KEY=VALUE]...] < incidents.jsonl";
-
-/* Fields the tools own: accepted on input (inc-show output can be fed
- * back) but never taken from it. */
-static const char *const managed[] = {"id", "ref", "status", "assignee", "sla",
-	"escalation_level", "reassignment_count", "reopen_count", "resolution",
-	"resolution_type", "closure_code", "rating", "feedback", "updated_at",
-	"resolved_at", "closed_at", "event", "history", NULL};
-
-static int
-is_managed(const char *k)
-{
-	for (int i = 0; managed[i]; i++)
-		if (strcmp(k, managed[i]) == 0)
-			return 1;
-	return 0;
-}
 
 /* Build a new incident from an input object; validates everything and
  * touches no database. */
@@ -41,19 +25,13 @@ build(struct inc_ctx *ctx, json_t *in, struct inc_incident *r, char *err)
 	int rc;
 
 	json_object_foreach(in, k, v) {
-		if (strcmp(k, "created_at") == 0) {
-			if (inc_time_from_json(v, ctx->now, &r->created_at) < 0)
-				return json_is_string(v) ?
-					inc_err(err, "created_at: bad time \"%s\"", json_string_value(v)) :
-					inc_err(err, "created_at: bad time");
-			continue;
-		}
-		/* descriptive fields first: they are most keys, and no managed one */
 		rc = inc_field_set(ctx->cfg, r, k, v, err);
 		if (rc < 0)
 			return -1;
-		if (rc == 1 && !is_managed(k))
-			inc_custom_set(r, k, v);	/* unknown: the caller's own */
+		/* a field of the record the tools own (inc-show output fed back)
+		 * is accepted and ignored; an unknown key is the caller's own */
+		if (rc == 1 && !inc_field_record_key(k))
+			inc_custom_merge(r, k, v, NULL);
 	}
 	if (!r->subject)
 		return inc_err(err, "subject: missing");
@@ -61,7 +39,7 @@ build(struct inc_ctx *ctx, json_t *in, struct inc_incident *r, char *err)
 		return -1;
 	if (!r->priority && r->impact && r->urgency)
 		inc_set_str(&r->priority, inc_config_priority(ctx->cfg, r->impact, r->urgency));
-	if (!r->requester && strcmp(ctx->role, "requester") == 0)
+	if (!r->requester && ctx->role == INC_REQUESTER)
 		inc_set_str(&r->requester, ctx->actor);
 	return 0;
 }
@@ -84,8 +62,7 @@ log_one(struct inc_ctx *ctx, const char *where, json_t *in, int64_t id, void *ar
 	rc = inc_incident_insert(ctx, &r, err);
 	if (rc == 0) {
 		inc_emit(ctx, &r, json_pack("{s:s}", "kind", "logged"));
-	} else if (r.external_id &&
-		   sqlite3_extended_errcode(ctx->db) == SQLITE_CONSTRAINT_UNIQUE) {
+	} else if (r.external_id && inc_db_errclass(ctx->db) == INC_DBE_UNIQUE) {
 		struct inc_incident old;
 
 		/* seen before: the stored incident, not a duplicate */
@@ -140,7 +117,7 @@ main(int argc, char **argv)
 	int c;
 
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS "s:r:m:", longopts, NULL)) != -1) {
-		if (inc_ctx_option(&ctx, c, optarg, usage))
+		if (tool_option(&ctx, c, optarg, usage))
 			continue;
 		switch (c) {
 		case 's': add_opt(opts, "subject", optarg); break;
@@ -189,12 +166,12 @@ main(int argc, char **argv)
 	json_decref(links);
 	if (json_object_size(opts) && !json_object_get(opts, "subject"))
 		inc_die(INC_EXIT_USAGE, "options need -s SUBJECT");
-	if (!json_object_size(opts) && isatty(0))
-		inc_usage_error(usage);
-	inc_ctx_config(&ctx);
+	if (!json_object_size(opts))
+		tool_need_input(0, usage);
+	tool_config(&ctx);
 	if (json_object_size(opts)) {
 		struct inc_incident r;
-		char err[INC_ERRLEN];
+		char err[INC_ERRLEN] = "";
 
 		/* a value the config does not know is a usage error: nothing
 		 * done, not even the database created */
@@ -202,22 +179,24 @@ main(int argc, char **argv)
 		if (build(&ctx, opts, &r, err) < 0) {
 			inc_incident_clear(&r);
 			json_decref(opts);
-			inc_ctx_close(&ctx);
 			inc_die(INC_EXIT_USAGE, "%s", err);
 		}
 		inc_incident_clear(&r);
-		inc_ctx_db(&ctx);
-		inc_tx_begin(&ctx);
+		tool_db(&ctx);
+		if (inc_tx_begin(&ctx) < 0)
+			tool_db_fail(&ctx, (inc_db_err(ctx.db, err), err));
 		if (log_one(&ctx, "options", opts, INC_NULL, NULL, err) < 0) {
+			if (inc_db_failed(ctx.db))
+				tool_db_fail(&ctx, err);
 			inc_warn("%s", err);
 			ctx.status = INC_EXIT_REFUSED;
 		}
 	} else {
-		inc_ctx_db(&ctx);
+		tool_db(&ctx);
 		/* log_one validates all before its insert: no savepoint needed */
 		ctx.no_savepoint = 1;
-		inc_each_line(&ctx, stdin, 0, log_one, NULL);
+		inc_each(&ctx, 0, NULL, stdin, 0, log_one, NULL);
 	}
 	json_decref(opts);
-	return inc_ctx_close(&ctx);
+	return tool_close(&ctx);
 }

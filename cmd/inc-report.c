@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inc.h"
+#include "tool.h"
 
 static const char usage[] =
 	"inc-report [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--by FIELD[,FIELD...]]"
@@ -66,7 +66,7 @@ main(int argc, char **argv)
 	int64_t id = 0;
 
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (inc_ctx_option(&ctx, c, optarg, usage))
+		if (tool_option(&ctx, c, optarg, usage))
 			continue;
 		report_opts += c != O_REVIEW;
 		switch (c) {
@@ -91,26 +91,26 @@ main(int argc, char **argv)
 			" or --format");
 	if (review && inc_parse_id(review, &id) < 0)
 		inc_die(INC_EXIT_USAGE, "--review: not an incident id \"%s\"", review);
-	inc_ctx_config(&ctx);
+	tool_config(&ctx);
 	parse_time(&ctx, "since", since, &rep.since);
 	parse_time(&ctx, "until", until, &rep.until);
 	if (!inc_may(ctx.cfg, ctx.actor, INC_ACT_REPORT, NULL)) {
-		inc_warn("%s: may not read reports (role %s)", ctx.actor, ctx.role);
+		inc_warn("%s: may not read reports (role %s)", ctx.actor, inc_role_name(ctx.role));
 		ctx.status = INC_EXIT_REFUSED;
-		return inc_ctx_close(&ctx);
+		return tool_close(&ctx);
 	}
-	inc_ctx_db(&ctx);
+	tool_db(&ctx);
 	if (review) {
 		int rc = inc_review(&ctx, id, &ctx.out, err);
 
 		if (rc < 0)
-			inc_die(INC_EXIT_DB, "%s: %s", ctx.dbpath, err);
+			tool_db_fail(&ctx, err);
 		if (rc == 0) {
 			inc_warn("%lld: no such incident", (long long)id);
 			ctx.status = INC_EXIT_REFUSED;
 		}
 	} else if (inc_report(&ctx, &rep, &ctx.out, err) < 0) {
-		inc_die(INC_EXIT_DB, "%s: %s", ctx.dbpath, err);
+		tool_db_fail(&ctx, err);
 	}
-	return inc_ctx_close(&ctx);
+	return tool_close(&ctx);
 }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inc.h"
+#include "tool.h"
 
 static const char usage[] =
 	"inc-show [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--status S[,S...]] [--open]"
@@ -15,74 +15,71 @@ static const char usage[] =
 	" [--breached] [--since TIME] [--until TIME] [--limit N] [--history]"
 	" [--format jsonl|table] [ID...]";
 
-static const char *const statuses[] = {"new", "assigned", "in_progress", "on_hold",
-	"resolved", "closed", "cancelled", NULL};
-
 struct filter {
 	json_t *status, *ids;
 	const char *priority, *group, *assignee, *category, *requester;
 	int open, major, breached, history, table;
 	int64_t since, until, limit;
+	json_t *vals;		/* values bound to the query */
 };
 
-/* The query is made of fixed fragments; every value is bound. */
-static sqlite3_stmt *
-prepare(struct inc_ctx *ctx, struct filter *f, char **sqlout)
+/* The query is made of fixed fragments; every value is bound, in order. */
+static struct inc_sql *
+prepare(struct inc_ctx *ctx, struct filter *f)
 {
 	struct inc_buf sql = {0};
-	sqlite3_stmt *st;
-	char *ids = NULL, *stat = NULL;
+	json_t *vals = json_array(), *v;
+	struct inc_sql *q;
+	size_t i;
 
+#define COND(text, val) (inc_buf_addstr(&sql, text), json_array_append_new(vals, val))
 	inc_buf_addstr(&sql, "SELECT id FROM incident WHERE 1");
-	if (f->ids)
-		inc_buf_addstr(&sql, " AND id IN (SELECT value FROM json_each(:ids))");
-	if (f->status)
-		inc_buf_addstr(&sql, " AND status IN (SELECT value FROM json_each(:status))");
+	if (f->ids) {
+		inc_buf_addstr(&sql, " AND id IN (");
+		json_array_foreach(f->ids, i, v)
+			COND(i ? ",?" : "?", json_incref(v));
+		inc_buf_addstr(&sql, ")");
+	}
+	if (f->status) {
+		inc_buf_addstr(&sql, " AND status IN (");
+		json_array_foreach(f->status, i, v)
+			COND(i ? ",?" : "?", json_incref(v));
+		inc_buf_addstr(&sql, ")");
+	}
 	if (f->open)
-		inc_buf_addstr(&sql, " AND status NOT IN ('resolved','closed','cancelled')");
+		inc_buf_addstr(&sql, " AND " INC_SQL_OPEN);
 	if (f->priority)
-		inc_buf_addstr(&sql, " AND priority = :priority");
+		COND(" AND priority = ?", json_string(f->priority));
 	if (f->group)
-		inc_buf_addstr(&sql, " AND grp = :group");
+		COND(" AND grp = ?", json_string(f->group));
 	if (f->assignee)
-		inc_buf_addstr(&sql, " AND assignee = :assignee");
+		COND(" AND assignee = ?", json_string(f->assignee));
 	if (f->category)
-		inc_buf_addstr(&sql, " AND category = :category");
+		COND(" AND category = ?", json_string(f->category));
 	if (f->requester)
-		inc_buf_addstr(&sql, " AND requester = :requester");
+		COND(" AND requester = ?", json_string(f->requester));
 	if (f->major)
 		inc_buf_addstr(&sql, " AND major = 1");
 	if (f->breached)
 		inc_buf_addstr(&sql, " AND sla_state = 'breached'");
 	if (f->since != INC_NULL)
-		inc_buf_addstr(&sql, " AND created_at >= :since");
+		COND(" AND created_at >= ?", json_integer(f->since));
 	if (f->until != INC_NULL)
-		inc_buf_addstr(&sql, " AND created_at < :until");
+		COND(" AND created_at < ?", json_integer(f->until));
+#undef COND
 	/* no LIMIT here: it counts the incidents the actor may see (show()) */
 	inc_buf_addstr(&sql, " ORDER BY id");
-	if (sqlite3_prepare_v2(ctx->db, sql.data, -1, &st, NULL) != SQLITE_OK)
-		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, sqlite3_errmsg(ctx->db));
-	*sqlout = sql.data;
-	if (f->ids) {
-		ids = json_dumps(f->ids, JSON_COMPACT);
-		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":ids"), ids, -1, free);
+	q = inc_sql_new(ctx->db, sql.data);
+	inc_buf_free(&sql);
+	json_array_foreach(vals, i, v) {
+		if (json_is_integer(v))
+			inc_sql_int(q, (int)i + 1, json_integer_value(v));
+		else
+			inc_sql_text(q, (int)i + 1, json_string_value(v));
 	}
-	if (f->status) {
-		stat = json_dumps(f->status, JSON_COMPACT);
-		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":status"), stat, -1, free);
-	}
-#define BINDS(name, v) if (v) sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), v, -1, SQLITE_STATIC)
-	BINDS(":priority", f->priority);
-	BINDS(":group", f->group);
-	BINDS(":assignee", f->assignee);
-	BINDS(":category", f->category);
-	BINDS(":requester", f->requester);
-#undef BINDS
-	if (f->since != INC_NULL)
-		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":since"), f->since);
-	if (f->until != INC_NULL)
-		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":until"), f->until);
-	return st;
+	/* the bound strings live in vals, which lives as long as the filter */
+	f->vals = vals;
+	return q;
 }
 
 static void
@@ -98,15 +95,14 @@ table_row(struct inc_ctx *ctx, const struct inc_incident *r, int width)
 		return;
 	}
 	snprintf(id, sizeof id, "%lld", (long long)r->id);
-	inc_table_row(&ctx->out, (const char *const[]){id, r->priority, r->status, r->group,
+	inc_table_row(&ctx->out, (const char *const[]){id, r->priority, inc_status_name(r->status), r->group,
 		r->assignee, r->sla_state, r->subject}, w, 7, width);
 }
 
 static int
 show(struct inc_ctx *ctx, struct filter *f)
 {
-	char *sql;
-	sqlite3_stmt *st = prepare(ctx, f, &sql);
+	struct inc_sql *q = prepare(ctx, f);
 	struct inc_incident r;
 	char err[INC_ERRLEN];
 	int rc, width = inc_term_width();
@@ -116,9 +112,8 @@ show(struct inc_ctx *ctx, struct filter *f)
 	inc_incident_init(&r);
 	if (f->table)
 		table_row(ctx, NULL, width);
-	while ((rc = (f->limit != INC_NULL && shown >= f->limit) ? SQLITE_DONE :
-		     sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
+	while ((rc = (f->limit != INC_NULL && shown >= f->limit) ? 0 : inc_sql_step(q)) > 0) {
+		int64_t id = inc_sql_col_int(q, 0);
 		json_t *extra = NULL;
 		char key[32];
 
@@ -126,8 +121,10 @@ show(struct inc_ctx *ctx, struct filter *f)
 			snprintf(key, sizeof key, "%lld", (long long)id);
 			json_object_set_new(seen, key, json_true());
 		}
-		if (inc_incident_load(ctx, id, &r, err) <= 0)
-			inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, err);
+		if ((rc = inc_incident_load(ctx, id, &r, err)) < 0)
+			tool_db_fail(ctx, err);
+		if (rc == 0)
+			continue;	/* gone since the query read it */
 		if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, r.requester)) {
 			if (f->ids) {
 				inc_warn("%lld: not yours to see", (long long)id);
@@ -143,7 +140,7 @@ show(struct inc_ctx *ctx, struct filter *f)
 				json_t *h = inc_history(ctx, id, err);
 
 				if (!h)
-					inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, err);
+					tool_db_fail(ctx, err);
 				extra = json_pack("{s:o}", "history", h);
 			}
 			inc_incident_write(&ctx->out, &r, NULL, extra);
@@ -151,13 +148,13 @@ show(struct inc_ctx *ctx, struct filter *f)
 			json_decref(extra);
 		}
 		if (ctx->out.len > 65536)
-			inc_tx_commit(ctx);	/* nothing to commit: writes out */
+			inc_ctx_flush(ctx);
 	}
-	if (rc != SQLITE_DONE)
-		inc_die(rc == SQLITE_BUSY ? INC_EXIT_DB : INC_EXIT_DB, "%s: %s", ctx->dbpath,
-			sqlite3_errmsg(ctx->db));
-	sqlite3_finalize(st);
-	free(sql);
+	if (rc < 0) {
+		inc_db_err(ctx->db, err);
+		tool_db_fail(ctx, err);
+	}
+	inc_sql_free(q);
 	if (f->ids) {
 		size_t i;
 		json_t *v;
@@ -218,7 +215,7 @@ main(int argc, char **argv)
 	int c, st;
 
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (inc_ctx_option(&ctx, c, optarg, usage))
+		if (tool_option(&ctx, c, optarg, usage))
 			continue;
 		switch (c) {
 		case O_STATUS: status = optarg; break;
@@ -250,17 +247,13 @@ main(int argc, char **argv)
 		default: inc_usage_error(usage);
 		}
 	}
-	inc_ctx_config(&ctx);
+	tool_config(&ctx);
 	if (status) {
 		char *list = inc_xstrdup(status), *save = NULL;
 
 		f.status = json_array();
 		for (char *s = strtok_r(list, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
-			int ok = 0;
-
-			for (int i = 0; statuses[i]; i++)
-				ok |= strcmp(s, statuses[i]) == 0;
-			if (!ok)
+			if (inc_status_parse(s) < 0)
 				inc_die(INC_EXIT_USAGE, "--status: unknown status \"%s\"", s);
 			json_array_append_new(f.status, json_string(s));
 		}
@@ -292,10 +285,11 @@ main(int argc, char **argv)
 	}
 	if (f.table && f.history)
 		inc_die(INC_EXIT_USAGE, "--history needs --format jsonl");
-	inc_ctx_db(&ctx);
+	tool_db(&ctx);
 	st = show(&ctx, &f);
 	ctx.status = st;
 	json_decref(f.status);
 	json_decref(f.ids);
-	return inc_ctx_close(&ctx);
+	json_decref(f.vals);
+	return tool_close(&ctx);
 }

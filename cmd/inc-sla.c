@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inc.h"
+#include "tool.h"
 
 static const char usage[] =
 	"inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--all | --recompute | --explain ID]";
@@ -25,8 +25,7 @@ static const char sql_due[] =
 	" UNION SELECT id FROM incident WHERE sla_policy IS NULL AND sla_checked_at IS NULL"
 	" AND status NOT IN ('resolved', 'closed', 'cancelled')";
 static const char sql_open[] =
-	"SELECT id FROM incident WHERE status IN ('new', 'assigned', 'in_progress', 'on_hold')"
-	" ORDER BY id";
+	"SELECT id FROM incident WHERE " INC_SQL_OPEN " ORDER BY id";
 
 static int
 by_id(const void *a, const void *b)
@@ -67,7 +66,7 @@ explain(struct inc_ctx *ctx, int64_t id)
 	inc_incident_init(&r);
 	rc = inc_incident_load(ctx, id, &r, err);
 	if (rc < 0)
-		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, err);
+		tool_db_fail(ctx, err);
 	if (rc == 0 || !inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, r.requester)) {
 		inc_warn("%lld: %s", (long long)id, rc == 0 ? "no such incident" : "not yours to see");
 		ctx->status = INC_EXIT_REFUSED;
@@ -76,22 +75,22 @@ explain(struct inc_ctx *ctx, int64_t id)
 		ctx->status = INC_EXIT_REFUSED;
 	}
 	inc_incident_clear(&r);
-	return inc_ctx_close(ctx);
+	return tool_close(ctx);
 }
 
 static void
 run(struct inc_ctx *ctx, const char *sql, enum inc_sla_mode mode)
 {
-	sqlite3_stmt *st = inc_stmt(ctx, sql);
+	struct inc_sql *q = inc_sql(ctx->db, sql);
 	char err[INC_ERRLEN];
 	int64_t *ids;
 	size_t n;
 
-	if (sqlite3_bind_parameter_count(st))
-		sqlite3_bind_int64(st, 1, ctx->now);
-	ids = inc_select_ids(ctx, st, &n, err);
+	if (sql == sql_due)
+		inc_sql_int(q, 1, ctx->now);
+	ids = inc_select_ids(ctx, q, &n, err);
 	if (!ids)
-		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, err);
+		tool_db_fail(ctx, err);
 	qsort(ids, n, sizeof *ids, by_id);
 	inc_each_id(ctx, ids, n, check_one, &mode);
 	free(ids);
@@ -102,10 +101,11 @@ record_config(struct inc_ctx *ctx)
 {
 	char err[INC_ERRLEN];
 
-	inc_tx_begin(ctx);
-	if (inc_sla_config_record(ctx, err) < 0)
-		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, err);
-	inc_tx_commit(ctx);
+	if (inc_tx_begin(ctx) < 0 || inc_sla_config_record(ctx, err) < 0 ||
+	    inc_tx_commit(ctx) < 0) {
+		inc_db_err(ctx->db, err);
+		tool_db_fail(ctx, err);
+	}
 }
 
 int
@@ -125,7 +125,7 @@ main(int argc, char **argv)
 	int64_t explain_id = INC_NULL;
 
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (inc_ctx_option(&ctx, c, optarg, usage))
+		if (tool_option(&ctx, c, optarg, usage))
 			continue;
 		switch (c) {
 		case O_ALL: all = 1; break;
@@ -140,25 +140,25 @@ main(int argc, char **argv)
 	/* never reads stdin: cron must not hang on it */
 	if (optind < argc || all + recompute + (explain_id != INC_NULL) > 1)
 		inc_usage_error(usage);
-	inc_ctx_open(&ctx);
+	tool_open(&ctx);
 	if (explain_id != INC_NULL)
 		return explain(&ctx, explain_id);
 	if ((state = inc_sla_config_state(&ctx, err)) < 0)
-		inc_die(INC_EXIT_DB, "%s: %s", ctx.dbpath, err);
+		tool_db_fail(&ctx, err);
 	if (recompute) {
 		/* the new settings apply while recomputing; recorded once all
 		 * is done, so an interrupted run is simply run again */
-		ctx.sla_config = 1;
+		inc_sla_config_apply(&ctx);
 		run(&ctx, sql_open, INC_SLA_RECOMPUTE);
 		record_config(&ctx);
-		return inc_ctx_close(&ctx);
+		return tool_close(&ctx);
 	}
-	if (state == 2)
+	if (state == INC_SLACFG_CHANGED)
 		inc_die(INC_EXIT_USAGE, "%s: the SLA policies, calendars or escalation delays changed"
 			" since the due times were computed: run inc-sla --recompute to apply them"
 			" to the open incidents", ctx.cfg->path);
-	if (state == 0)
+	if (state == INC_SLACFG_NONE)
 		record_config(&ctx);
 	run(&ctx, all ? sql_open : sql_due, all ? INC_SLA_ALL : INC_SLA_PASS);
-	return inc_ctx_close(&ctx);
+	return tool_close(&ctx);
 }

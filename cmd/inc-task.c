@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inc.h"
+#include "tool.h"
 
 #define COMMON "[-d DB] [-c CONFIG] [--now TIME] [--as USER]"
 static const char usage[] =
@@ -61,7 +61,7 @@ list_one(struct inc_ctx *ctx, const struct inc_task *t, void *arg)
 	else
 		inc_emit_json(ctx, inc_task_json(t));
 	if (ctx->out.len > 65536)
-		inc_tx_commit(ctx);	/* nothing to commit: writes out */
+		inc_ctx_flush(ctx);
 }
 
 static int
@@ -108,14 +108,14 @@ list(struct inc_ctx *ctx, struct opts *o, char **ids, int n)
 	if (o->table)
 		table_row(ctx, NULL, o->width);
 	if (n == 0 && inc_task_list(ctx, INC_NULL, list_one, o, err) < 0)
-		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, err);
+		tool_db_fail(ctx, err);
 	for (int i = 0; i < n; i++) {
 		int64_t id;
 
 		inc_parse_id(ids[i], &id);	/* checked before */
 		if (inc_task_list(ctx, id, list_one, o, err) < 0) {
-			if (inc_db_is_busy(ctx->db))
-				inc_die(INC_EXIT_DB, "%s: database is locked", ctx->dbpath);
+			if (inc_db_failed(ctx->db))
+				tool_db_fail(ctx, err);
 			inc_warn("%s: %s", ids[i], err);
 			ctx->status = INC_EXIT_REFUSED;
 		}
@@ -154,7 +154,7 @@ main(int argc, char **argv)
 	char **args;
 
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (inc_ctx_option(&ctx, c, optarg, usage))
+		if (tool_option(&ctx, c, optarg, usage))
 			continue;
 		switch (c) {
 		case O_TITLE: title = optarg; break;
@@ -198,7 +198,7 @@ main(int argc, char **argv)
 	}
 	if (title && (!*title || !inc_utf8_valid(title, strlen(title))))
 		inc_die(INC_EXIT_USAGE, "--title: empty or not valid UTF-8");
-	inc_ctx_config(&ctx);
+	tool_config(&ctx);
 	known(&ctx, "group", group, group && inc_config_group(ctx.cfg, group));
 	known(&ctx, "assignee", assignee, assignee &&
 	      (!ctx.cfg->npeople || inc_config_person(ctx.cfg, assignee)));
@@ -211,13 +211,13 @@ main(int argc, char **argv)
 		assignee = inc_config_person(ctx.cfg, assignee)->name;
 	o.t.assignee = inc_xstrdup(assignee);
 	o.to = verbs[v][1];
-	inc_ctx_db(&ctx);
+	tool_db(&ctx);
 	if (v == 0)
-		inc_each_arg(&ctx, args, n, add, &o);
+		inc_each(&ctx, n, args, stdin, 0, add, &o);
 	else if (v == 4)
 		list(&ctx, &o, args, n);
 	else
-		inc_each_arg(&ctx, args, n, move, &o);
+		inc_each(&ctx, n, args, stdin, 0, move, &o);
 	inc_task_clear(&o.t);
-	return inc_ctx_close(&ctx);
+	return tool_close(&ctx);
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "inc.h"
+#include "tool.h"
 
 static const char usage[] =
 	"inc-update [-d DB] [-c CONFIG] [--now TIME] [--as USER]"
@@ -20,6 +20,7 @@ static void
 add_set(struct inc_change *opt, char *arg)
 {
 	char *eq = strchr(arg, '=');
+	const struct inc_field *f;
 	json_t *v;
 
 	if (!eq || eq == arg)
@@ -41,10 +42,15 @@ add_set(struct inc_change *opt, char *arg)
 		json_decref(v);
 	} else if (strcmp(arg, "status") == 0) {
 		inc_die(INC_EXIT_USAGE, "--set: use --status to change the status");
-	} else if (!inc_update_settable(arg) || strcmp(arg, "custom") == 0) {
-		inc_die(INC_EXIT_USAGE, "--set: unknown field \"%s\" (want subject, description,"
-			" requester, source, category, subcategory, impact, urgency, priority,"
-			" group, assignee, major or custom.KEY)", arg);
+	} else if (!(f = inc_field_find(arg)) || !(f->flags & INC_F_SET) ||
+		   strcmp(arg, "custom") == 0) {
+		struct inc_buf want = {0};
+
+		for (size_t i = 0; i < inc_nfields; i++)
+			if ((inc_fields[i].flags & INC_F_SET) && strcmp(inc_fields[i].name, "custom"))
+				inc_buf_printf(&want, "%s, ", inc_fields[i].name);
+		inc_die(INC_EXIT_USAGE, "--set: unknown field \"%s\" (want %smajor or custom.KEY)",
+			arg, want.data);
 	} else {
 		json_object_set_new(opt->set, arg, v);
 	}
@@ -96,7 +102,7 @@ main(int argc, char **argv)
 
 	opt.set = json_object();
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
-		if (inc_ctx_option(&ctx, c, optarg, usage))
+		if (tool_option(&ctx, c, optarg, usage))
 			continue;
 		switch (c) {
 		case O_STATUS:
@@ -115,7 +121,7 @@ main(int argc, char **argv)
 		case O_LINK:
 			if (!opt.links)
 				opt.links = json_array();
-			if (inc_update_add_link(opt.links, optarg, err) < 0)
+			if (inc_links_add_ref(opt.links, optarg, err) < 0)
 				inc_die(INC_EXIT_USAGE, "--link: %s",
 					strncmp(err, "links: ", 7) == 0 ? err + 7 : err);
 			break;
@@ -126,20 +132,16 @@ main(int argc, char **argv)
 		opt.links;
 	if (optind < argc && !named)
 		inc_die(INC_EXIT_USAGE, "nothing to change (want --status, --note, --set, --major or --link)");
-	if (optind == argc && isatty(0))
-		inc_usage_error(usage);
-	inc_ctx_config(&ctx);
+	tool_need_input(argc - optind, usage);
+	tool_config(&ctx);
 	check_set(&ctx, opt.set);
 	if (opt.major >= 0 && !inc_may(ctx.cfg, ctx.actor, INC_ACT_MAJOR, NULL))
 		inc_die(INC_EXIT_USAGE, "--%smajor: %s may not %s a major incident (role %s)",
 			opt.major ? "" : "no-", ctx.actor, opt.major ? "declare" : "undeclare",
-			ctx.role);
-	inc_ctx_db(&ctx);
-	if (optind < argc)
-		inc_each_arg(&ctx, argv + optind, argc - optind, inc_update_record, &opt);
-	else
-		inc_each_line(&ctx, stdin, 1, inc_update_record, &opt);
+			inc_role_name(ctx.role));
+	tool_db(&ctx);
+	inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID, inc_update_record, &opt);
 	json_decref(opt.set);
 	json_decref(opt.links);
-	return inc_ctx_close(&ctx);
+	return tool_close(&ctx);
 }

@@ -7,15 +7,15 @@
 
 #include "inc.h"
 
-const char *
+enum inc_role
 inc_role(const struct inc_config *c, const char *actor)
 {
 	const struct inc_person *p;
 
 	if (c->npeople == 0)
-		return "admin";	/* one admin on a laptop */
+		return INC_ADMIN;	/* one admin on a laptop */
 	p = inc_config_person(c, actor);
-	return p ? p->role : "requester";
+	return p ? p->role : INC_REQUESTER;
 }
 
 static int
@@ -36,9 +36,9 @@ int
 inc_may(const struct inc_config *c, const char *actor, enum inc_act act,
 	const char *requester)
 {
-	const char *role = inc_role(c, actor);
+	enum inc_role role = inc_role(c, actor);
 
-	if (strcmp(role, "admin") == 0 || strcmp(role, "incident_manager") == 0)
+	if (role == INC_ADMIN || role == INC_INCIDENT_MANAGER)
 		return 1;
 	switch (act) {
 	case INC_ACT_LOG:
@@ -46,25 +46,14 @@ inc_may(const struct inc_config *c, const char *actor, enum inc_act act,
 	case INC_ACT_SEE:
 	case INC_ACT_NOTE:
 	case INC_ACT_CONFIRM:
-		return strcmp(role, "requester") != 0 || owns(c, actor, requester);
+		return role != INC_REQUESTER || owns(c, actor, requester);
 	case INC_ACT_WORK:
 	case INC_ACT_REPORT:
-		return strcmp(role, "requester") != 0;
+		return role != INC_REQUESTER;
 	case INC_ACT_FORCE:
 	case INC_ACT_MAJOR:
 	case INC_ACT_REASSIGN:
 		return 0;
 	}
-	return 0;
-}
-
-int
-inc_load_may(struct inc_ctx *ctx, int64_t id, enum inc_act act, const char *why,
-	     struct inc_incident *r, char *err)
-{
-	if (inc_incident_get(ctx, id, r, err) < 0)
-		return -1;
-	if (!inc_may(ctx->cfg, ctx->actor, act, r->requester))
-		return inc_err(err, "not allowed: %s", why);
 	return 0;
 }

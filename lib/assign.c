@@ -14,21 +14,13 @@
 int64_t
 inc_open_load(struct inc_ctx *ctx, const char *name, int64_t except, char *err)
 {
-	sqlite3_stmt *st = inc_stmt(ctx,
-		"SELECT count(*) FROM incident WHERE assignee=?1"
-		" AND status IN ('new','assigned','in_progress','on_hold') AND id<>?2");
+	struct inc_sql *q = inc_sql(ctx->db,
+		"SELECT count(*) FROM incident WHERE assignee=?1 AND " INC_SQL_OPEN " AND id<>?2");
 	int64_t n = -1;
-	int rc;
 
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, except == INC_NULL ? 0 : except);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		inc_err(err, "%s", sqlite3_errmsg(ctx->db));
-	return n;
+	inc_sql_text(q, 1, name);
+	inc_sql_int(q, 2, except == INC_NULL ? 0 : except);
+	return inc_sql_one_int(q, &n, err) < 0 ? -1 : n;
 }
 
 /* The member after the one who took the group's last incident: the first
@@ -36,13 +28,13 @@ inc_open_load(struct inc_ctx *ctx, const char *name, int64_t except, char *err)
 static int
 rotation_start(struct inc_ctx *ctx, const struct inc_group *g, char *err)
 {
-	sqlite3_stmt *st = inc_stmt(ctx, "SELECT last FROM rotation WHERE grp=?");
+	struct inc_sql *q = inc_sql(ctx->db, "SELECT last FROM rotation WHERE grp=?");
 	int start = 0, rc;
 
-	sqlite3_bind_text(st, 1, g->name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *last = (const char *)sqlite3_column_text(st, 0);
+	inc_sql_text(q, 1, g->name);
+	rc = inc_sql_step(q);
+	if (rc > 0) {
+		const char *last = inc_sql_col_text(q, 0);
 		size_t i;
 		json_t *m;
 
@@ -50,27 +42,20 @@ rotation_start(struct inc_ctx *ctx, const struct inc_group *g, char *err)
 			if (last && strcmp(json_string_value(m), last) == 0)
 				start = (int)i + 1;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
-	return start;
+	inc_sql_reset(q);
+	return rc < 0 ? inc_db_err(ctx->db, err) : start;
 }
 
 static int
 rotation_save(struct inc_ctx *ctx, const char *group, const char *name, char *err)
 {
-	sqlite3_stmt *st = inc_stmt(ctx,
+	struct inc_sql *q = inc_sql(ctx->db,
 		"INSERT INTO rotation(grp, last) VALUES(?1, ?2)"
 		" ON CONFLICT(grp) DO UPDATE SET last=excluded.last");
-	int rc;
 
-	sqlite3_bind_text(st, 1, group, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
-	return 0;
+	inc_sql_text(q, 1, group);
+	inc_sql_text(q, 2, name);
+	return inc_sql_run(q, err);
 }
 
 /* The least loaded free member (ties: the first listed), only among those
@@ -104,9 +89,9 @@ inc_route(struct inc_ctx *ctx, struct inc_incident *r, const char *group, char *
 	json_t *m;
 
 	if (!g)
-		return inc_err(err, "unknown group \"%s\"", group ? group : "");
-	if (!inc_is_open(r->status))
-		return inc_err(err, "%s: only open incidents are assigned", r->status);
+		return inc_config_unknown_group(ctx->cfg, group, err);
+	if (!inc_status_open(r->status))
+		return inc_err(err, "%s: only open incidents are assigned", inc_status_name(r->status));
 	n = json_array_size(g->members);
 	load = inc_xmalloc(sizeof *load * (n + 1));
 	/* load -1: not free (unavailable, or at max_open) */
@@ -124,7 +109,7 @@ inc_route(struct inc_ctx *ctx, struct inc_incident *r, const char *group, char *
 		if (p && p->max_open != INC_NULL && load[i] >= p->max_open)
 			load[i] = -1;
 	}
-	if (strcmp(g->strategy, "round_robin") == 0) {
+	if (g->strategy == INC_ROUND_ROBIN) {
 		int start = n ? rotation_start(ctx, g, err) : 0;
 
 		if (start < 0) {
@@ -135,7 +120,7 @@ inc_route(struct inc_ctx *ctx, struct inc_incident *r, const char *group, char *
 			if (load[(start + k) % n] >= 0)
 				pick = (int)((start + k) % n);
 	} else {
-		if (strcmp(g->strategy, "skills") == 0 && r->category)
+		if (g->strategy == INC_SKILLS && r->category)
 			pick = least_loaded(ctx->cfg, g, load, r->category);
 		if (pick < 0)
 			pick = least_loaded(ctx->cfg, g, load, NULL);
@@ -147,7 +132,7 @@ inc_route(struct inc_ctx *ctx, struct inc_incident *r, const char *group, char *
 		return 0;
 	}
 	m = json_array_get(g->members, (size_t)pick);
-	if (strcmp(g->strategy, "round_robin") == 0 &&
+	if (g->strategy == INC_ROUND_ROBIN &&
 	    rotation_save(ctx, g->name, json_string_value(m), err) < 0)
 		return -1;
 	inc_set_assignment(ctx, r, g->name, json_string_value(m));
@@ -164,7 +149,7 @@ inc_assignable(const struct inc_config *c, const char *who)
 	if (c->npeople == 0)
 		return who;
 	p = inc_config_person(c, who);
-	return p && strcmp(p->role, "requester") != 0 ? p->name : NULL;
+	return p && p->role != INC_REQUESTER ? p->name : NULL;
 }
 
 int
@@ -176,12 +161,12 @@ inc_assign(struct inc_ctx *ctx, struct inc_incident *r, const char *group,
 	const struct inc_group *g;
 	int moving, across;
 
-	if (!inc_is_open(r->status))
-		return inc_err(err, "%s: only open incidents are assigned", r->status);
+	if (!inc_status_open(r->status))
+		return inc_err(err, "%s: only open incidents are assigned", inc_status_name(r->status));
 	if (!target)
 		return inc_err(err, "no group to assign to (classify it, or name one with --group)");
 	if (!(g = inc_config_group(ctx->cfg, target)))
-		return inc_err(err, "unknown group \"%s\"", target);
+		return inc_config_unknown_group(ctx->cfg, target, err);
 	moving = r->group && strcmp(r->group, g->name) != 0;
 	if (name) {
 		const char *who = inc_assignable(ctx->cfg, name);

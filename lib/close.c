@@ -38,7 +38,8 @@ forced(struct inc_ctx *ctx, const struct inc_incident *r, const char *what, json
        char *err)
 {
 	if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_FORCE, r->requester))
-		return inc_err(err, "%s may not --force (role %s)", ctx->actor, ctx->role);
+		return inc_err(err, "%s may not --force (role %s)", ctx->actor,
+			       inc_role_name(ctx->role));
 	json_object_set_new(ev, "forced", json_true());
 	return inc_audit(ctx, r->id, INC_NULL, "forced", NULL, NULL, what, err);
 }
@@ -52,11 +53,11 @@ resolve(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_close *o,
 
 	if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_WORK, r->requester))
 		return inc_err(err, "%s may not resolve incidents (role %s)", ctx->actor,
-			       ctx->role);
-	if (strcmp(r->status, "cancelled") == 0)
+			       inc_role_name(ctx->role));
+	if (r->status == INC_CANCELLED)
 		return inc_err(err, "cancelled: a cancelled incident is never resolved");
-	if (!inc_is_open(r->status))
-		return inc_err(err, "already %s", r->status);
+	if (!inc_status_open(r->status))
+		return inc_err(err, "already %s", inc_status_name(r->status));
 	n = inc_task_open_count(ctx, r->id, err);
 	if (n < 0)
 		return -1;
@@ -73,7 +74,7 @@ resolve(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_close *o,
 	inc_set_str(&r->resolution_type, o->workaround ? "workaround" : "permanent");
 	inc_set_str(&r->closure_code, o->code ? o->code :
 		    default_code(ctx->cfg, r->resolution_type));
-	return inc_set_status(ctx, r, "resolved", err);
+	return inc_set_status(ctx, r, INC_RESOLVED, err);
 }
 
 static int
@@ -84,15 +85,15 @@ confirm(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_close *o,
 
 	if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_CONFIRM, r->requester))
 		return inc_err(err, "not yours to confirm");
-	if (strcmp(r->status, "cancelled") == 0 || strcmp(r->status, "closed") == 0)
-		return inc_err(err, "already %s", r->status);
-	if (strcmp(r->status, "resolved") != 0) {
+	if (r->status == INC_CANCELLED || r->status == INC_CLOSED)
+		return inc_err(err, "already %s", inc_status_name(r->status));
+	if (r->status != INC_RESOLVED) {
 		if (!ctx->force)
 			return inc_err(err, "not resolved (status %s): resolve it first",
-				       r->status);
-		snprintf(what, sizeof what, "not resolved: %s", r->status);
+				       inc_status_name(r->status));
+		snprintf(what, sizeof what, "not resolved: %s", inc_status_name(r->status));
 		if (forced(ctx, r, what, ev, err) < 0 ||
-		    inc_set_status(ctx, r, "resolved", err) < 0)
+		    inc_set_status(ctx, r, INC_RESOLVED, err) < 0)
 			return -1;
 	}
 	if (!r->closure_code)
@@ -101,7 +102,7 @@ confirm(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_close *o,
 		r->rating = o->rating;
 	if (o->feedback)
 		inc_set_str(&r->feedback, o->feedback);
-	return inc_set_status(ctx, r, "closed", err);
+	return inc_set_status(ctx, r, INC_CLOSED, err);
 }
 
 static int
@@ -112,14 +113,13 @@ reopen(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_close *o,
 
 	if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_CONFIRM, r->requester))
 		return inc_err(err, "not yours to reopen");
-	if (strcmp(r->status, "closed") == 0 &&
-	    r->closed_at + ctx->cfg->reopen_window < ctx->now)
+	if (r->status == INC_CLOSED && r->closed_at + ctx->cfg->reopen_window < ctx->now)
 		return inc_err(err, "closed at %s, past the reopen window of %s",
 			       inc_time_format(r->closed_at, tb),
 			       inc_duration_format(ctx->cfg->reopen_window, db));
-	if (strcmp(r->status, "resolved") != 0 && strcmp(r->status, "closed") != 0)
-		return inc_err(err, "not resolved or closed (status %s)", r->status);
-	if (inc_set_status(ctx, r, "in_progress", err) < 0)
+	if (r->status != INC_RESOLVED && r->status != INC_CLOSED)
+		return inc_err(err, "not resolved or closed (status %s)", inc_status_name(r->status));
+	if (inc_set_status(ctx, r, INC_IN_PROGRESS, err) < 0)
 		return -1;
 	json_object_set_new(ev, "reason", json_string(o->reason));
 	return inc_audit(ctx, r->id, INC_NULL, "reopened", "reason", NULL, o->reason, err);
@@ -131,11 +131,11 @@ expire(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_close *o,
 {
 	if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_WORK, r->requester))
 		return inc_err(err, "%s may not close incidents (role %s)", ctx->actor,
-			       ctx->role);
+			       inc_role_name(ctx->role));
 	inc_set_str(&r->closure_code, "auto-closed");
 	json_object_set_new(ev, "auto", json_true());
 	(void)o;
-	return inc_set_status(ctx, r, "closed", err);
+	return inc_set_status(ctx, r, INC_CLOSED, err);
 }
 
 int
@@ -162,7 +162,7 @@ inc_close_one(struct inc_ctx *ctx, int64_t id, const struct inc_close *o, char *
 		rc = inc_err(err, "no such incident");
 	/* a confirmation or reopening since the list was made: not expired */
 	if (rc > 0 && o->mode == INC_CLOSE_EXPIRE &&
-	    (strcmp(r.status, "resolved") != 0 || r.resolved_at > o->cutoff)) {
+	    (r.status != INC_RESOLVED || r.resolved_at > o->cutoff)) {
 		rc = 0;
 		goto done;
 	}
@@ -186,9 +186,9 @@ done:
 int64_t *
 inc_close_expired(struct inc_ctx *ctx, int64_t cutoff, size_t *n, char *err)
 {
-	sqlite3_stmt *st = inc_stmt(ctx, "SELECT id FROM incident"
+	struct inc_sql *q = inc_sql(ctx->db, "SELECT id FROM incident"
 				    " WHERE status='resolved' AND resolved_at <= ? ORDER BY id");
 
-	sqlite3_bind_int64(st, 1, cutoff);
-	return inc_select_ids(ctx, st, n, err);
+	inc_sql_int(q, 1, cutoff);
+	return inc_select_ids(ctx, q, n, err);
 }

@@ -30,12 +30,6 @@ static const char *const default_codes_text =
 	"[\"fixed\",\"workaround\",\"no-fault-found\",\"user-error\",\"duplicate\","
 	"\"auto-closed\",\"cancelled\"]";
 
-/* Record fields an SLA policy may match on. */
-static const char *const match_fields[] = {
-	"subject", "description", "requester", "source", "category", "subcategory",
-	"impact", "urgency", "priority", "status", "group", "assignee", "major", NULL
-};
-
 struct vctx {
 	const char *file;
 	char *err;
@@ -256,8 +250,6 @@ load_people(struct vctx *v, struct inc_config *c)
 {
 	static const char *const keys[] = {"name", "email", "role", "skills", "available",
 		"max_open", NULL};
-	static const char *const roles[] = {"requester", "technician", "incident_manager",
-		"process_owner", "admin", NULL};
 	json_t *a = json_object_get(c->root, "people");
 	size_t i;
 	json_t *p;
@@ -270,7 +262,8 @@ load_people(struct vctx *v, struct inc_config *c)
 	json_array_foreach(a, i, p) {
 		struct inc_person *pp = &c->people[i];
 		char path[64];
-		int rc = 0;
+		int rc = 0, role;
+		const char *rs;
 		json_t *x;
 
 		snprintf(path, sizeof path, "people[%zu]", i);
@@ -281,15 +274,15 @@ load_people(struct vctx *v, struct inc_config *c)
 		memset(pp, 0, sizeof *pp);
 		pp->name = opt_string(v, path, p, "name", &rc);
 		pp->email = opt_string(v, path, p, "email", &rc);
-		pp->role = opt_string(v, path, p, "role", &rc);
+		rs = opt_string(v, path, p, "role", &rc);
 		if (rc < 0)
 			return -1;
 		if (!pp->name)
 			return bad(v, path, "name: missing");
-		if (!pp->role)
-			pp->role = "technician";
-		if (!inc_in_list(pp->role, roles))
-			return bad(v, path, "role: unknown role \"%s\"", pp->role);
+		role = rs ? inc_vocab_parse(&inc_roles, rs) : INC_TECHNICIAN;
+		if (role < 0)
+			return bad(v, path, "role: unknown role \"%s\"", rs);
+		pp->role = (enum inc_role)role;
 		x = json_object_get(p, "skills");
 		if (!x) {
 			x = json_array();
@@ -322,7 +315,6 @@ load_groups(struct vctx *v, struct inc_config *c)
 {
 	static const char *const keys[] = {"name", "tier", "manager", "escalate_to",
 		"strategy", "members", NULL};
-	static const char *const strategies[] = {"round_robin", "least_loaded", "skills", NULL};
 	json_t *a = json_object_get(c->root, "groups");
 	size_t i;
 	json_t *g;
@@ -334,8 +326,9 @@ load_groups(struct vctx *v, struct inc_config *c)
 	c->groups = inc_xmalloc(sizeof *c->groups * (json_array_size(a) + 1));
 	json_array_foreach(a, i, g) {
 		struct inc_group *gp = &c->groups[i];
-		char path[64];
-		int rc = 0;
+		char path[64], want[256];
+		const char *ss;
+		int rc = 0, st;
 		json_t *x;
 
 		snprintf(path, sizeof path, "groups[%zu]", i);
@@ -347,16 +340,16 @@ load_groups(struct vctx *v, struct inc_config *c)
 		gp->name = opt_string(v, path, g, "name", &rc);
 		gp->manager = opt_string(v, path, g, "manager", &rc);
 		gp->escalate_to = opt_string(v, path, g, "escalate_to", &rc);
-		gp->strategy = opt_string(v, path, g, "strategy", &rc);
+		ss = opt_string(v, path, g, "strategy", &rc);
 		if (rc < 0)
 			return -1;
 		if (!gp->name)
 			return bad(v, path, "name: missing");
-		if (!gp->strategy)
-			gp->strategy = "round_robin";
-		if (!inc_in_list(gp->strategy, strategies))
-			return bad(v, path, "strategy: unknown strategy \"%s\" (want round_robin, least_loaded or skills)",
-				   gp->strategy);
+		st = ss ? inc_vocab_parse(&inc_strategies, ss) : INC_ROUND_ROBIN;
+		if (st < 0)
+			return bad(v, path, "strategy: unknown strategy \"%s\" (%s)", ss,
+				   inc_vocab_want(&inc_strategies, want, sizeof want));
+		gp->strategy = (enum inc_strategy)st;
 		x = json_object_get(g, "tier");
 		gp->tier = 1;
 		if (x) {
@@ -466,14 +459,24 @@ check_field_value(struct vctx *v, struct inc_config *c, const char *path, const 
 	return 0;
 }
 
+/* The match keys of a rule: the record fields F_RULE marks, and "text"
+ * (subject or description). */
+static int
+rule_field(const char *k)
+{
+	static const char *const names[INC_RF_N] = {"subject", "description", "text",
+		"requester", "source", "category"};
+
+	for (int f = 0; f < INC_RF_N; f++)
+		if (strcmp(k, names[f]) == 0)
+			return f;
+	return -1;
+}
+
 static int
 load_rules(struct vctx *v, struct inc_config *c)
 {
 	static const char *const keys[] = {"match", "set", NULL};
-	static const char *const fields[] = {"subject", "description", "text",
-		"requester", "source", "category", NULL};
-	static const char *const sets[] = {"category", "subcategory", "impact", "urgency",
-		"group", "major", NULL};
 	json_t *a = json_object_get(c->root, "rules");
 	size_t i;
 	json_t *r;
@@ -490,7 +493,7 @@ load_rules(struct vctx *v, struct inc_config *c)
 		const char *k;
 
 		snprintf(path, sizeof path, "rules[%zu]", i);
-		rp->has = 0;
+		memset(rp, 0, sizeof *rp);
 		c->nrules = i;	/* compiled so far, for freeing on error */
 		if (!json_is_object(r))
 			return bad(v, path, "expected an object");
@@ -503,35 +506,29 @@ load_rules(struct vctx *v, struct inc_config *c)
 		if (!json_is_object(s) || json_object_size(s) == 0)
 			return bad(v, path, "set: expected a non-empty object");
 		json_object_foreach(s, k, x) {
+			const struct inc_field *f = inc_field_find(k);
 			char sp[96];
 
 			snprintf(sp, sizeof sp, "%s.set", path);
-			if (!inc_in_list(k, sets))
+			if (!f || !(f->flags & INC_F_RULESET))
 				return bad(v, sp, "unknown field \"%s\"", k);
 			if (check_field_value(v, c, sp, k, x, s) < 0)
 				return -1;
 		}
+		rp->match = m;
 		rp->set = s;
 		c->nrules = i + 1;
 		json_object_foreach(m, k, x) {
-			int f, e;
+			char err[INC_ERRLEN];
+			int f = rule_field(k);
 
-			for (f = 0; fields[f] && strcmp(fields[f], k); f++)
-				;
-			if (!fields[f])
+			if (f < 0)
 				return bad(v, path, "match: unknown field \"%s\"", k);
 			if (!json_is_string(x))
 				return bad(v, path, "match.%s: expected a string", k);
-			e = regcomp(&rp->re[f], json_string_value(x),
-				    REG_EXTENDED | REG_ICASE | REG_NOSUB);
-			if (e) {
-				char msg[256];
-
-				regerror(e, &rp->re[f], msg, sizeof msg);
+			if (!(rp->re[f] = inc_rule_re_new(json_string_value(x), err)))
 				return bad(v, path, "match.%s: bad regex \"%s\": %s", k,
-					   json_string_value(x), msg);
-			}
-			rp->has |= 1u << f;
+					   json_string_value(x), err);
 		}
 	}
 	return 0;
@@ -618,7 +615,9 @@ load_sla(struct vctx *v, struct inc_config *c)
 
 			snprintf(mp, sizeof mp, "%s.match", path);
 			json_object_foreach(x, k, mv) {
-				if (!inc_in_list(k, match_fields))
+				const struct inc_field *f = inc_field_find(k);
+
+				if (!f || !(f->flags & INC_F_SLA))
 					return bad(v, mp, "unknown field \"%s\"", k);
 				if (!json_is_string(mv) && !json_is_boolean(mv))
 					return bad(v, mp, "%s: expected a string", k);
@@ -663,9 +662,6 @@ static int
 load_escalation(struct vctx *v, struct inc_config *c)
 {
 	static const char *const keys[] = {"on", "after", "action", "notify", NULL};
-	static const char *const ons[] = {"response_warning", "response_breached",
-		"resolve_warning", "resolve_breached", NULL};
-	static const char *const actions[] = {"notify", "functional", "hierarchical", NULL};
 	json_t *a = json_object_get(c->root, "escalation");
 	size_t i;
 	json_t *r;
@@ -677,8 +673,9 @@ load_escalation(struct vctx *v, struct inc_config *c)
 	c->escalation = inc_xmalloc(sizeof *c->escalation * (json_array_size(a) + 1));
 	json_array_foreach(a, i, r) {
 		struct inc_escrule *e = &c->escalation[i];
-		char path[64];
-		int rc = 0;
+		char path[64], want[256];
+		const char *on, *action;
+		int rc = 0, k;
 		json_t *x;
 
 		snprintf(path, sizeof path, "escalation[%zu]", i);
@@ -687,19 +684,19 @@ load_escalation(struct vctx *v, struct inc_config *c)
 		if (check_keys(v, path, r, keys) < 0)
 			return -1;
 		memset(e, 0, sizeof *e);
-		e->on = opt_string(v, path, r, "on", &rc);
-		e->action = opt_string(v, path, r, "action", &rc);
+		on = opt_string(v, path, r, "on", &rc);
+		action = opt_string(v, path, r, "action", &rc);
 		if (rc < 0)
 			return -1;
-		if (!e->on || !inc_in_list(e->on, ons))
-			return bad(v, path, "on: %s%s%s (want response_warning, response_breached, resolve_warning or resolve_breached)",
-				   e->on ? "unknown event \"" : "missing", e->on ? e->on : "",
-				   e->on ? "\"" : "");
-		if (!e->action)
-			e->action = "notify";
-		if (!inc_in_list(e->action, actions))
-			return bad(v, path, "action: unknown action \"%s\" (want notify, functional or hierarchical)",
-				   e->action);
+		if ((k = inc_vocab_parse(&inc_esc_ons, on)) < 0)
+			return bad(v, path, "on: %s%s%s (%s)",
+				   on ? "unknown event \"" : "missing", on ? on : "", on ? "\"" : "",
+				   inc_vocab_want(&inc_esc_ons, want, sizeof want));
+		e->on = (enum inc_esc_on)k;
+		if ((k = action ? inc_vocab_parse(&inc_esc_actions, action) : INC_ESC_NOTIFY) < 0)
+			return bad(v, path, "action: unknown action \"%s\" (%s)", action,
+				   inc_vocab_want(&inc_esc_actions, want, sizeof want));
+		e->action = (enum inc_esc_action)k;
 		x = json_object_get(r, "after");
 		if (x) {
 			char ap[96];
@@ -716,8 +713,8 @@ load_escalation(struct vctx *v, struct inc_config *c)
 		if (check_string_array(v, path, x, 0) < 0)
 			return -1;
 		e->notify = x;
-		snprintf(e->key, sizeof e->key, "%s+%lld:%s", e->on, (long long)e->after,
-			 e->action);
+		snprintf(e->key, sizeof e->key, "%s+%lld:%s", inc_vocab_name(&inc_esc_ons, (int)e->on),
+			 (long long)e->after, inc_vocab_name(&inc_esc_actions, (int)e->action));
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(c->escalation[j].key, e->key) == 0)
 				return bad(v, path, "same on, after and action as escalation[%zu]", j);
@@ -842,38 +839,73 @@ inc_config_find(const char *arg, char *buf, size_t len)
 	return inc_config_default_path(buf, len);
 }
 
+/* Validate c->root, read from c->path: c is freed on failure. */
+static struct inc_config *
+finish(struct inc_config *c, char *err)
+{
+	struct vctx v = {.file = c->path, .err = err};
+
+	if (validate(&v, c) < 0) {
+		inc_config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static struct inc_config *
+new_config(const char *path)
+{
+	struct inc_config *c = inc_xmalloc(sizeof *c);
+
+	memset(c, 0, sizeof *c);
+	c->path = inc_xstrdup(path);
+	return c;
+}
+
+static void
+json_error(const char *path, const json_error_t *je, char *err)
+{
+	if (je->line <= 0)
+		inc_err(err, "%s: %s", path, je->text);
+	else
+		inc_err(err, "%s: line %d: %s", path, je->line, je->text);
+}
+
 struct inc_config *
 inc_config_load(const char *arg, char *err)
 {
 	char buf[PATH_MAX];
 	const char *path = inc_config_find(arg, buf, sizeof buf);
 	struct inc_config *c;
-	struct vctx v;
 	json_error_t je;
 
 	if (!path) {
 		inc_err(err, "no configuration found (try -c FILE or inc init)");
 		return NULL;
 	}
-	c = inc_xmalloc(sizeof *c);
-	memset(c, 0, sizeof *c);
-	c->path = inc_xstrdup(path);
-	v.file = c->path;
-	v.err = err;
+	c = new_config(path);
 	c->root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!c->root) {
-		if (je.line <= 0)
-			inc_err(err, "%s: %s", path, je.text);
-		else
-			inc_err(err, "%s: line %d: %s", path, je.line, je.text);
+		json_error(path, &je, err);
 		inc_config_free(c);
 		return NULL;
 	}
-	if (validate(&v, c) < 0) {
+	return finish(c, err);
+}
+
+struct inc_config *
+inc_config_parse(const char *text, size_t len, const char *name, char *err)
+{
+	struct inc_config *c = new_config(name);
+	json_error_t je;
+
+	c->root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!c->root) {
+		json_error(name, &je, err);
 		inc_config_free(c);
 		return NULL;
 	}
-	return c;
+	return finish(c, err);
 }
 
 void
@@ -883,8 +915,7 @@ inc_config_free(struct inc_config *c)
 		return;
 	for (size_t i = 0; i < c->nrules; i++)
 		for (int f = 0; f < INC_RF_N; f++)
-			if (c->rules[i].has & (1u << f))
-				regfree(&c->rules[i].re[f]);
+			inc_rule_re_free(c->rules[i].re[f]);
 	for (size_t i = 0; i < c->ncalendars; i++)
 		inc_calendar_free(c->calendars[i]);
 	free(c->rules);
@@ -972,4 +1003,37 @@ inc_config_category(const struct inc_config *c, const char *cat, const char *sub
 		if (inc_json_array_has(json_object_get(v, "subcategories"), sub))
 			return 1;
 	return 0;
+}
+
+int
+inc_config_unknown(const json_t *names, const char *what, const char *value, char *err)
+{
+	struct inc_buf b = {0};
+	size_t i, n = json_array_size(names);
+	json_t *x;
+
+	json_array_foreach(names, i, x) {
+		if (i)
+			inc_buf_addstr(&b, i == n - 1 ? " or " : ", ");
+		inc_buf_addstr(&b, json_string_value(x));
+	}
+	if (n)
+		inc_err(err, "unknown %s \"%s\" (want %s)", what, value ? value : "", b.data);
+	else
+		inc_err(err, "unknown %s \"%s\" (the config has none)", what, value ? value : "");
+	inc_buf_free(&b);
+	return -1;
+}
+
+int
+inc_config_unknown_group(const struct inc_config *c, const char *value, char *err)
+{
+	json_t *names = json_array();
+	int rc;
+
+	for (size_t i = 0; i < c->ngroups; i++)
+		json_array_append_new(names, json_string(c->groups[i].name));
+	rc = inc_config_unknown(names, "group", value, err);
+	json_decref(names);
+	return rc;
 }

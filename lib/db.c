@@ -1,23 +1,320 @@
 /*
- * db.c - open the database, apply and migrate the schema (PRAGMA
- * user_version), and the connection settings every tool relies on: WAL,
- * synchronous=NORMAL, a busy timeout.
+ * db.c - the storage layer every module talks to, whatever the engine:
+ * which database a tool opens, statements cached by their SQL literal,
+ * transactions and per-record savepoints, the class of every failure (so
+ * that a full disk stops the run while a refused row does not), and the
+ * schema migrations of share/migrations/, applied in order on open.
+ *
+ * Nothing here exits or prints: a failure is recorded on the connection
+ * (inc_db_err() gives its message) and returned as -1.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "inc.h"
-#include "schema.h"	/* generated from share/schema.sql */
+#include "db_int.h"
+#include "migrations.h"	/* generated from share/migrations/ by make */
 
-/* Each step takes the database from version i to i + 1. */
-static const char *const migrations[] = {
-	inc_schema_sql,
-};
-#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+#define SCHEMA_VERSION ((int)(sizeof inc_migrations / sizeof inc_migrations[0]))
+
+void
+inc_db_fail(struct inc_db *db, enum inc_dberr e, const char *msg)
+{
+	db->err = e;
+	if (msg != db->msg)
+		snprintf(db->msg, sizeof db->msg, "%s", msg ? msg : "unknown error");
+	if (e == INC_DBE_BUSY || e == INC_DBE_FATAL)
+		db->failed = 1;
+}
+
+int
+inc_db_err(const struct inc_db *db, char *err)
+{
+	if (db->err == INC_DBE_BUSY)
+		return inc_err(err, "database is locked");
+	return inc_err(err, "%s", db->msg[0] ? db->msg : "database error");
+}
+
+enum inc_dberr
+inc_db_errclass(const struct inc_db *db)
+{
+	return db->err;
+}
+
+int
+inc_db_failed(const struct inc_db *db)
+{
+	return db->failed;
+}
+
+const char *
+inc_db_name(const struct inc_db *db)
+{
+	return db->name;
+}
+
+const char *
+inc_db_engine(const struct inc_db *db)
+{
+	return db->ops->engine;
+}
+
+/* ---- statements ---- */
+
+struct inc_sql *
+inc_sql(struct inc_db *db, const char *sql)
+{
+	struct inc_sql *q;
+	void *h;
+
+	/* callers pass string literals: the pointer is the key */
+	for (int i = 0; i < db->ncache; i++)
+		if (db->cache[i].key == sql)
+			return &db->cache[i];
+	if (db->failed || !(h = db->ops->prepare(db, sql)))
+		return NULL;
+	if (db->ncache == INC_SQL_CACHE) {
+		/* full: slot 0 holds the newest one-off */
+		db->ops->finalize(db->cache[0].h);
+		q = &db->cache[0];
+	} else {
+		q = &db->cache[db->ncache++];
+	}
+	q->db = db;
+	q->h = h;
+	q->key = sql;
+	q->cached = 1;
+	return q;
+}
+
+struct inc_sql *
+inc_sql_new(struct inc_db *db, const char *sql)
+{
+	struct inc_sql *q;
+	void *h;
+
+	if (db->failed || !(h = db->ops->prepare(db, sql)))
+		return NULL;
+	q = inc_xmalloc(sizeof *q);
+	q->db = db;
+	q->h = h;
+	q->key = NULL;
+	q->cached = 0;
+	return q;
+}
+
+void
+inc_sql_free(struct inc_sql *q)
+{
+	if (!q || q->cached)
+		return;
+	q->db->ops->finalize(q->h);
+	free(q);
+}
+
+void
+inc_sql_int(struct inc_sql *q, int i, int64_t v)
+{
+	if (q)
+		q->db->ops->bind_int(q, i, v);
+}
+
+void
+inc_sql_text(struct inc_sql *q, int i, const char *s)
+{
+	if (q)
+		q->db->ops->bind_text(q, i, s);
+}
+
+int
+inc_sql_step(struct inc_sql *q)
+{
+	if (!q)
+		return -1;
+	return q->db->ops->step(q);
+}
+
+int
+inc_sql_null(struct inc_sql *q, int i)
+{
+	return q->db->ops->col_null(q, i);
+}
+
+int64_t
+inc_sql_col_int(struct inc_sql *q, int i)
+{
+	return q->db->ops->col_null(q, i) ? INC_NULL : q->db->ops->col_int(q, i);
+}
+
+const char *
+inc_sql_col_text(struct inc_sql *q, int i)
+{
+	return q->db->ops->col_text(q, i);
+}
+
+char *
+inc_sql_col_dup(struct inc_sql *q, int i)
+{
+	const char *s = q->db->ops->col_text(q, i);
+
+	return s ? inc_xstrdup(s) : NULL;
+}
+
+void
+inc_sql_reset(struct inc_sql *q)
+{
+	if (q)
+		q->db->ops->reset(q);
+}
+
+int
+inc_sql_run(struct inc_sql *q, char *err)
+{
+	int rc = inc_sql_step(q);
+
+	inc_sql_reset(q);
+	if (rc < 0)
+		return q ? inc_db_err(q->db, err) : inc_err(err, "cannot prepare statement");
+	return 0;
+}
+
+int
+inc_sql_one_int(struct inc_sql *q, int64_t *out, char *err)
+{
+	int rc = inc_sql_step(q);
+
+	if (rc > 0)
+		*out = inc_sql_col_int(q, 0);
+	inc_sql_reset(q);
+	if (rc < 0)
+		return q ? inc_db_err(q->db, err) : inc_err(err, "cannot prepare statement");
+	return rc;
+}
+
+int64_t
+inc_db_changes(struct inc_db *db)
+{
+	return db->ops->changes(db);
+}
+
+int
+inc_db_exec(struct inc_db *db, const char *sql, char *err)
+{
+	if (db->failed || db->ops->exec(db, sql) < 0)
+		return inc_db_err(db, err);
+	return 0;
+}
+
+/* ---- transactions ---- */
+
+static int
+tx(struct inc_db *db, const char *sql)
+{
+	struct inc_sql *q = inc_sql(db, sql);
+	int rc = inc_sql_step(q);
+
+	inc_sql_reset(q);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+inc_db_begin(struct inc_db *db)
+{
+	if (db->tx)
+		return 0;
+	if (tx(db, db->ops->engine[0] == 's' ? "BEGIN IMMEDIATE" : "BEGIN") < 0)
+		return -1;
+	db->tx = 1;
+	return 0;
+}
+
+int
+inc_db_begin_read(struct inc_db *db)
+{
+	if (db->tx)
+		return 0;
+	if (tx(db, db->ops->engine[0] == 's' ? "BEGIN" :
+	       "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") < 0)
+		return -1;
+	db->tx = 2;
+	return 0;
+}
+
+int
+inc_db_commit(struct inc_db *db)
+{
+	if (!db->tx)
+		return 0;
+	/* a transaction the engine rolled back by itself (disk full, I/O
+	 * error) must not be mistaken for one still open */
+	if (!db->ops->in_tx(db)) {
+		db->tx = 0;
+		inc_db_fail(db, INC_DBE_FATAL, db->err == INC_DBE_FATAL ? db->msg :
+			    "the transaction was rolled back by the database");
+		return -1;
+	}
+	if (tx(db, "COMMIT") < 0) {
+		if (db->err != INC_DBE_BUSY)
+			inc_db_fail(db, INC_DBE_FATAL, db->msg);
+		return -1;
+	}
+	if (db->tx == 1)
+		db->wrote = 1;
+	db->tx = 0;
+	return 0;
+}
+
+void
+inc_db_rollback(struct inc_db *db)
+{
+	if (!db->tx)
+		return;
+	db->tx = 0;
+	if (db->ops->in_tx(db))
+		db->ops->exec(db, "ROLLBACK");
+}
+
+int
+inc_db_in_tx(const struct inc_db *db)
+{
+	return db->tx;
+}
+
+static int
+savepoint(struct inc_db *db, const char *sql)
+{
+	/* every failure here is the engine's, never the record's */
+	if (!db->ops->in_tx(db) || tx(db, sql) < 0) {
+		inc_db_fail(db, INC_DBE_FATAL, db->err == INC_DBE_OK || !db->msg[0] ?
+			    "the transaction was rolled back by the database" : db->msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+inc_db_savepoint(struct inc_db *db)
+{
+	return savepoint(db, "SAVEPOINT rec");
+}
+
+int
+inc_db_release(struct inc_db *db)
+{
+	return savepoint(db, "RELEASE rec");
+}
+
+int
+inc_db_rollback_to(struct inc_db *db)
+{
+	if (savepoint(db, "ROLLBACK TO rec") < 0)
+		return -1;
+	return savepoint(db, "RELEASE rec");
+}
+
+/* ---- opening and migrating ---- */
 
 static int
 mkdirs(char *path)
@@ -35,198 +332,102 @@ mkdirs(char *path)
 	return 0;
 }
 
-int
-inc_db_exec(sqlite3 *db, const char *sql, char *err)
+/* The database a tool uses: -d, else INC_DB, else the XDG data folder. */
+static int
+resolve(const char *arg, char *out, size_t len, char *err)
 {
-	char *msg = NULL;
+	const char *e;
 
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		inc_err(err, "%s", msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		return -1;
+	if (arg && *arg) {
+		snprintf(out, len, "%s", arg);
+		return 0;
 	}
+	if ((e = getenv("INC_DB")) && *e) {
+		snprintf(out, len, "%s", e);
+		return 0;
+	}
+	if ((e = getenv("XDG_DATA_HOME")) && *e)
+		snprintf(out, len, "%s/inc/inc.db", e);
+	else if ((e = getenv("HOME")) && *e)
+		snprintf(out, len, "%s/.local/share/inc/inc.db", e);
+	else
+		return inc_err(err, "no database: set INC_DB or HOME, or give -d");
+	if (mkdirs(out) < 0)
+		return inc_err(err, "%s: cannot create its folder: %s", out, strerror(errno));
 	return 0;
 }
 
 int
-inc_db_is_busy(sqlite3 *db)
+inc_db_schema_version(void)
 {
-	int e = sqlite3_errcode(db);
-
-	return e == SQLITE_BUSY || e == SQLITE_LOCKED;
-}
-
-char *
-inc_col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? inc_xstrdup((const char *)s) : NULL;
-}
-
-int64_t
-inc_col_int(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? INC_NULL : sqlite3_column_int64(st, i);
-}
-
-int
-inc_bind_int(sqlite3_stmt *st, int i, int64_t v)
-{
-	return v == INC_NULL ? sqlite3_bind_null(st, i) : sqlite3_bind_int64(st, i, v);
-}
-
-int
-inc_step_done(sqlite3 *db, sqlite3_stmt *st, char *err)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE)
-		return inc_err(err, "%s", sqlite3_errmsg(db));
-	return 0;
+	return SCHEMA_VERSION;
 }
 
 static int
-user_version(sqlite3 *db, int *v)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
-static int
-migrate(sqlite3 *db, const char *path, int timeout_ms, char *err)
+migrate(struct inc_db *db, char *err)
 {
 	int v;
 
-	if (user_version(db, &v) < 0)
-		return inc_err(err, "%s: %s", path, sqlite3_errmsg(db));
+	if (db->ops->version(db, &v) < 0)
+		return inc_db_err(db, err);
+	if (v > SCHEMA_VERSION)
+		return inc_err(err, "schema version %d is newer than this inc knows (%d)",
+			       v, SCHEMA_VERSION);
 	if (v == SCHEMA_VERSION)
 		return 0;
-	if (v > SCHEMA_VERSION)
-		return inc_err(err, "%s: schema version %d is newer than this inc knows (%d)",
-			       path, v, SCHEMA_VERSION);
-	if (v == 0) {
-		char *msg = NULL;
-		int rc;
-
-		/* persistent, and only possible outside a transaction. A process
-		 * creating the same new database at the same moment (the first
-		 * run of a pipeline) makes this busy without a call to the busy
-		 * handler: wait here as the handler would. */
-		for (int ms = 0; ; ms += 10) {
-			rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, &msg);
-			if (rc != SQLITE_BUSY || ms >= timeout_ms)
-				break;
-			sqlite3_free(msg);
-			msg = NULL;
-			sqlite3_sleep(10);
-		}
-		if (rc != SQLITE_OK) {
-			inc_err(err, "%s: %s", path, msg ? msg : sqlite3_errmsg(db));
-			sqlite3_free(msg);
-			return -1;
-		}
-	}
-	if (inc_db_exec(db, "BEGIN IMMEDIATE", err) < 0)
-		return inc_err(err, "%s: %s", path, sqlite3_errmsg(db));
+	if (v == 0 && db->ops->foreign(db))
+		return inc_err(err, "not an inc database (it holds tables of another program)");
+	if (inc_db_begin(db) < 0)
+		return inc_db_err(db, err);
 	/* another process may have migrated while we waited for the lock */
-	if (user_version(db, &v) < 0)
+	if (db->ops->version(db, &v) < 0)
 		goto fail;
-	for (; v < SCHEMA_VERSION; v++) {
-		char sql[64];
-
-		if (inc_db_exec(db, migrations[v], err) < 0)
+	for (; v < SCHEMA_VERSION; v++)
+		if (db->ops->exec(db, inc_migrations[v]) < 0 || db->ops->set_version(db, v + 1) < 0)
 			goto fail;
-		snprintf(sql, sizeof sql, "PRAGMA user_version=%d", v + 1);
-		if (inc_db_exec(db, sql, err) < 0)
-			goto fail;
-	}
-	if (inc_db_exec(db, "COMMIT", err) < 0)
+	if (inc_db_commit(db) < 0)
 		goto fail;
 	return 0;
 fail:
-	inc_err(err, "%s: %s", path, sqlite3_errmsg(db));
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	inc_db_err(db, err);
+	inc_db_rollback(db);
 	return -1;
 }
 
-sqlite3 *
-inc_db_open(const char *arg, char *resolved, size_t rlen, char *err)
+struct inc_db *
+inc_db_open(const char *arg, int busy_ms, char *err)
 {
-	const char *e;
-	sqlite3 *db = NULL;
-	int64_t timeout = 10;
-	int timeout_ms;
-	char sql[64];
+	struct inc_db *db = inc_xmalloc(sizeof *db);
+	char msg[INC_ERRLEN];
 
-	if (arg && *arg) {
-		snprintf(resolved, rlen, "%s", arg);
-	} else if ((e = getenv("INC_DB")) && *e) {
-		snprintf(resolved, rlen, "%s", e);
-	} else {
-		if ((e = getenv("XDG_DATA_HOME")) && *e)
-			snprintf(resolved, rlen, "%s/inc/inc.db", e);
-		else if ((e = getenv("HOME")) && *e)
-			snprintf(resolved, rlen, "%s/.local/share/inc/inc.db", e);
-		else {
-			inc_err(err, "no database: set INC_DB or HOME, or give -d");
-			return NULL;
-		}
-		if (mkdirs(resolved) < 0) {
-			inc_err(err, "%s: cannot create its folder: %s", resolved, strerror(errno));
-			return NULL;
-		}
-	}
-	if ((e = getenv("INC_BUSY_TIMEOUT")) && *e && inc_duration_parse(e, &timeout) < 0) {
-		inc_err(err, "INC_BUSY_TIMEOUT: bad duration \"%s\"", e);
+	memset(db, 0, sizeof *db);
+	if (resolve(arg, db->name, sizeof db->name, err) < 0) {
+		free(db);
 		return NULL;
 	}
-	/*
-	 * Every record runs in a savepoint, which journals each page it
-	 * touches. SQLite keeps that journal in memory only up to 64 KiB and
-	 * then moves it to a temp file for the rest of the transaction: two
-	 * pwrite()s per page per record, half of a bulk inc-log's time. 1 MiB
-	 * holds any ordinary record. Process-wide, so set before SQLite starts
-	 * (later calls fail harmlessly).
-	 */
-	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
-	if (sqlite3_open_v2(resolved, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
-	    != SQLITE_OK) {
-		inc_err(err, "%s: %s", resolved, db ? sqlite3_errmsg(db) : "cannot open");
-		sqlite3_close(db);
-		return NULL;
-	}
-	timeout_ms = timeout > INT_MAX / 1000 ? INT_MAX : (int)(timeout * 1000);
-	sqlite3_busy_timeout(db, timeout_ms);
-	/* Short-lived tools in pipelines: the last one to close would pay for a
-	 * full checkpoint every time. The WAL is checkpointed by the writer that
-	 * fills it past wal_autocheckpoint instead, once for many processes. */
-	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-	snprintf(sql, sizeof sql, "PRAGMA synchronous=NORMAL");
-	/* A checkpoint every 10,000 WAL pages (40 MB), not SQLite's 1,000: each
-	 * one costs three fsyncs, a bulk inc-log commits every half second, and
-	 * a page rewritten by several batches is copied back once. */
-	if (inc_db_exec(db, sql, err) < 0 || inc_db_exec(db, "PRAGMA foreign_keys=ON", err) < 0 ||
-	    inc_db_exec(db, "PRAGMA wal_autocheckpoint=10000", err) < 0 ||
-	    migrate(db, resolved, timeout_ms, err) < 0) {
-		if (strncmp(err, resolved, strlen(resolved)) != 0) {
-			char tmp[INC_ERRLEN];
-
-			snprintf(tmp, sizeof tmp, "%s", err);
-			inc_err(err, "%s: %s", resolved, tmp);
-		}
-		sqlite3_close(db);
+	db->ops = &inc_db_sqlite_ops;
+	if (db->ops->open(db, db->name, busy_ms, msg) < 0 ||
+	    migrate(db, msg) < 0) {
+		inc_err(err, "%s: %s", db->name, msg);
+		inc_db_close(db);
 		return NULL;
 	}
 	return db;
+}
+
+void
+inc_db_close(struct inc_db *db)
+{
+	if (!db)
+		return;
+	inc_db_rollback(db);
+	for (int i = 0; i < db->ncache; i++)
+		db->ops->finalize(db->cache[i].h);
+	db->ncache = 0;
+	if (db->h) {
+		if (db->wrote && !db->failed)
+			db->ops->finish(db);
+		db->ops->close(db);
+	}
+	free(db);
 }

@@ -9,35 +9,18 @@
 #define _GNU_SOURCE
 #include <string.h>
 
-#include "inc.h"
-
-int
-inc_esc_fired(struct inc_ctx *ctx, int64_t id, const char *key, char *err)
-{
-	sqlite3_stmt *st = inc_stmt(ctx, "SELECT 1 FROM escalation_fired WHERE incident=? AND rule=?");
-	int rc;
-
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
-}
+#include "sla_int.h"
 
 static int
 mark_fired(struct inc_ctx *ctx, int64_t id, const char *key, char *err)
 {
-	sqlite3_stmt *st = inc_stmt(ctx, "INSERT INTO escalation_fired(incident, rule, at)"
+	struct inc_sql *q = inc_sql(ctx->db, "INSERT INTO escalation_fired(incident, rule, at)"
 				    " VALUES(?, ?, ?)");
 
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, ctx->now);
-	return inc_step_done(ctx->db, st, err);
+	inc_sql_int(q, 1, id);
+	inc_sql_text(q, 2, key);
+	inc_sql_int(q, 3, ctx->now);
+	return inc_sql_run(q, err);
 }
 
 /* ---- notify lists ---- */
@@ -83,7 +66,7 @@ inc_esc_notify(const struct inc_config *c, const struct inc_incident *r, const j
 			add(a, g ? address(c, g->manager) : NULL);
 		} else if (strcmp(w, "incident_manager") == 0) {
 			for (size_t k = 0; k < c->npeople; k++)
-				if (strcmp(c->people[k].role, "incident_manager") == 0)
+				if (c->people[k].role == INC_INCIDENT_MANAGER)
 					add(a, address(c, c->people[k].name));
 		} else if (strcmp(w, "requester") == 0) {
 			add(a, address(c, r->requester));
@@ -142,12 +125,13 @@ escalated_event(const char *type, const struct inc_incident *r, const char *from
 static void
 rule_reason(const struct inc_escrule *e, const struct inc_sla_clock *ck, char *buf, size_t len)
 {
-	int x = inc_sla_rule_target(e);
+	int x = inc_esc_target(e->on);
 	char d[INC_TIMELEN], t[INC_TIMELEN];
 
 	inc_duration_format(e->after, d);
-	snprintf(buf, len, "%s%s%s: %s due %s", e->on, e->after ? "+" : "", e->after ? d : "",
-		 x == INC_SLA_RESPONSE ? "response" : "resolve", inc_time_format(ck->due[x], t));
+	snprintf(buf, len, "%s%s%s: %s due %s", inc_vocab_name(&inc_esc_ons, (int)e->on),
+		 e->after ? "+" : "", e->after ? d : "",
+		 x == INC_RESPONSE ? "response" : "resolve", inc_time_format(ck->due[x], t));
 }
 
 static int
@@ -161,7 +145,7 @@ fire(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_escrule *e,
 	int rc;
 
 	rule_reason(e, ck, reason, sizeof reason);
-	if (strcmp(e->action, "functional") == 0) {
+	if (e->action == INC_ESC_FUNCTIONAL) {
 		if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_REASSIGN, r->requester))
 			return inc_err(err, "%s: moving an incident to another group needs an"
 				       " incident_manager or admin (acting as %s)", e->key, ctx->actor);
@@ -172,13 +156,13 @@ fire(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_escrule *e,
 	if (mark_fired(ctx, r->id, e->key, err) < 0)
 		return -1;
 	g = inc_config_group(ctx->cfg, r->group);
-	if (strcmp(e->action, "functional") == 0 && !(g && g->escalate_to)) {
+	if (e->action == INC_ESC_FUNCTIONAL && !(g && g->escalate_to)) {
 		/* the top of the line: nowhere to go; the rule is spent */
 		return inc_audit(ctx, r->id, INC_NULL, "escalated", e->key, NULL,
 				 "no escalate_to: the incident stays where it is", err);
 	}
 	inc_incident_copy(&before, r);
-	if (strcmp(e->action, "notify") == 0) {
+	if (e->action == INC_ESC_NOTIFY) {
 		ev = json_pack("{s:s,s:s,s:o,s:s}", "kind", "notified", "type", "notify", "notify",
 			       inc_esc_notify(ctx->cfg, r, e->notify), "reason", reason);
 		rc = done(ctx, &before, r, "notified", e->key, reason, ev, err);
@@ -186,7 +170,7 @@ fire(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_escrule *e,
 		json_t *who = json_incref((json_t *)e->notify);
 
 		from = r->group ? inc_xstrdup(r->group) : NULL;
-		if (strcmp(e->action, "functional") == 0 && route(ctx, r, g->escalate_to, err) < 0) {
+		if (e->action == INC_ESC_FUNCTIONAL && route(ctx, r, g->escalate_to, err) < 0) {
 			json_decref(who);
 			free(from);
 			inc_incident_clear(&before);
@@ -199,7 +183,8 @@ fire(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_escrule *e,
 		}
 		r->escalation_level++;
 		r->escalated = 1;
-		ev = escalated_event(e->action, r, from, inc_esc_notify(ctx->cfg, r, who), reason);
+		ev = escalated_event(inc_vocab_name(&inc_esc_actions, (int)e->action), r, from,
+				     inc_esc_notify(ctx->cfg, r, who), reason);
 		json_decref(who);
 		rc = done(ctx, &before, r, "escalated", e->key, reason, ev, err);
 	}
@@ -219,7 +204,7 @@ inc_escalate_rules(struct inc_ctx *ctx, struct inc_incident *r, char *err)
 		const struct inc_escrule *e = &ctx->cfg->escalation[i];
 		int fired;
 
-		if (!inc_is_open(r->status) || !r->sla_policy)
+		if (!inc_status_open(r->status) || !r->sla_policy)
 			break;
 		/* again after each action: a new group may mean a new policy */
 		if (!fresh) {
@@ -230,7 +215,7 @@ inc_escalate_rules(struct inc_ctx *ctx, struct inc_incident *r, char *err)
 		}
 		if (!inc_sla_rule_due(&ck, e))
 			continue;
-		if ((fired = inc_esc_fired(ctx, r->id, e->key, err)) < 0)
+		if ((fired = inc_esc_fired(ctx, r->id, e->key, NULL, err)) < 0)
 			goto fail;
 		if (fired)
 			continue;
@@ -258,8 +243,8 @@ inc_escalate_to(struct inc_ctx *ctx, struct inc_incident *r, const char *group,
 	if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_REASSIGN, r->requester))
 		return inc_err(err, "escalating by hand needs an incident_manager or admin"
 			       " (acting as %s)", ctx->actor);
-	if (!inc_is_open(r->status))
-		return inc_err(err, "is %s: only open incidents escalate", r->status);
+	if (!inc_status_open(r->status))
+		return inc_err(err, "is %s: only open incidents escalate", inc_status_name(r->status));
 	if (r->group && strcmp(r->group, group) == 0)
 		return inc_err(err, "already in %s", group);
 	inc_incident_copy(&before, r);

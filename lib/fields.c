@@ -1,7 +1,9 @@
 /*
  * fields.c - setting an incident's descriptive fields from JSON values, with
  * the validation inc-log (input lines and options) and inc-update --set
- * share: levels, categories, groups, sources, links, custom fields.
+ * share: levels, categories, groups, sources, links, custom fields. A field
+ * the registry marks F_LOG or F_SET and that needs no check of its own is
+ * set by its type alone: a new descriptive field needs no code here.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -9,9 +11,9 @@
 
 #include "inc.h"
 
-static const char *const sources[] = {"phone", "email", "sms", "web", "chat", "api",
-	"monitoring", NULL};
 static const char *const link_types[] = {"problem", "change", "asset", "incident", NULL};
+
+#define MEMBER(r, f, type) (*(type *)((char *)(r) + (f)->off))
 
 /* A string field: JSON string (non-empty where required) or null. */
 static int
@@ -32,8 +34,7 @@ get_str(const char *k, const json_t *v, int required, const char **out, char *er
 }
 
 static int
-level(const struct inc_config *c, const json_t *levels, const char *k, const char *s,
-      char *err)
+level(const json_t *levels, const char *k, const char *s, char *err)
 {
 	if (s && inc_config_level(levels, s) < 0) {
 		struct inc_buf b = {0};
@@ -48,7 +49,6 @@ level(const struct inc_config *c, const json_t *levels, const char *k, const cha
 		inc_buf_free(&b);
 		return -1;
 	}
-	(void)c;
 	return 0;
 }
 
@@ -69,6 +69,21 @@ inc_links_add(json_t *links, const char *type, const char *ref, char *err)
 			return 0;	/* linked already */
 	json_array_append_new(links, json_pack("{s:s,s:s}", "type", type, "ref", ref));
 	return 0;
+}
+
+int
+inc_links_add_ref(json_t *links, const char *s, char *err)
+{
+	const char *colon = s ? strchr(s, ':') : NULL;
+	char *type;
+	int rc;
+
+	if (!colon)
+		return inc_err(err, "links: want TYPE:REF, got \"%s\"", s ? s : "");
+	type = strndup(s, (size_t)(colon - s));
+	rc = inc_links_add(links, type, colon + 1, err);
+	free(type);
+	return rc;
 }
 
 static int
@@ -109,10 +124,9 @@ custom_put(json_t *c, const char *k, json_t *v)
 		json_object_set(c, k, v);
 }
 
-/* Set key k to v (null deletes it) in the custom fields, or every key of
- * obj when given: one parse and one dump however many keys. */
-static void
-custom_merge(struct inc_incident *r, const char *k, json_t *v, json_t *obj)
+/* One parse and one dump however many keys. */
+void
+inc_custom_merge(struct inc_incident *r, const char *k, json_t *v, json_t *obj)
 {
 	json_t *c = r->custom ? json_loads(r->custom, 0, NULL) : NULL;
 	const char *ok;
@@ -131,97 +145,132 @@ custom_merge(struct inc_incident *r, const char *k, json_t *v, json_t *obj)
 	json_decref(c);
 }
 
-int
-inc_custom_set(struct inc_incident *r, const char *k, json_t *v)
+/* "network/vpn" names both. */
+static int
+set_category(const struct inc_config *c, struct inc_incident *r, const char *s, char *err)
 {
-	custom_merge(r, k, v, NULL);
+	const char *slash;
+
+	if (s && (slash = strchr(s, '/'))) {
+		char *cat = strndup(s, (size_t)(slash - s));
+
+		inc_set_str(&r->category, cat);
+		inc_set_str(&r->subcategory, slash[1] ? slash + 1 : NULL);
+		free(cat);
+		r->explicit_ |= INC_EXPLICIT_SUBCATEGORY;
+	} else {
+		inc_set_str(&r->category, s);
+	}
+	if (r->category && !inc_config_category(c, r->category, NULL))
+		return inc_err(err, "category: unknown category \"%s\"", r->category);
 	return 0;
+}
+
+/* A field no check of its own covers: by its type. */
+static int
+set_by_type(struct inc_incident *r, const struct inc_field *f, json_t *v, char *err)
+{
+	const char *s = NULL;
+	int64_t t;
+
+	switch (f->type) {
+	case INC_FT_STR:
+		if (get_str(f->name, v, 0, &s, err) < 0)
+			return -1;
+		inc_set_str(&MEMBER(r, f, char *), s && *s ? s : NULL);
+		return 0;
+	case INC_FT_TIME:
+		if (json_is_null(v)) {
+			MEMBER(r, f, int64_t) = INC_NULL;
+			return 0;
+		}
+		if (inc_time_from_json(v, 0, &t) < 0)
+			return json_is_string(v) ?
+				inc_err(err, "%s: bad time \"%s\"", f->name, json_string_value(v)) :
+				inc_err(err, "%s: bad time", f->name);
+		MEMBER(r, f, int64_t) = t;
+		return 0;
+	case INC_FT_INT:
+	case INC_FT_CNT:
+		if (!json_is_integer(v) && !(f->type == INC_FT_INT && json_is_null(v)))
+			return inc_err(err, "%s: expected an integer", f->name);
+		MEMBER(r, f, int64_t) = json_is_null(v) ? INC_NULL : json_integer_value(v);
+		return 0;
+	case INC_FT_FLAG:
+	case INC_FT_BOOL:
+		if (!json_is_boolean(v))
+			return inc_err(err, "%s: expected true or false", f->name);
+		MEMBER(r, f, int64_t) = json_is_true(v);
+		return 0;
+	case INC_FT_JARR:
+	case INC_FT_JOBJ:
+		if (f->type == INC_FT_JARR ? !json_is_array(v) : !json_is_object(v))
+			return inc_err(err, "%s: expected an %s", f->name,
+				       f->type == INC_FT_JARR ? "array" : "object");
+		free(MEMBER(r, f, char *));
+		MEMBER(r, f, char *) = json_dumps(v, JSON_COMPACT);
+		return 0;
+	case INC_FT_STATUS:
+		break;
+	}
+	return 1;
 }
 
 int
 inc_field_set(const struct inc_config *c, struct inc_incident *r, const char *k,
 	      json_t *v, char *err)
 {
+	const struct inc_field *f = inc_field_find(k);
 	const char *s = NULL;
+	char want[256];
 
+	if (!f || !(f->flags & (INC_F_LOG | INC_F_SET)) || f->type == INC_FT_STATUS ||
+	    strcmp(k, "assignee") == 0)
+		return 1;
 	if (strcmp(k, "subject") == 0) {
 		if (get_str(k, v, 1, &s, err) < 0)
 			return -1;
 		inc_set_str(&r->subject, s);
-	} else if (strcmp(k, "description") == 0 || strcmp(k, "requester") == 0) {
-		if (get_str(k, v, 0, &s, err) < 0)
-			return -1;
-		inc_set_str(k[0] == 'd' ? &r->description : &r->requester, s && *s ? s : NULL);
 	} else if (strcmp(k, "source") == 0) {
 		if (get_str(k, v, 0, &s, err) < 0)
 			return -1;
-		if (s && !inc_in_list(s, sources))
-			return inc_err(err, "source: unknown source \"%s\" (want phone, email, sms, web, chat, api or monitoring)", s);
+		if (s && inc_vocab_parse(&inc_sources, s) < 0)
+			return inc_err(err, "source: unknown source \"%s\" (%s)", s,
+				       inc_vocab_want(&inc_sources, want, sizeof want));
 		inc_set_str(&r->source, s);
 	} else if (strcmp(k, "category") == 0) {
-		const char *slash;
-
-		if (get_str(k, v, 0, &s, err) < 0)
+		if (get_str(k, v, 0, &s, err) < 0 || set_category(c, r, s, err) < 0)
 			return -1;
-		/* "network/vpn" names both */
-		if (s && (slash = strchr(s, '/'))) {
-			char *cat = strndup(s, (size_t)(slash - s));
-
-			inc_set_str(&r->category, cat);
-			inc_set_str(&r->subcategory, slash[1] ? slash + 1 : NULL);
-			free(cat);
-			r->explicit_ |= INC_EXPLICIT_SUBCATEGORY;
-		} else {
-			inc_set_str(&r->category, s);
-		}
-		if (r->category && !inc_config_category(c, r->category, NULL))
-			return inc_err(err, "category: unknown category \"%s\"", r->category);
-		r->explicit_ |= INC_EXPLICIT_CATEGORY;
 	} else if (strcmp(k, "subcategory") == 0) {
 		if (get_str(k, v, 0, &s, err) < 0)
 			return -1;
 		inc_set_str(&r->subcategory, s);
-		r->explicit_ |= INC_EXPLICIT_SUBCATEGORY;
-	} else if (strcmp(k, "impact") == 0) {
-		if (get_str(k, v, 0, &s, err) < 0 || level(c, c->impact, k, s, err) < 0)
+	} else if (strcmp(k, "impact") == 0 || strcmp(k, "urgency") == 0 ||
+		   strcmp(k, "priority") == 0) {
+		const json_t *levels = k[0] == 'i' ? c->impact : k[0] == 'u' ? c->urgency : c->priority;
+
+		if (get_str(k, v, 0, &s, err) < 0 || level(levels, k, s, err) < 0)
 			return -1;
-		inc_set_str(&r->impact, s);
-		r->explicit_ |= INC_EXPLICIT_IMPACT;
-	} else if (strcmp(k, "urgency") == 0) {
-		if (get_str(k, v, 0, &s, err) < 0 || level(c, c->urgency, k, s, err) < 0)
-			return -1;
-		inc_set_str(&r->urgency, s);
-		r->explicit_ |= INC_EXPLICIT_URGENCY;
-	} else if (strcmp(k, "priority") == 0) {
-		if (get_str(k, v, 0, &s, err) < 0 || level(c, c->priority, k, s, err) < 0)
-			return -1;
-		inc_set_str(&r->priority, s);
-		r->explicit_ |= INC_EXPLICIT_PRIORITY;
+		inc_set_str(&MEMBER(r, f, char *), s);
 	} else if (strcmp(k, "group") == 0) {
 		if (get_str(k, v, 0, &s, err) < 0)
 			return -1;
 		if (s && !inc_config_group(c, s))
 			return inc_err(err, "group: unknown group \"%s\"", s);
 		inc_set_str(&r->group, s);
-		r->explicit_ |= INC_EXPLICIT_GROUP;
-	} else if (strcmp(k, "major") == 0) {
-		if (!json_is_boolean(v))
-			return inc_err(err, "major: expected true or false");
-		r->major = json_is_true(v);
-		r->explicit_ |= INC_EXPLICIT_MAJOR;
-	} else if (strcmp(k, "external_id") == 0) {
-		if (get_str(k, v, 0, &s, err) < 0)
-			return -1;
-		inc_set_str(&r->external_id, s && *s ? s : NULL);
 	} else if (strcmp(k, "links") == 0) {
 		return set_links(r, v, err);
 	} else if (strcmp(k, "custom") == 0) {
 		if (!json_is_object(v))
 			return inc_err(err, "custom: expected an object");
-		custom_merge(r, NULL, NULL, v);
+		inc_custom_merge(r, NULL, NULL, v);
 	} else {
-		return 1;
+		int rc = set_by_type(r, f, v, err);
+
+		if (rc != 0)
+			return rc;
 	}
+	r->explicit_ |= f->explicit_bit;
 	return 0;
 }
 

@@ -1,8 +1,15 @@
 /*
- * input.c - the input loop every tool shares: ids from arguments or JSON
- * lines from stdin, one savepoint per record so a refused record changes
- * nothing while the others go on, commits in batches for bulk input, and a
- * commit as soon as input pauses, so a slow pipe never holds records back.
+ * input.c - the loop every tool runs: ids from arguments, ids a query
+ * selected, or JSON lines from stdin; one savepoint per record so that a
+ * refused record changes nothing while the others go on; commits in
+ * batches for bulk input, and at once whenever stdin has nothing to read
+ * yet, so a slow pipe never holds records back; and a database that fails
+ * under the run (busy past the timeout, full, I/O error, read-only) stops
+ * it with nothing of the batch kept.
+ *
+ * The one place in the library that writes to stderr: a refused record is
+ * reported as it goes ("inc-TOOL: line 12: ..."), as every tool's main
+ * loop does.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -10,22 +17,30 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "inc.h"
 
 /* Records per transaction, and the longest a transaction is held: big
- * enough for bulk speed (WAL checkpoints cost dearly under 10,000), short
- * enough that other writers wait well under their busy timeout. */
+ * enough for bulk speed, short enough that a one-shot writer waiting for
+ * the lock gets it within about a second. */
 #define BATCH_RECORDS 20000
 #define BATCH_NSEC 500000000LL
+/* After a batch that held the lock to its deadline, it is left free this
+ * long: a waiting writer polls every millisecond (db_sqlite.c) and gets in. */
+#define YIELD_USEC 3000
 
 struct reader {
 	int fd;
 	char *buf;
 	size_t start, len, cap;
 	int eof;
+};
+
+struct batch {
+	int64_t n, t0;
 };
 
 static int64_t
@@ -37,10 +52,148 @@ mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Next line without its newline, NUL-terminated in place. 1: a line, 0: end
- * of input, -1: read error (errno). */
+/* The database failed under the run: nothing of the batch stands. */
 static int
-next_line(struct reader *r, struct inc_ctx *ctx, char **line, size_t *n)
+fatal(struct inc_ctx *ctx, const char *where)
+{
+	char msg[INC_ERRLEN];
+
+	inc_db_err(ctx->db, msg);
+	inc_tx_rollback(ctx);
+	if (where)
+		inc_warn("%s: %s: %s", inc_db_name(ctx->db), where, msg);
+	else
+		inc_warn("%s: %s", inc_db_name(ctx->db), msg);
+	ctx->status = INC_EXIT_DB;
+	return -1;
+}
+
+static int
+commit(struct inc_ctx *ctx, struct batch *b)
+{
+	int held = b->n > 0 && mono_ns() - b->t0 > BATCH_NSEC;
+
+	if (inc_db_in_tx(ctx->db) && inc_tx_commit(ctx) < 0)
+		return fatal(ctx, NULL);
+	inc_ctx_flush(ctx);
+	if (held)
+		usleep(YIELD_USEC);
+	b->n = 0;
+	b->t0 = mono_ns();
+	return 0;
+}
+
+/* After each record: commit when the batch is full or has held the lock
+ * long enough. */
+static int
+tick(struct inc_ctx *ctx, struct batch *b)
+{
+	if (++b->n >= BATCH_RECORDS || mono_ns() - b->t0 > BATCH_NSEC)
+		return commit(ctx, b);
+	return 0;
+}
+
+/* One record inside its own savepoint; its output is kept only on success.
+ * 0: go on (done or refused); -1: the run stops. */
+static int
+one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, inc_record_fn fn,
+    void *arg)
+{
+	char err[INC_ERRLEN] = "";
+	size_t mark;
+
+	if (inc_tx_begin(ctx) < 0)
+		return fatal(ctx, NULL);
+	mark = ctx->out.len;
+	if (ctx->no_savepoint) {
+		/* the tool refuses before its first write: a savepoint per record
+		 * would be pure cost (a bulk inc-log spends 4% on it) */
+		int64_t changes = inc_db_changes(ctx->db);
+
+		if (fn(ctx, where, line, id, arg, err) == 0)
+			return 0;
+		if (inc_db_failed(ctx->db))
+			return fatal(ctx, where);
+		if (inc_db_changes(ctx->db) != changes) {
+			/* a write then a failure: nothing of this batch may stand */
+			inc_tx_rollback(ctx);
+			inc_warn("%s: %s: %s", inc_db_name(ctx->db), where,
+				 err[0] ? err : "write failed");
+			ctx->status = INC_EXIT_DB;
+			return -1;
+		}
+	} else {
+		if (inc_db_savepoint(ctx->db) < 0)
+			return fatal(ctx, where);
+		if (fn(ctx, where, line, id, arg, err) == 0)
+			return inc_db_release(ctx->db) < 0 ? fatal(ctx, where) : 0;
+		if (inc_db_failed(ctx->db) || inc_db_rollback_to(ctx->db) < 0)
+			return fatal(ctx, where);
+	}
+	ctx->out.len = mark;
+	inc_warn("%s: %s", where, err[0] ? err : "refused");
+	ctx->status = INC_EXIT_REFUSED;
+	return 0;
+}
+
+int
+inc_parse_id(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (strncasecmp(s, "INC-", 4) == 0)
+		s += 4;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end || errno || v <= 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+each_arg(struct inc_ctx *ctx, char **ids, int nids, inc_record_fn fn, void *arg)
+{
+	struct batch b = {0, mono_ns()};
+
+	for (int i = 0; i < nids; i++) {
+		int64_t id;
+
+		if (inc_parse_id(ids[i], &id) < 0) {
+			inc_warn("%s: not an incident id", ids[i]);
+			ctx->status = INC_EXIT_REFUSED;
+			continue;
+		}
+		if (one(ctx, ids[i], NULL, id, fn, arg) < 0 || tick(ctx, &b) < 0)
+			return ctx->status;
+	}
+	commit(ctx, &b);
+	return ctx->status;
+}
+
+int
+inc_each_id(struct inc_ctx *ctx, const int64_t *ids, size_t n, inc_record_fn fn, void *arg)
+{
+	struct batch b = {0, mono_ns()};
+
+	for (size_t i = 0; i < n; i++) {
+		char where[24];
+
+		snprintf(where, sizeof where, "%lld", (long long)ids[i]);
+		if (one(ctx, where, NULL, ids[i], fn, arg) < 0 || tick(ctx, &b) < 0)
+			return ctx->status;
+	}
+	commit(ctx, &b);
+	return ctx->status;
+}
+
+/* Next line without its newline, NUL-terminated in place. 1: a line, 0: end
+ * of input, -1: read error (errno), -2: the run stopped (a commit failed). */
+static int
+next_line(struct reader *r, struct inc_ctx *ctx, struct batch *b, char **line, size_t *n)
 {
 	for (;;) {
 		/* no buffer before the first read: memchr(NULL, ...) is undefined */
@@ -74,11 +227,11 @@ next_line(struct reader *r, struct inc_ctx *ctx, char **line, size_t *n)
 			r->buf = inc_xrealloc(r->buf, r->cap);
 		}
 		/* nothing to read right now: what is done goes out first */
-		if (ctx->in_tx || ctx->out.len) {
+		if (inc_db_in_tx(ctx->db) || ctx->out.len) {
 			struct pollfd p = {.fd = r->fd, .events = POLLIN};
 
-			if (poll(&p, 1, 0) == 0)
-				inc_tx_commit(ctx);
+			if (poll(&p, 1, 0) == 0 && commit(ctx, b) < 0)
+				return -2;
 		}
 		got = read(r->fd, r->buf + r->len, r->cap - r->len - 1);
 		if (got < 0) {
@@ -90,91 +243,6 @@ next_line(struct reader *r, struct inc_ctx *ctx, char **line, size_t *n)
 			r->eof = 1;
 		r->len += (size_t)got;
 	}
-}
-
-int
-inc_parse_id(const char *s, int64_t *out)
-{
-	char *end;
-	long long v;
-
-	if (strncasecmp(s, "INC-", 4) == 0)
-		s += 4;
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (*end || errno || v <= 0)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static void
-savepoint(struct inc_ctx *ctx, const char *sql)
-{
-	sqlite3_stmt *st = inc_stmt(ctx, sql);
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		inc_die(INC_EXIT_DB, "%s: %s", ctx->dbpath, sqlite3_errmsg(ctx->db));
-}
-
-/* One record inside its own savepoint; its output is kept only on success. */
-static void
-one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, inc_record_fn fn,
-    void *arg)
-{
-	char err[INC_ERRLEN] = "";
-	size_t mark;
-
-	inc_tx_begin(ctx);
-	mark = ctx->out.len;
-	if (ctx->no_savepoint) {
-		/* the tool refuses before its first write: a savepoint per record
-		 * would be pure cost (a bulk inc-log spends 4% on it) */
-		int64_t changes = sqlite3_total_changes64(ctx->db);
-
-		if (fn(ctx, where, line, id, arg, err) == 0)
-			return;
-		if (sqlite3_total_changes64(ctx->db) != changes) {
-			/* a write then a failure: nothing of this batch may stand */
-			inc_tx_rollback(ctx);
-			inc_die(INC_EXIT_DB, "%s: %s: %s", ctx->dbpath, where,
-				err[0] ? err : "write failed");
-		}
-	} else {
-		savepoint(ctx, "SAVEPOINT rec");
-		if (fn(ctx, where, line, id, arg, err) == 0) {
-			savepoint(ctx, "RELEASE rec");
-			return;
-		}
-		savepoint(ctx, "ROLLBACK TO rec");
-		savepoint(ctx, "RELEASE rec");
-	}
-	ctx->out.len = mark;
-	if (inc_db_is_busy(ctx->db))
-		inc_die(INC_EXIT_DB, "%s: database is locked", ctx->dbpath);
-	inc_warn("%s: %s", where, err[0] ? err : "refused");
-	ctx->status = INC_EXIT_REFUSED;
-}
-
-int
-inc_each_arg(struct inc_ctx *ctx, char **ids, int nids, inc_record_fn fn, void *arg)
-{
-	for (int i = 0; i < nids; i++) {
-		int64_t id;
-
-		if (inc_parse_id(ids[i], &id) < 0) {
-			inc_warn("%s: not an incident id", ids[i]);
-			ctx->status = INC_EXIT_REFUSED;
-			continue;
-		}
-		one(ctx, ids[i], NULL, id, fn, arg);
-	}
-	inc_tx_commit(ctx);
-	return ctx->status;
 }
 
 /* The "id" of an input line: 42, "42" or "INC-42". */
@@ -194,20 +262,56 @@ line_id(json_t *o, int64_t *id, char *err)
 	return inc_err(err, "id: not an incident id");
 }
 
-int
-inc_each_line(struct inc_ctx *ctx, FILE *in, int needs_id, inc_record_fn fn, void *arg)
+/* One input line: its JSON object and id, or a message why not. */
+static json_t *
+parse_line(char *line, size_t n, unsigned flags, int64_t *id, char *err)
+{
+	json_error_t je;
+	json_t *o;
+
+	*id = INC_NULL;
+	o = json_loadb(line, n, JSON_REJECT_DUPLICATES, &je);
+	/* a number or a string is valid JSON, just not an object: say so as
+	 * for an array, rather than "invalid JSON" */
+	if (!o && (o = json_loadb(line, n, JSON_DECODE_ANY, NULL)) && json_is_object(o)) {
+		json_decref(o);
+		o = NULL;
+	}
+	if (!o) {
+		inc_err(err, "invalid JSON: %s", je.text);
+		return NULL;
+	}
+	if (!json_is_object(o)) {
+		json_decref(o);
+		inc_err(err, "expected a JSON object");
+		return NULL;
+	}
+	if (json_object_get(o, "id") && line_id(o, id, err) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	if ((flags & INC_EACH_NEEDS_ID) && *id == INC_NULL) {
+		json_decref(o);
+		inc_err(err, "no \"id\"");
+		return NULL;
+	}
+	return o;
+}
+
+static int
+each_line(struct inc_ctx *ctx, FILE *in, unsigned flags, inc_record_fn fn, void *arg)
 {
 	struct reader r = {.fd = fileno(in)};
-	int64_t lineno = 0, batch = 0, t0 = mono_ns();
+	struct batch b = {0, mono_ns()};
+	int64_t lineno = 0;
 	int progress = isatty(2), shown = 0, rc;
 	char *line;
 	size_t n;
 
-	while ((rc = next_line(&r, ctx, &line, &n)) == 1) {
+	while ((rc = next_line(&r, ctx, &b, &line, &n)) == 1) {
 		char where[48], err[INC_ERRLEN];
-		json_error_t je;
 		json_t *o;
-		int64_t id = INC_NULL;
+		int64_t id;
 
 		lineno++;
 		snprintf(where, sizeof where, "line %lld", (long long)lineno);
@@ -215,44 +319,15 @@ inc_each_line(struct inc_ctx *ctx, FILE *in, int needs_id, inc_record_fn fn, voi
 			line[--n] = '\0';
 		if (n == 0)
 			continue;
-		o = json_loadb(line, n, JSON_REJECT_DUPLICATES, &je);
-		/* a number or a string is valid JSON, just not an object: say
-		 * so as for an array, rather than "invalid JSON" */
-		if (!o && (o = json_loadb(line, n, JSON_DECODE_ANY, NULL)) &&
-		    json_is_object(o)) {
-			json_decref(o);
-			o = NULL;
-		}
-		if (!o) {
-			inc_warn("%s: invalid JSON: %s", where, je.text);
-			ctx->status = INC_EXIT_REFUSED;
-			continue;
-		}
-		if (!json_is_object(o)) {
-			inc_warn("%s: expected a JSON object", where);
-			ctx->status = INC_EXIT_REFUSED;
-			json_decref(o);
-			continue;
-		}
-		if (json_object_get(o, "id") && line_id(o, &id, err) < 0) {
+		if (!(o = parse_line(line, n, flags, &id, err))) {
 			inc_warn("%s: %s", where, err);
 			ctx->status = INC_EXIT_REFUSED;
-			json_decref(o);
 			continue;
 		}
-		if (needs_id && id == INC_NULL) {
-			inc_warn("%s: no \"id\"", where);
-			ctx->status = INC_EXIT_REFUSED;
-			json_decref(o);
-			continue;
-		}
-		one(ctx, where, o, id, fn, arg);
+		rc = one(ctx, where, o, id, fn, arg);
 		json_decref(o);
-		if (++batch >= BATCH_RECORDS || (batch % 256 == 0 && mono_ns() - t0 > BATCH_NSEC)) {
-			inc_tx_commit(ctx);
-			batch = 0;
-			t0 = mono_ns();
-		}
+		if (rc < 0 || tick(ctx, &b) < 0)
+			break;
 		if (progress && lineno % 100000 == 0) {
 			fprintf(stderr, "\r%s: %lld lines", inc_progname(), (long long)lineno);
 			shown = 1;
@@ -261,12 +336,22 @@ inc_each_line(struct inc_ctx *ctx, FILE *in, int needs_id, inc_record_fn fn, voi
 	if (shown)
 		fprintf(stderr, "\r%s: %lld lines\n", inc_progname(), (long long)lineno);
 	free(r.buf);
-	if (rc < 0) {
-		inc_tx_commit(ctx);
+	if (ctx->status == INC_EXIT_DB)
+		return ctx->status;
+	if (commit(ctx, &b) < 0)
+		return ctx->status;
+	if (rc == -1) {
 		inc_warn("stdin: %s", strerror(errno));
 		ctx->status = INC_EXIT_REFUSED;
-		return ctx->status;
 	}
-	inc_tx_commit(ctx);
 	return ctx->status;
+}
+
+int
+inc_each(struct inc_ctx *ctx, int argc, char **argv, FILE *in, unsigned flags,
+	 inc_record_fn fn, void *arg)
+{
+	if (argc > 0)
+		return each_arg(ctx, argv, argc, fn, arg);
+	return each_line(ctx, in, flags, fn, arg);
 }

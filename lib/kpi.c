@@ -38,9 +38,13 @@ static const struct {
 };
 #define NBY (sizeof by_fields / sizeof by_fields[0])
 
-#define OPEN_SQL "status IN ('new','assigned','in_progress','on_hold')"
-#define DONE_SQL "status IN ('resolved','closed')"
+#define OPEN_SQL INC_SQL_OPEN
+#define DONE_SQL INC_SQL_DONE
 #define TTR_SQL "CASE WHEN " DONE_SQL " THEN resolved_at - created_at END"
+
+/* Bound parameters: ?1 since, ?2 until, ?3 now, then the tier-1 groups,
+ * whose placeholders stand at TIER1 (a run-time list). */
+#define TIER1 "\x01"
 
 /* The aggregate columns after the keys, in the order kpi_row() reads them. */
 static const char kpi_cols[] =
@@ -52,7 +56,7 @@ static const char kpi_cols[] =
 	" sum(ever_resolved = 1 AND reopen_count > 0), sum(ever_resolved = 1),"
 	" sum(" DONE_SQL " AND reassignment_count = 0 AND escalated = 0"
 	" AND assignee = first_assignee"
-	" AND first_group IN (SELECT value FROM json_each(:tier1))),"
+	" AND first_group IN (" TIER1 ")),"
 	" sum(reassignment_count), sum(escalated <> 0), sum(rating), count(rating)";
 enum { A_COUNT, A_OPEN, A_DONE, A_TTA_SUM, A_TTA_N, A_TTR_SUM, A_TTR_N, A_RESP_MET,
        A_RESP_N, A_RES_MET, A_RES_N, A_REOPENED, A_EVER, A_FCR, A_REASSIGN,
@@ -67,11 +71,11 @@ static const char pct_cols[] =
 	" max(CASE WHEN rn = (m - 1) * 9 / 10 + 2 THEN d END)";
 
 static const char aging_cols[] =
-	"count(*), sum(:now - created_at < 86400),"
-	" sum(:now - created_at >= 86400 AND :now - created_at < 259200),"
-	" sum(:now - created_at >= 259200 AND :now - created_at < 604800),"
-	" sum(:now - created_at >= 604800 AND :now - created_at < 2592000),"
-	" sum(:now - created_at >= 2592000)";
+	"count(*), sum(?3 - created_at < 86400),"
+	" sum(?3 - created_at >= 86400 AND ?3 - created_at < 259200),"
+	" sum(?3 - created_at >= 259200 AND ?3 - created_at < 604800),"
+	" sum(?3 - created_at >= 604800 AND ?3 - created_at < 2592000),"
+	" sum(?3 - created_at >= 2592000)";
 
 static const char *const kpi_names[] = {"count", "open", "resolved", "mtta_s", "mttr_s",
 	"mttr_p50_s", "mttr_p90_s", "sla_response_pct", "sla_resolve_pct", "reopen_pct",
@@ -160,9 +164,11 @@ ratio_cell(int64_t num, int64_t den, int64_t scale)
 
 /* A sum or count: SQL's sum() of no rows is NULL, which counts as 0. */
 static int64_t
-col(sqlite3_stmt *st, int i)
+col(struct inc_sql *q, int i)
 {
-	return sqlite3_column_int64(st, i);
+	int64_t v = inc_sql_col_int(q, i);
+
+	return v == INC_NULL ? 0 : v;
 }
 
 /*
@@ -171,11 +177,11 @@ col(sqlite3_stmt *st, int i)
  * seconds in integers.
  */
 static char *
-quantile_cell(int64_t m, int64_t qn, int64_t qd, sqlite3_stmt *p, int ilo, int ihi)
+quantile_cell(int64_t m, int64_t qn, int64_t qd, struct inc_sql *p, int ilo, int ihi)
 {
 	int64_t f, lo, hi;
 
-	if (m <= 0 || sqlite3_column_type(p, ilo) == SQLITE_NULL)
+	if (m <= 0 || inc_sql_null(p, ilo))
 		return NULL;
 	f = (m - 1) * qn % qd;
 	lo = col(p, ilo);
@@ -185,14 +191,14 @@ quantile_cell(int64_t m, int64_t qn, int64_t qd, sqlite3_stmt *p, int ilo, int i
 
 /* One KPI row from the aggregate row (and the percentile row, if any). */
 static void
-kpi_row(struct table *t, int nby, sqlite3_stmt *a, sqlite3_stmt *p)
+kpi_row(struct table *t, int nby, struct inc_sql *a, struct inc_sql *p)
 {
 	char **row = new_row(t), **c = row + nby;
 	int64_t m = p ? col(p, nby) : 0;
 #define A(k) col(a, nby + (k))
 
 	for (int i = 0; i < nby; i++)
-		row[i] = inc_col_text(a, i);
+		row[i] = inc_sql_col_dup(a, i);
 	c[0] = int_cell(A(A_COUNT));
 	c[1] = int_cell(A(A_OPEN));
 	c[2] = int_cell(A(A_DONE));
@@ -227,9 +233,9 @@ static void
 add_window(struct inc_buf *sql, const struct inc_report *rep)
 {
 	if (rep->since != INC_NULL)
-		inc_buf_addstr(sql, " AND created_at >= :since");
+		inc_buf_addstr(sql, " AND created_at >= ?1");
 	if (rep->until != INC_NULL)
-		inc_buf_addstr(sql, " AND created_at < :until");
+		inc_buf_addstr(sql, " AND created_at < ?2");
 }
 
 static void
@@ -241,36 +247,56 @@ add_group(struct inc_buf *sql, int nby)
 				       i + 1);
 }
 
-static sqlite3_stmt *
-prepare(struct inc_ctx *ctx, const struct inc_report *rep, const char *sql,
-	const char *tier1, char *err)
+/* The statement of sql, its tier-1 list spelled as placeholders, and every
+ * parameter bound. */
+static struct inc_sql *
+prepare(struct inc_ctx *ctx, const struct inc_report *rep, const char *sql, char *err)
 {
-	sqlite3_stmt *st;
-	int i;
+	struct inc_buf text = {0};
+	struct inc_sql *q;
+	int k = 4, first = 1;
 
-	if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+	for (const char *s = sql; *s; s++) {
+		if (*s != TIER1[0]) {
+			inc_buf_add(&text, s, 1);
+			continue;
+		}
+		for (size_t i = 0; i < ctx->cfg->ngroups; i++)
+			if (ctx->cfg->groups[i].tier == 1) {
+				inc_buf_printf(&text, "%s?%d", first ? "" : ",", k++);
+				first = 0;
+			}
+		if (first)
+			inc_buf_addstr(&text, "NULL");
+	}
+	q = inc_sql_new(ctx->db, text.data);
+	inc_buf_free(&text);
+	if (!q) {
+		inc_db_err(ctx->db, err);
 		return NULL;
 	}
-	if ((i = sqlite3_bind_parameter_index(st, ":since")))
-		sqlite3_bind_int64(st, i, rep->since);
-	if ((i = sqlite3_bind_parameter_index(st, ":until")))
-		sqlite3_bind_int64(st, i, rep->until);
-	if ((i = sqlite3_bind_parameter_index(st, ":now")))
-		sqlite3_bind_int64(st, i, ctx->now);
-	if ((i = sqlite3_bind_parameter_index(st, ":tier1")))
-		sqlite3_bind_text(st, i, tier1, -1, SQLITE_STATIC);
-	return st;
+	/* every ?N up to the highest exists in the text, or it is not bound */
+	if (strstr(sql, "?1"))
+		inc_sql_int(q, 1, rep->since);
+	if (strstr(sql, "?2"))
+		inc_sql_int(q, 2, rep->until);
+	if (strstr(sql, "?3"))
+		inc_sql_int(q, 3, ctx->now);
+	k = 4;
+	if (strchr(sql, TIER1[0]))
+		for (size_t i = 0; i < ctx->cfg->ngroups; i++)
+			if (ctx->cfg->groups[i].tier == 1)
+				inc_sql_text(q, k++, ctx->cfg->groups[i].name);
+	return q;
 }
 
 /* Order of two rows' keys as SQLite's ORDER BY has them: null first, then
  * text bytewise (BINARY collation). */
 static int
-key_cmp(sqlite3_stmt *x, sqlite3_stmt *y, int n)
+key_cmp(struct inc_sql *x, struct inc_sql *y, int n)
 {
 	for (int i = 0; i < n; i++) {
-		const unsigned char *a = sqlite3_column_text(x, i), *b = sqlite3_column_text(y, i);
-		size_t la, lb;
+		const char *a = inc_sql_col_text(x, i), *b = inc_sql_col_text(y, i);
 		int c;
 
 		if (!a || !b) {
@@ -278,44 +304,23 @@ key_cmp(sqlite3_stmt *x, sqlite3_stmt *y, int n)
 				return a ? 1 : -1;
 			continue;
 		}
-		la = (size_t)sqlite3_column_bytes(x, i);
-		lb = (size_t)sqlite3_column_bytes(y, i);
-		c = memcmp(a, b, la < lb ? la : lb);
-		if (c || la != lb)
-			return c ? c : la < lb ? -1 : 1;
+		if ((c = strcmp(a, b)) != 0)
+			return c;
 	}
 	return 0;
-}
-
-/* Names of the tier-1 groups as a JSON array, for json_each(). */
-static char *
-tier1_json(const struct inc_config *cfg)
-{
-	json_t *a = json_array();
-	char *s;
-
-	for (size_t i = 0; i < cfg->ngroups; i++)
-		if (cfg->groups[i].tier == 1)
-			json_array_append_new(a, json_string(cfg->groups[i].name));
-	s = json_dumps(a, JSON_COMPACT);
-	json_decref(a);
-	return s;
 }
 
 static int
 step_error(struct inc_ctx *ctx, char *err)
 {
-	if (inc_db_is_busy(ctx->db))
-		return inc_err(err, "database is locked");
-	return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+	return inc_db_err(ctx->db, err);
 }
 
 static int
 kpis(struct inc_ctx *ctx, const struct inc_report *rep, struct table *t, char *err)
 {
 	struct inc_buf sql = {0}, psql = {0};
-	sqlite3_stmt *a = NULL, *p = NULL;
-	char *tier1 = tier1_json(ctx->cfg);
+	struct inc_sql *a = NULL, *p = NULL;
 	int rc = -1, arc, prc;
 
 	inc_buf_addstr(&sql, "SELECT ");
@@ -342,30 +347,28 @@ kpis(struct inc_ctx *ctx, const struct inc_report *rep, struct table *t, char *e
 	inc_buf_addstr(&psql, " ORDER BY resolved_at - created_at))");
 	add_group(&psql, rep->nby);
 
-	if (!(a = prepare(ctx, rep, sql.data, tier1, err)) ||
-	    !(p = prepare(ctx, rep, psql.data, tier1, err)))
+	if (!(a = prepare(ctx, rep, sql.data, err)) || !(p = prepare(ctx, rep, psql.data, err)))
 		goto out;
-	prc = sqlite3_step(p);
-	while ((arc = sqlite3_step(a)) == SQLITE_ROW) {
+	prc = inc_sql_step(p);
+	while ((arc = inc_sql_step(a)) > 0) {
 		int match;
 
-		while (prc == SQLITE_ROW && key_cmp(p, a, rep->nby) < 0)
-			prc = sqlite3_step(p);
-		match = prc == SQLITE_ROW && key_cmp(p, a, rep->nby) == 0;
+		while (prc > 0 && key_cmp(p, a, rep->nby) < 0)
+			prc = inc_sql_step(p);
+		match = prc > 0 && key_cmp(p, a, rep->nby) == 0;
 		kpi_row(t, rep->nby, a, match ? p : NULL);
 		if (match)
-			prc = sqlite3_step(p);
+			prc = inc_sql_step(p);
 	}
-	if (arc != SQLITE_DONE || (prc != SQLITE_ROW && prc != SQLITE_DONE))
+	if (arc < 0 || prc < 0)
 		step_error(ctx, err);
 	else
 		rc = 0;
 out:
-	sqlite3_finalize(a);
-	sqlite3_finalize(p);
+	inc_sql_free(a);
+	inc_sql_free(p);
 	inc_buf_free(&sql);
 	inc_buf_free(&psql);
-	free(tier1);
 	return rc;
 }
 
@@ -373,45 +376,34 @@ static int
 aging(struct inc_ctx *ctx, const struct inc_report *rep, struct table *t, char *err)
 {
 	struct inc_buf sql = {0};
-	sqlite3_stmt *st;
+	struct inc_sql *q;
 	int rc;
 
 	inc_buf_addstr(&sql, "SELECT ");
 	add_keys(&sql, rep, 0);
-	inc_buf_printf(&sql, "%s%s FROM incident WHERE " OPEN_SQL, rep->nby ? ", " : "",
+	inc_buf_printf(&sql, "%s%s FROM incident WHERE " INC_SQL_OPEN, rep->nby ? ", " : "",
 		       aging_cols);
 	add_window(&sql, rep);
 	add_group(&sql, rep->nby);
-	st = prepare(ctx, rep, sql.data, NULL, err);
+	q = prepare(ctx, rep, sql.data, err);
 	inc_buf_free(&sql);
-	if (!st)
+	if (!q)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = inc_sql_step(q)) > 0) {
 		char **row = new_row(t);
 
 		for (int i = 0; i < rep->nby; i++)
-			row[i] = inc_col_text(st, i);
+			row[i] = inc_sql_col_dup(q, i);
 		for (size_t i = 0; i < NAGING; i++)
-			row[rep->nby + i] = int_cell(col(st, rep->nby + (int)i));
+			row[rep->nby + i] = int_cell(col(q, rep->nby + (int)i));
 	}
-	if (rc != SQLITE_DONE)
+	if (rc < 0)
 		step_error(ctx, err);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	inc_sql_free(q);
+	return rc < 0 ? -1 : 0;
 }
 
 /* ---- output ---- */
-
-static void
-json_str(struct inc_buf *b, const char *s)
-{
-	json_t *j = json_string(s);
-	char *d = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
-
-	inc_buf_addstr(b, d ? d : "null");
-	free(d);
-	json_decref(j);
-}
 
 static void
 write_jsonl(struct inc_buf *b, const struct table *t)
@@ -421,14 +413,14 @@ write_jsonl(struct inc_buf *b, const struct table *t)
 
 		for (size_t c = 0; c < t->ncols; c++) {
 			inc_buf_addstr(b, c ? "," : "{");
-			json_str(b, t->names[c]);
+			inc_json_str(b, t->names[c]);
 			inc_buf_addstr(b, ":");
 			if (!row[c])
 				inc_buf_addstr(b, "null");
 			else if (t->numeric[c])
 				inc_buf_addstr(b, row[c]);
 			else
-				json_str(b, row[c]);
+				inc_json_str(b, row[c]);
 		}
 		inc_buf_addstr(b, "}\n");
 	}
@@ -534,10 +526,10 @@ inc_report(struct inc_ctx *ctx, const struct inc_report *rep, struct inc_buf *ou
 		t.names[t.ncols++] = names[i];
 	}
 	/* one snapshot for both queries of a report */
-	if (sqlite3_exec(ctx->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	if (inc_db_begin_read(ctx->db) < 0)
 		return step_error(ctx, err);
 	rc = rep->aging ? aging(ctx, rep, &t, err) : kpis(ctx, rep, &t, err);
-	sqlite3_exec(ctx->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+	inc_db_rollback(ctx->db);
 	if (rc == 0) {
 		switch (rep->format) {
 		case INC_FMT_JSONL: write_jsonl(out, &t); break;

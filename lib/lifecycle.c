@@ -10,42 +10,27 @@
 
 #include "inc.h"
 
-static const char *const statuses[] = {"new", "assigned", "in_progress", "on_hold",
-	"resolved", "closed", "cancelled", NULL};
-
 int
-inc_status_known(const char *s)
+inc_status_allowed(enum inc_status from, enum inc_status to)
 {
-	for (int i = 0; statuses[i]; i++)
-		if (s && strcmp(s, statuses[i]) == 0)
-			return 1;
-	return 0;
-}
-
-int
-inc_is_open(const char *s)
-{
-	return s && (strcmp(s, "new") == 0 || strcmp(s, "assigned") == 0 ||
-		     strcmp(s, "in_progress") == 0 || strcmp(s, "on_hold") == 0);
-}
-
-int
-inc_status_allowed(const char *from, const char *to)
-{
-	if (!from || !to || strcmp(from, to) == 0)
+	if (from == to)
 		return 0;
-	if (strcmp(to, "resolved") == 0 || strcmp(to, "cancelled") == 0)
-		return inc_is_open(from);
-	if (strcmp(to, "assigned") == 0)
-		return strcmp(from, "new") == 0;
-	if (strcmp(to, "in_progress") == 0)
-		return strcmp(from, "new") == 0 || strcmp(from, "assigned") == 0 ||
-		       strcmp(from, "on_hold") == 0 || strcmp(from, "resolved") == 0;
-	if (strcmp(to, "on_hold") == 0)
-		return strcmp(from, "in_progress") == 0;
-	if (strcmp(to, "closed") == 0)
-		return strcmp(from, "resolved") == 0;
-	return 0;
+	switch (to) {
+	case INC_RESOLVED:
+	case INC_CANCELLED:
+		return inc_status_open(from);
+	case INC_ASSIGNED:
+		return from == INC_NEW;
+	case INC_IN_PROGRESS:
+		return from == INC_NEW || from == INC_ASSIGNED || from == INC_ON_HOLD ||
+		       from == INC_RESOLVED;
+	case INC_ON_HOLD:
+		return from == INC_IN_PROGRESS;
+	case INC_CLOSED:
+		return from == INC_RESOLVED;
+	default:
+		return 0;
+	}
 }
 
 void
@@ -58,16 +43,11 @@ inc_mark_response(struct inc_ctx *ctx, struct inc_incident *r)
 static int
 hold_sql(struct inc_ctx *ctx, const char *sql, int64_t id, char *err)
 {
-	sqlite3_stmt *st = inc_stmt(ctx, sql);
-	int rc;
+	struct inc_sql *q = inc_sql(ctx->db, sql);
 
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, ctx->now);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
-	return 0;
+	inc_sql_int(q, 1, id);
+	inc_sql_int(q, 2, ctx->now);
+	return inc_sql_run(q, err);
 }
 
 void
@@ -91,8 +71,8 @@ inc_set_assignment(struct inc_ctx *ctx, struct inc_incident *r, const char *grou
 		inc_set_str(&r->group, group);
 	if (achanged)
 		inc_set_str(&r->assignee, assignee);
-	if (assignee && strcmp(r->status, "new") == 0)
-		inc_set_str(&r->status, "assigned");
+	if (assignee && r->status == INC_NEW)
+		r->status = INC_ASSIGNED;
 	(void)ctx;
 }
 
@@ -103,51 +83,47 @@ take(struct inc_ctx *ctx, struct inc_incident *r)
 {
 	const struct inc_person *p;
 
-	if (r->assignee || strcmp(ctx->role, "requester") == 0)
+	if (r->assignee || ctx->role == INC_REQUESTER)
 		return;
 	p = inc_config_person(ctx->cfg, ctx->actor);
 	inc_set_assignment(ctx, r, r->group, p ? p->name : ctx->actor);
 }
 
 int
-inc_set_status(struct inc_ctx *ctx, struct inc_incident *r, const char *to, char *err)
+inc_set_status(struct inc_ctx *ctx, struct inc_incident *r, enum inc_status to, char *err)
 {
-	const char *from = r->status;
-	int reopen;
+	enum inc_status from = r->status;
+	int reopen = to == INC_IN_PROGRESS && (from == INC_RESOLVED || from == INC_CLOSED);
 
-	if (!inc_status_known(to))
-		return inc_err(err, "unknown status \"%s\"", to);
-	reopen = strcmp(to, "in_progress") == 0 &&
-		 (strcmp(from, "resolved") == 0 || strcmp(from, "closed") == 0);
-	if (!inc_status_allowed(from, to) &&
-	    !(reopen && strcmp(from, "closed") == 0))
-		return inc_err(err, "cannot move from %s to %s", from, to);
-	if (strcmp(from, "on_hold") == 0) {
+	if (!inc_status_allowed(from, to) && !(reopen && from == INC_CLOSED))
+		return inc_err(err, "cannot move from %s to %s", inc_status_name(from),
+			       inc_status_name(to));
+	if (from == INC_ON_HOLD) {
 		if (hold_sql(ctx, "UPDATE hold SET end=?2 WHERE incident=?1 AND end IS NULL",
 			     r->id, err) < 0)
 			return -1;
 		r->hold_since = INC_NULL;
 	}
-	if (strcmp(to, "on_hold") == 0) {
-		if (hold_sql(ctx, "INSERT OR IGNORE INTO hold(incident, start) VALUES(?1, ?2)",
-			     r->id, err) < 0)
+	if (to == INC_ON_HOLD) {
+		if (hold_sql(ctx, "INSERT INTO hold(incident, start) VALUES(?1, ?2)"
+			     " ON CONFLICT DO NOTHING", r->id, err) < 0)
 			return -1;
 		r->hold_since = ctx->now;
 	}
-	if (strcmp(to, "in_progress") == 0) {
+	if (to == INC_IN_PROGRESS) {
 		/* taking a new incident makes it yours */
-		if (strcmp(from, "new") == 0)
+		if (from == INC_NEW)
 			take(ctx, r);
 		inc_mark_response(ctx, r);
 	}
-	if (strcmp(to, "resolved") == 0) {
+	if (to == INC_RESOLVED) {
 		/* a first-contact resolution: the resolver took it */
 		take(ctx, r);
 		r->resolved_at = ctx->now;
 		r->ever_resolved = 1;
 		inc_mark_response(ctx, r);
 	}
-	if (strcmp(to, "closed") == 0)
+	if (to == INC_CLOSED)
 		r->closed_at = ctx->now;
 	if (reopen) {
 		r->resolved_at = INC_NULL;
@@ -159,6 +135,6 @@ inc_set_status(struct inc_ctx *ctx, struct inc_incident *r, const char *to, char
 		inc_set_str(&r->feedback, NULL);
 		r->reopen_count++;
 	}
-	inc_set_str(&r->status, to);
+	r->status = to;
 	return 0;
 }

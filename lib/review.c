@@ -16,14 +16,9 @@
 
 #include "inc.h"
 
-struct row {
-	int64_t at, task;
-	char *actor, *tool, *action, *field, *old, *new_;
-};
-
 struct trail {
-	struct row *r;
-	size_t n, cap;
+	struct inc_audit_row *r;
+	size_t n;
 };
 
 /* Seconds per name, in order of first appearance. */
@@ -32,50 +27,6 @@ struct tally {
 	int64_t secs[64];
 	size_t n;
 };
-
-static int
-load_trail(struct inc_ctx *ctx, int64_t id, struct trail *t, char *err)
-{
-	sqlite3_stmt *st = inc_stmt(ctx,
-		"SELECT at, task, actor, tool, action, field, old, new FROM audit"
-		" WHERE incident = ? ORDER BY seq");
-	int rc;
-
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct row *r;
-
-		if (t->n == t->cap) {
-			t->cap = t->cap ? 2 * t->cap : 32;
-			t->r = inc_xrealloc(t->r, t->cap * sizeof *t->r);
-		}
-		r = &t->r[t->n++];
-		r->at = inc_col_int(st, 0);
-		r->task = inc_col_int(st, 1);
-		r->actor = inc_col_text(st, 2);
-		r->tool = inc_col_text(st, 3);
-		r->action = inc_col_text(st, 4);
-		r->field = inc_col_text(st, 5);
-		r->old = inc_col_text(st, 6);
-		r->new_ = inc_col_text(st, 7);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : inc_err(err, "%s", sqlite3_errmsg(ctx->db));
-}
-
-static void
-trail_free(struct trail *t)
-{
-	for (size_t i = 0; i < t->n; i++) {
-		free(t->r[i].actor);
-		free(t->r[i].tool);
-		free(t->r[i].action);
-		free(t->r[i].field);
-		free(t->r[i].old);
-		free(t->r[i].new_);
-	}
-	free(t->r);
-}
 
 static int
 eq(const char *a, const char *b)
@@ -140,10 +91,10 @@ tm(int64_t t, char *buf)
 
 /* ---- the timeline ---- */
 
-static const struct row *
-find(const struct row *r, size_t n, const char *field)
+static const struct inc_audit_row *
+find(const struct inc_audit_row *r, size_t n, const char *field)
 {
-	const struct row *hit = NULL;
+	const struct inc_audit_row *hit = NULL;
 
 	for (size_t i = 0; i < n; i++)
 		if (eq(r[i].field, field))
@@ -152,7 +103,7 @@ find(const struct row *r, size_t n, const char *field)
 }
 
 static void
-event(struct inc_buf *b, const struct row *r, int64_t created, const char *kind,
+event(struct inc_buf *b, const struct inc_audit_row *r, int64_t created, const char *kind,
       struct inc_buf *detail)
 {
 	char t[INC_TIMELEN], d[INC_TIMELEN];
@@ -165,12 +116,12 @@ event(struct inc_buf *b, const struct row *r, int64_t created, const char *kind,
 
 /* "field new (was old)" for each listed field the change touched. */
 static int
-changes(struct inc_buf *d, const struct row *r, size_t n, const char *const *fields)
+changes(struct inc_buf *d, const struct inc_audit_row *r, size_t n, const char *const *fields)
 {
 	int any = 0;
 
 	for (const char *const *f = fields; *f; f++) {
-		const struct row *c = find(r, n, *f);
+		const struct inc_audit_row *c = find(r, n, *f);
 
 		if (!c)
 			continue;
@@ -183,7 +134,7 @@ changes(struct inc_buf *d, const struct row *r, size_t n, const char *const *fie
 
 /* The steps one change (rows r[0..n), one instant, actor and action) makes. */
 static void
-change_events(struct inc_buf *b, const struct row *r, size_t n, int64_t created)
+change_events(struct inc_buf *b, const struct inc_audit_row *r, size_t n, int64_t created)
 {
 	static const char *const classify[] = {"category", "subcategory", "impact", "urgency",
 		"priority", NULL};
@@ -194,7 +145,7 @@ change_events(struct inc_buf *b, const struct row *r, size_t n, int64_t created)
 		"major", "sla_policy", "sla_state", "rating", "feedback", "resolution",
 		"resolution_type", "closure_code", "response_due", "resolve_due", "response_met",
 		"resolve_met", "resolved_at", "closed_at", "reopen_count", "reason", NULL};
-	const struct row *st = find(r, n, "status"), *as = find(r, n, "assignee"),
+	const struct inc_audit_row *st = find(r, n, "status"), *as = find(r, n, "assignee"),
 		*gr = find(r, n, "group"), *lv = find(r, n, "escalation_level"), *c;
 	const char *from = st ? st->old : NULL, *to = st ? st->new_ : NULL;
 	struct inc_buf d = {0};
@@ -270,7 +221,7 @@ change_events(struct inc_buf *b, const struct row *r, size_t n, int64_t created)
 		event(b, r, created, "sla attached", &d);
 	}
 	if ((c = find(r, n, "sla_state")) && (eq(c->new_, "warning") || eq(c->new_, "breached"))) {
-		const struct row *rm = find(r, n, "response_met"), *sm = find(r, n, "resolve_met");
+		const struct inc_audit_row *rm = find(r, n, "response_met"), *sm = find(r, n, "resolve_met");
 
 		/* the target is named where the met flag fell in the same change */
 		if (rm && eq(rm->new_, "false"))
@@ -369,9 +320,9 @@ static void
 time_spent(struct inc_buf *b, const struct inc_incident *inc, const struct trail *t,
 	   int64_t now)
 {
-	const struct row *s0 = NULL, *g0 = NULL;
+	const struct inc_audit_row *s0 = NULL, *g0 = NULL;
 	struct tally ts = {0}, tg = {0};
-	const char *status = inc->status, *group = inc->group;
+	const char *status = inc_status_name(inc->status), *group = inc->group;
 	int64_t at = inc->created_at;
 
 	for (size_t i = 0; i < t->n; i++) {
@@ -387,7 +338,7 @@ time_spent(struct inc_buf *b, const struct inc_incident *inc, const struct trail
 	if (g0)
 		group = g0->old;
 	for (size_t i = 0; i <= t->n; i++) {
-		const struct row *r = i < t->n ? &t->r[i] : NULL;
+		const struct inc_audit_row *r = i < t->n ? &t->r[i] : NULL;
 		int64_t until;
 
 		if (r && (r->task != INC_NULL ||
@@ -398,7 +349,7 @@ time_spent(struct inc_buf *b, const struct inc_incident *inc, const struct trail
 			until = at;
 		if (!eq(status, "closed") && !eq(status, "cancelled"))
 			tally_add(&ts, status, until - at);
-		if (inc_is_open(status))
+		if (inc_status_open((enum inc_status)inc_status_parse(status)))
 			tally_add(&tg, group, until - at);
 		at = until;
 		if (r && eq(r->field, "status"))
@@ -438,9 +389,9 @@ target(struct inc_buf *b, const char *name, int64_t due, int64_t done, int64_t m
 static int
 sla(struct inc_ctx *ctx, struct inc_buf *b, const struct inc_incident *inc, char *err)
 {
-	sqlite3_stmt *st = inc_stmt(ctx,
+	struct inc_sql *q = inc_sql(ctx->db,
 		"SELECT start, end FROM hold WHERE incident = ? ORDER BY start");
-	int64_t resolved = eq(inc->status, "resolved") || eq(inc->status, "closed") ?
+	int64_t resolved = inc->status == INC_RESOLVED || inc->status == INC_CLOSED ?
 		inc->resolved_at : INC_NULL;
 	char t1[INC_TIMELEN], t2[INC_TIMELEN], d[INC_TIMELEN];
 	int rc, n = 0;
@@ -457,9 +408,9 @@ sla(struct inc_ctx *ctx, struct inc_buf *b, const struct inc_incident *inc, char
 		       ctx->now);
 		target(b, "Resolution", inc->resolve_due, resolved, inc->resolve_met, ctx->now);
 	}
-	sqlite3_bind_int64(st, 1, inc->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t start = inc_col_int(st, 0), end = inc_col_int(st, 1);
+	inc_sql_int(q, 1, inc->id);
+	while ((rc = inc_sql_step(q)) > 0) {
+		int64_t start = inc_sql_col_int(q, 0), end = inc_sql_col_int(q, 1);
 
 		if (!n++)
 			inc_buf_addstr(b, "\nOn hold:\n\n");
@@ -470,36 +421,34 @@ sla(struct inc_ctx *ctx, struct inc_buf *b, const struct inc_incident *inc, char
 			inc_buf_printf(b, "- %s to %s (%s)\n", tm(start, t1), tm(end, t2),
 				       inc_duration_format(end - start, d));
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+	inc_sql_reset(q);
+	return rc < 0 ? inc_db_err(ctx->db, err) : 0;
 }
 
 static int
 tasks(struct inc_ctx *ctx, struct inc_buf *b, int64_t id, char *err)
 {
-	sqlite3_stmt *st = inc_stmt(ctx,
+	struct inc_sql *q = inc_sql(ctx->db,
 		"SELECT id, title, grp, assignee, status, due, done_at FROM task"
 		" WHERE incident = ? ORDER BY id");
 	int rc, n = 0;
 
 	inc_buf_addstr(b, "\n## Tasks\n\n");
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char t1[INC_TIMELEN], t2[INC_TIMELEN];
+	inc_sql_int(q, 1, id);
+	while ((rc = inc_sql_step(q)) > 0) {
+		char t1[INC_TIMELEN], t2[INC_TIMELEN], num[24];
 
 		if (!n++)
 			md_head(b, "Task | Title | Group | Assignee | Status | Due | Done");
-		md_row(b, 7, (const char *)sqlite3_column_text(st, 0),
-		       (const char *)sqlite3_column_text(st, 1),
-		       (const char *)sqlite3_column_text(st, 2),
-		       (const char *)sqlite3_column_text(st, 3),
-		       (const char *)sqlite3_column_text(st, 4),
-		       tm(inc_col_int(st, 5), t1), tm(inc_col_int(st, 6), t2));
+		snprintf(num, sizeof num, "%lld", (long long)inc_sql_col_int(q, 0));
+		md_row(b, 7, num, inc_sql_col_text(q, 1), inc_sql_col_text(q, 2),
+		       inc_sql_col_text(q, 3), inc_sql_col_text(q, 4),
+		       tm(inc_sql_col_int(q, 5), t1), tm(inc_sql_col_int(q, 6), t2));
 	}
-	sqlite3_reset(st);
+	inc_sql_reset(q);
 	if (!n)
 		inc_buf_addstr(b, "No tasks.\n");
-	return rc == SQLITE_DONE ? 0 : inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+	return rc < 0 ? inc_db_err(ctx->db, err) : 0;
 }
 
 /* Text as a Markdown list item or quote: later lines indented by prefix. */
@@ -592,7 +541,7 @@ facts(struct inc_buf *b, const struct inc_incident *inc)
 	inc_buf_printf(b, "# Post-incident review: INC-%lld\n\n", (long long)inc->id);
 	md_head(b, "Field | Value");
 	fact(b, "Subject", inc->subject);
-	fact(b, "Status", inc->status);
+	fact(b, "Status", inc_status_name(inc->status));
 	if (inc->priority && inc->impact && inc->urgency)
 		inc_buf_printf(&v, "%s (impact %s, urgency %s)", inc->priority, inc->impact,
 			       inc->urgency);
@@ -640,7 +589,7 @@ inc_review(struct inc_ctx *ctx, int64_t id, struct inc_buf *out, char *err)
 	rc = inc_incident_load(ctx, id, &inc, err);
 	if (rc <= 0)
 		return rc;
-	rc = load_trail(ctx, id, &t, err);
+	rc = inc_audit_read(ctx, id, &t.r, &t.n, err);
 	if (rc == 0) {
 		facts(out, &inc);
 		timeline(out, &t, inc.created_at);
@@ -659,7 +608,7 @@ inc_review(struct inc_ctx *ctx, int64_t id, struct inc_buf *out, char *err)
 			       "- What went wrong, and why:\n"
 			       "- Actions (owner, due date):\n");
 	}
-	trail_free(&t);
+	inc_audit_free(t.r, t.n);
 	inc_incident_clear(&inc);
 	return rc == 0 ? 1 : -1;
 }

@@ -1,43 +1,15 @@
 /*
  * rules.c - classification: the config's ordered categorization rules
- * (regexes compiled once, at config load), defaults for what no rule set,
- * and priority from the impact x urgency matrix. Pure: no database, so
- * inc-classify --dry-run computes exactly what a real run would store.
+ * (their expressions compiled once, at config load: regex.c), defaults for
+ * what no rule set, and priority from the impact x urgency matrix. Pure:
+ * no database, so inc-classify --dry-run computes exactly what a real run
+ * would store.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 
 #include "inc.h"
-
-/* The fields a rule may set, in the order they are applied: a rule's
- * subcategory only makes sense after its category. */
-static const struct {
-	const char *name;
-	unsigned bit;
-	size_t off;		/* char * member; 0 for major */
-} slots[] = {
-	{"category", INC_EXPLICIT_CATEGORY, offsetof(struct inc_incident, category)},
-	{"subcategory", INC_EXPLICIT_SUBCATEGORY, offsetof(struct inc_incident, subcategory)},
-	{"impact", INC_EXPLICIT_IMPACT, offsetof(struct inc_incident, impact)},
-	{"urgency", INC_EXPLICIT_URGENCY, offsetof(struct inc_incident, urgency)},
-	{"group", INC_EXPLICIT_GROUP, offsetof(struct inc_incident, group)},
-	{"major", INC_EXPLICIT_MAJOR, 0},
-};
-#define NSLOTS (sizeof slots / sizeof slots[0])
-
-static char **
-slot(struct inc_incident *r, size_t i)
-{
-	return (char **)((char *)r + slots[i].off);
-}
-
-/* A condition on an unset field never holds. */
-static int
-test(const regex_t *re, const char *s)
-{
-	return s && regexec(re, s, 0, NULL, 0) == 0;
-}
 
 static int
 matches(const struct inc_rule *rule, const struct inc_incident *r)
@@ -46,11 +18,11 @@ matches(const struct inc_rule *rule, const struct inc_incident *r)
 		r->source, r->category};
 
 	for (int f = 0; f < INC_RF_N; f++) {
-		if (!(rule->has & (1u << f)))
+		if (!rule->re[f])
 			continue;
-		if (f == INC_RF_TEXT ? !test(&rule->re[f], r->subject) &&
-				       !test(&rule->re[f], r->description)
-				     : !test(&rule->re[f], val[f]))
+		if (f == INC_RF_TEXT ? !inc_rule_re_match(rule->re[f], r->subject) &&
+				       !inc_rule_re_match(rule->re[f], r->description)
+				     : !inc_rule_re_match(rule->re[f], val[f]))
 			return 0;
 	}
 	return 1;
@@ -68,84 +40,86 @@ note(json_t *explain, const char *list, const char *field)
 		json_array_append_new(a, json_string(field));
 }
 
-/* One rule's set, field by field, minus what must stay. */
+#define SLOT(r, f) ((char **)((char *)(r) + (f)->off))
+
+/* One rule's set, field by field in registry order (a subcategory after
+ * its category), minus what must stay. */
 static void
 apply(const struct inc_rule *rule, struct inc_incident *r, int force, json_t *explain)
 {
-	for (size_t i = 0; i < NSLOTS; i++) {
-		const json_t *v = json_object_get(rule->set, slots[i].name);
-		int differs;
+	for (size_t i = 0; i < inc_nfields; i++) {
+		const struct inc_field *f = &inc_fields[i];
+		const json_t *v;
+		int differs, flag;
 
-		if (!v)
+		if (!(f->flags & INC_F_RULESET) || !(v = json_object_get(rule->set, f->name)))
 			continue;
-		differs = slots[i].off ? !inc_streq(*slot(r, i), json_string_value(v))
-				       : !r->major != !json_is_true(v);
-		if ((r->explicit_ & slots[i].bit) && !force) {
+		flag = f->type == INC_FT_FLAG;
+		differs = flag ? !r->major != !json_is_true(v) :
+			  !inc_streq(*SLOT(r, f), json_string_value(v));
+		if ((r->explicit_ & f->explicit_bit) && !force) {
 			if (differs)
-				note(explain, "kept", slots[i].name);
+				note(explain, "kept", f->name);
 			continue;
 		}
-		if (slots[i].off == offsetof(struct inc_incident, group) && r->assignee) {
+		if (f->explicit_bit == INC_EXPLICIT_GROUP && r->assignee) {
 			if (differs)
 				note(explain, "kept", "group");
 			continue;
 		}
-		if (slots[i].off)
-			inc_set_str(slot(r, i), json_string_value(v));
-		else
+		if (flag)
 			r->major = json_is_true(v);
+		else
+			inc_set_str(SLOT(r, f), json_string_value(v));
 	}
 }
 
 static void
-fill_default(const struct inc_config *c, struct inc_incident *r, size_t i,
-	     json_t *explain)
+fill_default(const struct inc_config *c, struct inc_incident *r, char **slot,
+	     const char *name, json_t *explain)
 {
-	const char *d = json_string_value(json_object_get(c->defaults, slots[i].name));
+	const char *d = json_string_value(json_object_get(c->defaults, name));
 
-	if (*slot(r, i) || !d)
+	if (*slot || !d)
 		return;
-	if (slots[i].off == offsetof(struct inc_incident, group) && r->assignee)
+	if (slot == &r->group && r->assignee)
 		return;
-	inc_set_str(slot(r, i), d);
-	note(explain, "defaults", slots[i].name);
+	inc_set_str(slot, d);
+	note(explain, "defaults", name);
 }
 
 int
 inc_classify(const struct inc_config *c, struct inc_incident *r, int force,
 	     json_t *explain)
 {
-	const json_t *rules = json_object_get(c->root, "rules");
-	char *before[NSLOTS + 1];
-	int64_t major = r->major;
+	struct inc_incident before;
 	const char *p;
-	int changed = 0;
+	int changed;
 
-	for (size_t i = 0; i < NSLOTS; i++)
-		before[i] = slots[i].off ? inc_xstrdup(*slot(r, i)) : NULL;
-	before[NSLOTS] = inc_xstrdup(r->priority);
+	inc_incident_copy(&before, r);
 	if (explain) {
 		json_object_set_new(explain, "rules", json_array());
 		json_object_set_new(explain, "kept", json_array());
 		json_object_set_new(explain, "defaults", json_array());
 	}
 	for (size_t k = 0; k < c->nrules; k++) {
-		json_t *m = json_object_get(json_array_get(rules, k), "match");
+		const json_t *m = c->rules[k].match;
 
 		if (!matches(&c->rules[k], r))
 			continue;
 		if (explain)
 			json_array_append_new(json_object_get(explain, "rules"),
 				json_pack("{s:I,s:o,s:O}", "index", (json_int_t)k,
-					  "match", m ? json_incref(m) : json_object(),
+					  "match", m ? json_incref((json_t *)m) : json_object(),
 					  "set", c->rules[k].set));
 		apply(&c->rules[k], r, force, explain);
 	}
 	/* a rule may move the category from under an older subcategory */
 	if (r->subcategory && !inc_config_category(c, r->category, r->subcategory))
 		inc_set_str(&r->subcategory, NULL);
-	for (size_t i = 2; i <= 4; i++)	/* impact, urgency, group */
-		fill_default(c, r, i, explain);
+	fill_default(c, r, &r->impact, "impact", explain);
+	fill_default(c, r, &r->urgency, "urgency", explain);
+	fill_default(c, r, &r->group, "group", explain);
 	p = inc_config_priority(c, r->impact, r->urgency);
 	if (p && !inc_streq(p, r->priority)) {
 		if ((r->explicit_ & INC_EXPLICIT_PRIORITY) && !force)
@@ -153,11 +127,11 @@ inc_classify(const struct inc_config *c, struct inc_incident *r, int force,
 		else
 			inc_set_str(&r->priority, p);
 	}
-	for (size_t i = 0; i < NSLOTS; i++)
-		if (slots[i].off && !inc_streq(before[i], *slot(r, i)))
-			changed = 1;
-	changed |= !inc_streq(before[NSLOTS], r->priority) || !major != !r->major;
-	for (size_t i = 0; i <= NSLOTS; i++)
-		free(before[i]);
+	changed = !inc_streq(before.category, r->category) ||
+		  !inc_streq(before.subcategory, r->subcategory) ||
+		  !inc_streq(before.impact, r->impact) || !inc_streq(before.urgency, r->urgency) ||
+		  !inc_streq(before.group, r->group) || !inc_streq(before.priority, r->priority) ||
+		  !before.major != !r->major;
+	inc_incident_clear(&before);
 	return changed;
 }

@@ -54,42 +54,38 @@ inc_task_is_open(const char *status)
 }
 
 static void
-from_row(sqlite3_stmt *st, struct inc_task *t)
+from_row(struct inc_sql *q, struct inc_task *t)
 {
 	inc_task_clear(t);
-	t->id = sqlite3_column_int64(st, 0);
-	t->incident = sqlite3_column_int64(st, 1);
-	t->title = inc_col_text(st, 2);
-	t->group = inc_col_text(st, 3);
-	t->assignee = inc_col_text(st, 4);
-	t->status = inc_col_text(st, 5);
-	t->due = inc_col_int(st, 6);
-	t->created_at = inc_col_int(st, 7);
-	t->done_at = inc_col_int(st, 8);
+	t->id = inc_sql_col_int(q, 0);
+	t->incident = inc_sql_col_int(q, 1);
+	t->title = inc_sql_col_dup(q, 2);
+	t->group = inc_sql_col_dup(q, 3);
+	t->assignee = inc_sql_col_dup(q, 4);
+	t->status = inc_sql_col_dup(q, 5);
+	t->due = inc_sql_col_int(q, 6);
+	t->created_at = inc_sql_col_int(q, 7);
+	t->done_at = inc_sql_col_int(q, 8);
 }
 
 int
 inc_task_load(struct inc_ctx *ctx, int64_t id, struct inc_task *t, char *err)
 {
-	sqlite3_stmt *st = inc_stmt(ctx, sql_task_select);
+	struct inc_sql *q = inc_sql(ctx->db, sql_task_select);
 	int rc;
 
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		from_row(st, t);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
+	inc_sql_int(q, 1, id);
+	rc = inc_sql_step(q);
+	if (rc > 0)
+		from_row(q, t);
+	inc_sql_reset(q);
+	return rc < 0 ? inc_db_err(ctx->db, err) : rc;
 }
 
 int
 inc_task_list(struct inc_ctx *ctx, int64_t incident, inc_task_fn fn, void *arg, char *err)
 {
-	sqlite3_stmt *st;
+	struct inc_sql *q;
 	struct inc_task t;
 	int rc;
 
@@ -104,42 +100,30 @@ inc_task_list(struct inc_ctx *ctx, int64_t incident, inc_task_fn fn, void *arg, 
 		if (rc < 0)
 			return -1;
 	}
-	st = inc_stmt(ctx, sql_task_list);
-	if (incident != INC_NULL)
-		sqlite3_bind_int64(st, 1, incident);
-	else
-		sqlite3_bind_null(st, 1);
+	q = inc_sql(ctx->db, sql_task_list);
+	inc_sql_int(q, 1, incident);
 	inc_task_init(&t);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *req = sqlite3_column_text(st, 9);
-
+	while ((rc = inc_sql_step(q)) > 0) {
 		/* listing everything shows what the actor may see, silently */
-		if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, (const char *)req))
+		if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, inc_sql_col_text(q, 9)))
 			continue;
-		from_row(st, &t);
+		from_row(q, &t);
 		fn(ctx, &t, arg);
 	}
-	sqlite3_reset(st);
+	inc_sql_reset(q);
 	inc_task_clear(&t);
-	if (rc != SQLITE_DONE)
-		return inc_err(err, "%s", sqlite3_errmsg(ctx->db));
-	return 0;
+	return rc < 0 ? inc_db_err(ctx->db, err) : 0;
 }
 
 int64_t
 inc_task_open_count(struct inc_ctx *ctx, int64_t incident, char *err)
 {
-	sqlite3_stmt *st = inc_stmt(ctx,
+	struct inc_sql *q = inc_sql(ctx->db,
 		"SELECT count(*) FROM task WHERE incident=? AND status IN ('open','in_progress')");
 	int64_t n = -1;
 
-	sqlite3_bind_int64(st, 1, incident);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	else
-		inc_err(err, "%s", sqlite3_errmsg(ctx->db));
-	sqlite3_reset(st);
-	return n;
+	inc_sql_int(q, 1, incident);
+	return inc_sql_one_int(q, &n, err) < 0 ? -1 : n;
 }
 
 static void
@@ -183,7 +167,7 @@ load_incident(struct inc_ctx *ctx, int64_t id, struct inc_incident *r, char *err
 		return -1;
 	if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_WORK, r->requester))
 		return inc_err(err, "%s may not work on tasks (role %s)", ctx->actor,
-			       ctx->role);
+			       inc_role_name(ctx->role));
 	return 0;
 }
 
@@ -211,32 +195,35 @@ audit(struct inc_ctx *ctx, const struct inc_task *t, const char *field, const ch
 int
 inc_task_add(struct inc_ctx *ctx, struct inc_task *t, char *err)
 {
-	sqlite3_stmt *st;
+	struct inc_sql *q;
 	struct inc_incident r;
 	char tb[INC_TIMELEN];
+	int rc;
 
 	inc_incident_init(&r);
 	if (load_incident(ctx, t->incident, &r, err) < 0)
 		goto fail;
-	if (strcmp(r.status, "closed") == 0 || strcmp(r.status, "cancelled") == 0) {
-		inc_err(err, "incident is %s: no new tasks", r.status);
+	if (r.status == INC_CLOSED || r.status == INC_CANCELLED) {
+		inc_err(err, "incident is %s: no new tasks", inc_status_name(r.status));
 		goto fail;
 	}
 	inc_set_str(&t->status, "open");
 	t->created_at = ctx->now;
 	t->done_at = INC_NULL;
-	st = inc_stmt(ctx, "INSERT INTO task(incident, title, grp, assignee, status, due,"
-		      " created_at) VALUES(?,?,?,?,?,?,?)");
-	sqlite3_bind_int64(st, 1, t->incident);
-	sqlite3_bind_text(st, 2, t->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, t->group, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, t->assignee, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, t->status, -1, SQLITE_STATIC);
-	inc_bind_int(st, 6, t->due);
-	sqlite3_bind_int64(st, 7, t->created_at);
-	if (inc_step_done(ctx->db, st, err) < 0)
+	q = inc_sql(ctx->db, "INSERT INTO task(incident, title, grp, assignee, status, due,"
+		    " created_at) VALUES(?,?,?,?,?,?,?) RETURNING id");
+	inc_sql_int(q, 1, t->incident);
+	inc_sql_text(q, 2, t->title);
+	inc_sql_text(q, 3, t->group);
+	inc_sql_text(q, 4, t->assignee);
+	inc_sql_text(q, 5, t->status);
+	inc_sql_int(q, 6, t->due);
+	inc_sql_int(q, 7, t->created_at);
+	if ((rc = inc_sql_one_int(q, &t->id, err)) <= 0) {
+		if (rc == 0)
+			inc_err(err, "task not inserted");
 		goto fail;
-	t->id = sqlite3_last_insert_rowid(ctx->db);
+	}
 	if (audit(ctx, t, "title", NULL, t->title, err) < 0 ||
 	    audit(ctx, t, "status", NULL, t->status, err) < 0 ||
 	    (t->group && audit(ctx, t, "group", NULL, t->group, err) < 0) ||
@@ -267,7 +254,7 @@ inc_task_set_status(struct inc_ctx *ctx, struct inc_task *t, const char *to, cha
 {
 	struct inc_incident r;
 	char *old_status = NULL, *old_assignee = NULL;
-	sqlite3_stmt *st;
+	struct inc_sql *q;
 
 	inc_incident_init(&r);
 	if (load_incident(ctx, t->incident, &r, err) < 0)
@@ -281,26 +268,24 @@ inc_task_set_status(struct inc_ctx *ctx, struct inc_task *t, const char *to, cha
 		goto fail;
 	}
 	/* finishing is tidying up and stays possible; new work is not */
-	if (strcmp(to, "in_progress") == 0 &&
-	    (strcmp(r.status, "closed") == 0 || strcmp(r.status, "cancelled") == 0)) {
-		inc_err(err, "incident %lld is %s", (long long)r.id, r.status);
+	if (strcmp(to, "in_progress") == 0 && (r.status == INC_CLOSED || r.status == INC_CANCELLED)) {
+		inc_err(err, "incident %lld is %s", (long long)r.id, inc_status_name(r.status));
 		goto fail;
 	}
 	old_status = t->status;
 	t->status = inc_xstrdup(to);
 	old_assignee = inc_xstrdup(t->assignee);
 	/* starting an unassigned task takes it, as with incidents */
-	if (strcmp(to, "in_progress") == 0 && !t->assignee &&
-	    strcmp(ctx->role, "requester") != 0)
+	if (strcmp(to, "in_progress") == 0 && !t->assignee && ctx->role != INC_REQUESTER)
 		inc_set_str(&t->assignee, ctx->actor);
 	if (strcmp(to, "done") == 0 || strcmp(to, "cancelled") == 0)
 		t->done_at = ctx->now;
-	st = inc_stmt(ctx, "UPDATE task SET status=?, assignee=?, done_at=? WHERE id=?");
-	sqlite3_bind_text(st, 1, t->status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, t->assignee, -1, SQLITE_STATIC);
-	inc_bind_int(st, 3, t->done_at);
-	sqlite3_bind_int64(st, 4, t->id);
-	if (inc_step_done(ctx->db, st, err) < 0)
+	q = inc_sql(ctx->db, "UPDATE task SET status=?, assignee=?, done_at=? WHERE id=?");
+	inc_sql_text(q, 1, t->status);
+	inc_sql_text(q, 2, t->assignee);
+	inc_sql_int(q, 3, t->done_at);
+	inc_sql_int(q, 4, t->id);
+	if (inc_sql_run(q, err) < 0)
 		goto fail;
 	if (audit(ctx, t, "status", old_status, t->status, err) < 0 ||
 	    (!old_assignee && t->assignee &&

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "inc.h"
+#include "civil.h"
 
 static int
 digits(const char **p, int n, int *out)
@@ -30,29 +31,6 @@ digits(const char **p, int n, int *out)
 }
 
 static int
-days_in_month(int y, int m)
-{
-	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return dm[m - 1];
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-	return era * 146097 + doe - 719468;
-}
-
-static int
 parse_iso(const char *s, int64_t *out)
 {
 	const char *p = s;
@@ -62,7 +40,7 @@ parse_iso(const char *s, int64_t *out)
 	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
 	    *p++ != '-' || digits(&p, 2, &d))
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+	if (mo < 1 || mo > 12 || d < 1 || d > inc_mdays(y, mo))
 		return -1;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
 		p++;
@@ -105,7 +83,7 @@ parse_iso(const char *s, int64_t *out)
 		return -1;
 	if (sec == 60)
 		sec = 59;	/* leap second: the last second of the minute */
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+	*out = inc_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
 	return 0;
 }
 
@@ -214,23 +192,6 @@ inc_time_from_json(const json_t *v, int64_t now, int64_t *out)
 	return -1;
 }
 
-/* Proleptic Gregorian date of a day count (Howard Hinnant's algorithm):
- * no gmtime_r call per field of a million records. */
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 static void
 two(char *p, int v)
 {
@@ -241,11 +202,11 @@ two(char *p, int v)
 char *
 inc_time_format(int64_t t, char *buf)
 {
-	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400), y;
+	int64_t days = inc_fdiv(t, INC_DAY), y;
 	int64_t s = t - days * 86400;
 	int m, d;
 
-	civil_from_days(days, &y, &m, &d);
+	inc_civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999) {
 		snprintf(buf, INC_TIMELEN, "%lld", (long long)t);
 		return buf;

@@ -11,48 +11,29 @@
 #include "inc.h"
 
 
-/* Settable by --set and by a patch, in the order they apply. */
-static const char *const settable[] = {"subject", "description", "requester", "source",
-	"category", "subcategory", "impact", "urgency", "priority", "custom", "group",
-	"assignee", NULL};
-/* Record fields a patch may carry (inc-show output fed back) but never sets. */
-static const char *const ignored[] = {"id", "ref", "sla", "escalation_level",
-	"reassignment_count", "reopen_count", "resolution", "resolution_type",
-	"closure_code", "rating", "feedback", "external_id", "created_at", "updated_at",
-	"resolved_at", "closed_at", "event", "history", NULL};
-
-/* "TYPE:REF" appended to links; type checked by inc_links_add. */
-int
-inc_update_add_link(json_t *links, const char *s, char *err)
-{
-	const char *colon = s ? strchr(s, ':') : NULL;
-	char *type;
-	int rc;
-
-	if (!colon)
-		return inc_err(err, "links: want TYPE:REF, got \"%s\"", s ? s : "");
-	type = strndup(s, (size_t)(colon - s));
-	rc = inc_links_add(links, type, colon + 1, err);
-	free(type);
-	return rc;
-}
-
 /* The status a technician may ask inc-update for; the others have their tool. */
 int
 inc_update_status_target(const char *to, char *err)
 {
+	int s = inc_status_parse(to);
+
 	if (!to)
 		return inc_err(err, "expected a string");
-	if (strcmp(to, "in_progress") == 0 || strcmp(to, "on_hold") == 0 ||
-	    strcmp(to, "cancelled") == 0)
-		return 0;
-	if (strcmp(to, "resolved") == 0 || strcmp(to, "closed") == 0)
+	switch (s) {
+	case INC_IN_PROGRESS:
+	case INC_ON_HOLD:
+	case INC_CANCELLED:
+		return s;
+	case INC_RESOLVED:
+	case INC_CLOSED:
 		return inc_err(err, "%s: use inc-close", to);
-	if (strcmp(to, "assigned") == 0)
+	case INC_ASSIGNED:
 		return inc_err(err, "assigned: use inc-assign");
-	if (strcmp(to, "new") == 0)
+	case INC_NEW:
 		return inc_err(err, "new: an incident never goes back to new");
-	return inc_err(err, "unknown status \"%s\" (want in_progress, on_hold or cancelled)", to);
+	default:
+		return inc_err(err, "unknown status \"%s\" (want in_progress, on_hold or cancelled)", to);
+	}
 }
 
 /* A patch object's own changes. */
@@ -63,8 +44,8 @@ parse_patch(json_t *line, struct inc_change *ch, char *err)
 	json_t *v;
 
 	json_object_foreach(line, k, v) {
-		if (inc_in_list(k, ignored))
-			continue;
+		const struct inc_field *f = inc_field_find(k);
+
 		if (strcmp(k, "status") == 0) {
 			if (!json_is_string(v))
 				return inc_err(err, "status: expected a string");
@@ -91,7 +72,7 @@ parse_patch(json_t *line, struct inc_change *ch, char *err)
 				return inc_err(err, "%s: expected \"TYPE:REF\" or an array", k);
 			json_array_foreach(v, i, l) {
 				int rc = json_is_string(l) ?
-					inc_update_add_link(ch->links, json_string_value(l), err) :
+					inc_links_add_ref(ch->links, json_string_value(l), err) :
 					inc_links_add(ch->links,
 						json_string_value(json_object_get(l, "type")),
 						json_string_value(json_object_get(l, "ref")), err);
@@ -102,9 +83,9 @@ parse_patch(json_t *line, struct inc_change *ch, char *err)
 				}
 			}
 			json_decref(v);
-		} else if (inc_in_list(k, settable)) {
+		} else if (f && (f->flags & INC_F_SET)) {
 			json_object_set(ch->set, k, v);
-		} else {
+		} else if (!inc_field_record_key(k)) {
 			return inc_err(err, "unknown field \"%s\"", k);
 		}
 	}
@@ -119,27 +100,12 @@ work(struct inc_ctx *ctx, const struct inc_incident *r, char *err)
 	return inc_err(err, "not allowed: requesters may only add notes to their own incidents");
 }
 
-static char **
-str_field(struct inc_incident *r, const char *k)
-{
-	if (strcmp(k, "subject") == 0) return &r->subject;
-	if (strcmp(k, "description") == 0) return &r->description;
-	if (strcmp(k, "requester") == 0) return &r->requester;
-	if (strcmp(k, "source") == 0) return &r->source;
-	if (strcmp(k, "category") == 0) return &r->category;
-	if (strcmp(k, "subcategory") == 0) return &r->subcategory;
-	if (strcmp(k, "impact") == 0) return &r->impact;
-	if (strcmp(k, "urgency") == 0) return &r->urgency;
-	if (strcmp(k, "priority") == 0) return &r->priority;
-	return &r->custom;
-}
-
 /* One descriptive field; the same value again changes nothing, not even
  * what counts as explicit for inc-classify. */
 static int
 set_field(struct inc_ctx *ctx, struct inc_incident *r, const char *k, json_t *v, char *err)
 {
-	char **f = str_field(r, k);
+	char **f = (char **)((char *)r + inc_field_find(k)->off);
 	char *old = inc_xstrdup(*f), *oldsub = inc_xstrdup(r->subcategory);
 	int64_t ex = r->explicit_;
 	int rc = inc_field_set(ctx->cfg, r, k, v, err);
@@ -162,11 +128,13 @@ set_fields(struct inc_ctx *ctx, struct inc_incident *r, json_t *set, char *err)
 	const char *gs, *as, *who;
 	int rc = 0;
 
-	for (int i = 0; settable[i] && rc == 0; i++) {
-		json_t *v = json_object_get(set, settable[i]);
+	for (size_t i = 0; i < inc_nfields && rc == 0; i++) {
+		const struct inc_field *f = &inc_fields[i];
+		json_t *v = json_object_get(set, f->name);
 
-		if (v && strcmp(settable[i], "group") && strcmp(settable[i], "assignee"))
-			rc = set_field(ctx, r, settable[i], v, err);
+		if (v && (f->flags & INC_F_SET) && strcmp(f->name, "group") &&
+		    strcmp(f->name, "assignee"))
+			rc = set_field(ctx, r, f->name, v, err);
 	}
 	/* a new category drops a subcategory it does not have, unless named */
 	if (rc == 0 && r->subcategory && !json_object_get(set, "subcategory") &&
@@ -240,20 +208,18 @@ apply(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_change *ch, 
 	}
 	if (ch->links && set_links(ctx, r, ch->links, err) < 0)
 		return -1;
-	if (ch->status && !inc_streq(ch->status, r->status)) {
+	if (ch->status && strcmp(ch->status, inc_status_name(r->status)) != 0) {
+		char msg[INC_ERRLEN];
+		int to;
+
 		if (work(ctx, r, err) < 0)
 			return -1;
-		if (inc_update_status_target(ch->status, err) < 0) {
-			char msg[INC_ERRLEN];
-
-			snprintf(msg, sizeof msg, "status: %s", err);
-			return inc_err(err, "%s", msg);
-		}
-		if (strcmp(ch->status, "in_progress") == 0 &&
-		    (strcmp(r->status, "resolved") == 0 || strcmp(r->status, "closed") == 0))
+		if ((to = inc_update_status_target(ch->status, msg)) < 0)
+			return inc_err(err, "status: %s", msg);
+		if (to == INC_IN_PROGRESS && (r->status == INC_RESOLVED || r->status == INC_CLOSED))
 			return inc_err(err, "cannot move from %s to in_progress: reopen with inc-close --reopen",
-				       r->status);
-		if (inc_set_status(ctx, r, ch->status, err) < 0)
+				       inc_status_name(r->status));
+		if (inc_set_status(ctx, r, (enum inc_status)to, err) < 0)
 			return -1;
 	}
 	if (ch->note) {
@@ -262,33 +228,28 @@ apply(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_change *ch, 
 		if (inc_audit(ctx, r->id, INC_NULL, "note", NULL, NULL, ch->note, err) < 0)
 			return -1;
 		/* a technician's note is a response; a requester's is not */
-		if (strcmp(ctx->role, "requester") != 0)
+		if (ctx->role != INC_REQUESTER)
 			inc_mark_response(ctx, r);
 		r->updated_at = ctx->now;
 	}
 	return 0;
 }
 
-/* Fields whose change inc-update reports in event.changed. */
+/* The fields whose change inc-update reports in event.changed: the
+ * audited fields of the record that differ, in the record's order. */
 static json_t *
 changed(const struct inc_incident *a, const struct inc_incident *b)
 {
-	static const char *const names[] = {"subject", "description", "requester", "source",
-		"category", "subcategory", "impact", "urgency", "priority", "status", "group",
-		"assignee", "links", "custom", NULL};
-	const char *va[] = {a->subject, a->description, a->requester, a->source, a->category,
-		a->subcategory, a->impact, a->urgency, a->priority, a->status, a->group,
-		a->assignee, a->links, a->custom};
-	const char *vb[] = {b->subject, b->description, b->requester, b->source, b->category,
-		b->subcategory, b->impact, b->urgency, b->priority, b->status, b->group,
-		b->assignee, b->links, b->custom};
 	json_t *l = json_array();
 
-	for (int i = 0; names[i]; i++) {
-		if (!inc_streq(va[i], vb[i]))
-			json_array_append_new(l, json_string(names[i]));
-		if (strcmp(names[i], "assignee") == 0 && !a->major != !b->major)
-			json_array_append_new(l, json_string("major"));
+	for (size_t i = 0; i < inc_nfields; i++) {
+		const struct inc_field *f = &inc_fields[i];
+		char ba[INC_TIMELEN], bb[INC_TIMELEN];
+
+		if (!(f->flags & INC_F_AUDIT) || !f->json[0] || (f->flags & INC_F_SLA_OBJ))
+			continue;
+		if (!inc_streq(inc_field_text(a, f, ba), inc_field_text(b, f, bb)))
+			json_array_append_new(l, json_string(f->name));
 	}
 	return l;
 }
@@ -345,8 +306,3 @@ out:
 }
 
 
-int
-inc_update_settable(const char *field)
-{
-	return inc_in_list(field, settable);
-}

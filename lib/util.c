@@ -18,8 +18,8 @@ inc_progname(void)
 	return program_invocation_short_name;
 }
 
-static void
-vwarn(const char *fmt, va_list ap)
+void
+inc_vwarn(const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	fprintf(stderr, "%s: ", inc_progname());
@@ -33,19 +33,8 @@ inc_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	inc_vwarn(fmt, ap);
 	va_end(ap);
-}
-
-void
-inc_die(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarn(fmt, ap);
-	va_end(ap);
-	exit(status);
 }
 
 int
@@ -213,4 +202,32 @@ inc_in_list(const char *s, const char *const *list)
 		if (strcmp(s, *list) == 0)
 			return 1;
 	return 0;
+}
+
+int
+inc_split(const char *list, int (*fn)(const char *item, void *arg), void *arg)
+{
+	char *s = inc_xstrdup(list ? list : ""), *save = NULL;
+	int rc = 0;
+
+	for (char *w = strtok_r(s, ",", &save); w && rc == 0; w = strtok_r(NULL, ",", &save))
+		rc = fn(w, arg);
+	free(s);
+	return rc;
+}
+
+static int
+append(const char *item, void *arg)
+{
+	json_array_append_new(arg, json_string(item));
+	return 0;
+}
+
+json_t *
+inc_split_json(const char *list)
+{
+	json_t *a = json_array();
+
+	inc_split(list, append, a);
+	return a;
 }

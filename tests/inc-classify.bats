@@ -296,5 +296,5 @@ not json
 	run --separate-stderr inc-classify </dev/null
 	assert_failure 2
 	assert_output ""
-	assert_equal "$stderr" "inc-classify: $INC_CONFIG: rules[0]: match.text: bad regex \"(unclosed\": Unmatched ( or \\("
+	assert_equal "$stderr" "inc-classify: $INC_CONFIG: rules[0]: match.text: bad regex \"(unclosed\": missing closing parenthesis at offset 9"
 }

@@ -130,7 +130,7 @@ config: $XDG_CONFIG_HOME/inc/config.json (kept)"
 .rules[1].set.category = "nope"|rules[1].set: category: unknown category "nope"
 .rules[1].set.subcategory = "nope"|rules[1].set: subcategory: unknown subcategory "nope" of "network"
 .rules[1].set.status = "closed"|rules[1].set: unknown field "status"
-.rules[1].match.text = "(vpn"|rules[1]: match.text: bad regex "(vpn": Unmatched ( or \(
+.rules[1].match.text = "(vpn"|rules[1]: match.text: bad regex "(vpn": missing closing parenthesis at offset 4
 .rules[1].match.body = "x"|rules[1]: match: unknown field "body"
 .priority_matrix.high.high = "urgent"|priority_matrix: high.high: unknown priority "urgent"
 .priority_matrix.low = {"high":"medium","medium":"low"}|priority_matrix: low.low: missing

@@ -91,6 +91,7 @@ open_env(const char *name, const char *calendars, const char *sla, const char *e
 	json_error_t je;
 	json_t *c = json_load_file("share/config.json", 0, &je);
 	static char cfg[256], db[256];
+	char err[INC_ERRLEN];
 
 	if (!c) {
 		printf("share/config.json: %s (run from the top of the tree)\n", je.text);
@@ -112,16 +113,17 @@ open_env(const char *name, const char *calendars, const char *sla, const char *e
 	memset(&ctx, 0, sizeof ctx);
 	ctx.config_arg = cfg;
 	ctx.db_arg = db;
-	inc_ctx_open(&ctx);
+	if (inc_ctx_config(&ctx, err) < 0 || inc_ctx_db(&ctx, err) < 0) {
+		printf("%s\n", err);
+		exit(2);
+	}
 }
 
 static void
 close_env(void)
 {
 	inc_tx_commit(&ctx);
-	for (int i = 0; i < ctx.stmts.n; i++)
-		sqlite3_finalize(ctx.stmts.stmt[i]);
-	sqlite3_close(ctx.db);
+	inc_db_close(ctx.db);
 	inc_config_free(ctx.cfg);
 	inc_buf_free(&ctx.out);
 	memset(&ctx, 0, sizeof ctx);
@@ -212,7 +214,7 @@ change(int64_t id, const char *at, const char *to, const char *priority)
 	get(id, &r);
 	inc_incident_copy(&before, &r);
 	if (to)
-		die_on(inc_set_status(&ctx, &r, to, err), "status", err);
+		die_on(inc_set_status(&ctx, &r, (enum inc_status)inc_status_parse(to), err), "status", err);
 	if (priority)
 		inc_set_str(&r.priority, priority);
 	die_on(inc_incident_store(&ctx, &before, &r, "change", err), "store", err);

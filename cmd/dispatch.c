@@ -1,5 +1,5 @@
 /*
- * inc - the dispatcher: "inc log ..." runs inc-log (like git), plus the
+ * dispatch.c - inc, the dispatcher: "inc log ..." runs inc-log (like git), plus the
  * commands of its own: init, config check, config path, help, version.
  */
 #define _GNU_SOURCE
@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "inc.h"
+#include "tool.h"
 
 static const char usage[] =
 	"inc [-d DB] [-c CONFIG] COMMAND [ARG...]\n"
@@ -91,9 +91,9 @@ cmd_init(struct inc_ctx *ctx)
 	char path[PATH_MAX], def[PATH_MAX];
 	const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 
-	inc_ctx_config(ctx);
-	inc_ctx_db(ctx);
-	printf("database: %s\n", ctx->dbpath);
+	tool_config(ctx);
+	tool_db(ctx);
+	printf("database: %s\n", inc_db_name(ctx->db));
 	if (x && *x)
 		snprintf(path, sizeof path, "%s/inc", x);
 	else if (home && *home)
@@ -119,7 +119,7 @@ cmd_init(struct inc_ctx *ctx)
 			inc_die(INC_EXIT_USAGE, "%s: %s", path, strerror(errno));
 		printf("config: %s (written)\n", path);
 	}
-	return inc_ctx_close(ctx);
+	return tool_close(ctx);
 }
 
 static int
@@ -131,9 +131,9 @@ cmd_config(struct inc_ctx *ctx, int argc, char **argv)
 	if (argc >= 1 && strcmp(argv[0], "check") == 0 && argc <= 2) {
 		if (argc == 2)
 			ctx->config_arg = argv[1];
-		inc_ctx_config(ctx);
+		tool_config(ctx);
 		printf("%s: ok\n", ctx->cfg->path);
-		return inc_ctx_close(ctx);
+		return tool_close(ctx);
 	}
 	if (argc == 1 && strcmp(argv[0], "path") == 0) {
 		p = inc_config_find(ctx->config_arg, buf, sizeof buf);

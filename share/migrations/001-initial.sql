@@ -1,6 +1,8 @@
--- inc database schema, version 1.
--- Applied by lib/db.c to a new database (PRAGMA user_version 0); later versions
--- add their steps to the migration list there. Times are integer epoch seconds.
+-- inc database schema, version 1: the incident, its audit trail, tasks,
+-- holds, escalations fired, round-robin rotation and settings.
+-- Applied by lib/db.c to a new database; each later file in this folder
+-- takes the database one version on (PRAGMA user_version). Never edit a
+-- file once released: add the next one. Times are integer epoch seconds.
 
 CREATE TABLE incident (
 	id                 INTEGER PRIMARY KEY AUTOINCREMENT,	-- never reused

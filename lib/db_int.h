@@ -1,0 +1,72 @@
+/*
+ * db_int.h - private to the storage layer: what a database engine provides
+ * behind the engine-neutral calls of inc.h ("storage"). db.c holds what is
+ * common (the statement cache, transactions, error classes, migrations);
+ * db_sqlite.c, and the PostgreSQL engine beside it, only talk to their
+ * library.
+ */
+#ifndef INC_DB_INT_H
+#define INC_DB_INT_H
+
+#include "inc.h"
+
+#define INC_SQL_CACHE 96
+
+struct inc_sql {
+	struct inc_db *db;
+	void *h;		/* the engine's statement */
+	const char *key;	/* cache key: the literal's address; NULL when not cached */
+	int cached;
+};
+
+struct inc_db_ops {
+	const char *engine;
+	/* connect to an existing or new database; the caller migrates */
+	int (*open)(struct inc_db *, const char *target, int busy_ms, char *err);
+	void (*close)(struct inc_db *);
+	void *(*prepare)(struct inc_db *, const char *sql);	/* NULL: error set */
+	void (*finalize)(void *h);
+	void (*bind_int)(struct inc_sql *, int i, int64_t v);
+	void (*bind_text)(struct inc_sql *, int i, const char *s);
+	int (*step)(struct inc_sql *);	/* 1 row, 0 done, -1 error set */
+	int (*col_null)(struct inc_sql *, int i);
+	int64_t (*col_int)(struct inc_sql *, int i);
+	const char *(*col_text)(struct inc_sql *, int i);
+	void (*reset)(struct inc_sql *);
+	int (*exec)(struct inc_db *, const char *sql);	/* several statements; -1: error set */
+	int64_t (*changes)(struct inc_db *);
+	int (*in_tx)(struct inc_db *);	/* the engine's own view: a transaction is open */
+	/* schema: the version recorded, and recording one (inside the
+	 * migration's transaction) */
+	int (*version)(struct inc_db *, int *v);
+	int (*set_version)(struct inc_db *, int v);
+	/* 1 when the database has tables that are not inc's (a version-0
+	 * database someone else made) */
+	int (*foreign)(struct inc_db *);
+	/* before the process lets go of a connection that wrote: the engine's
+	 * chance to leave nothing behind for the next process to pay for */
+	void (*finish)(struct inc_db *);
+};
+
+struct inc_db {
+	const struct inc_db_ops *ops;
+	void *h;			/* the engine's connection */
+	char name[4096];		/* path or URI, for messages */
+	enum inc_dberr err;		/* class of the last failure */
+	char msg[INC_ERRLEN];		/* its message */
+	int failed;			/* a busy or fatal error happened: the run must stop */
+	int tx;				/* inc_db_begin() was called and not ended */
+	int wrote;			/* a transaction committed on this connection */
+	int busy_ms;			/* how long to wait for a lock */
+	int64_t busy_since;		/* when the current wait began (monotonic ns) */
+	struct inc_sql cache[INC_SQL_CACHE];
+	int ncache;
+};
+
+/* Engines set the error of their last failure through this: class and
+ * message, and the sticky `failed` for busy and fatal classes. */
+void inc_db_fail(struct inc_db *, enum inc_dberr, const char *msg);
+
+extern const struct inc_db_ops inc_db_sqlite_ops;
+
+#endif

@@ -1,0 +1,359 @@
+/*
+ * db_sqlite.c - the SQLite engine of the storage layer (the embedded
+ * default): one file, WAL, synchronous=NORMAL, a busy timeout, and the
+ * class of every failure, so that a full disk, an I/O error, a read-only
+ * or corrupt file stops a run (exit 3) while a refused row stays the
+ * record's own business.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <sqlite3.h>
+
+#include "db_int.h"
+
+/* A WAL left behind larger than this is checkpointed by the writer that
+ * leaves it, before it exits: the next process to open the database would
+ * otherwise read all of it to rebuild the WAL index. */
+#define WAL_LEAVE_BYTES (4 << 20)
+
+static sqlite3 *
+H(struct inc_db *db)
+{
+	return db->h;
+}
+
+static enum inc_dberr
+classify(int xrc)
+{
+	switch (xrc & 0xff) {
+	case SQLITE_CONSTRAINT:
+		return xrc == SQLITE_CONSTRAINT_UNIQUE || xrc == SQLITE_CONSTRAINT_PRIMARYKEY ?
+			INC_DBE_UNIQUE : INC_DBE_CONSTRAINT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return INC_DBE_BUSY;
+	default:
+		/* full, I/O error, read-only, corrupt, no memory, not a
+		 * database, a statement SQLite cannot run: nothing to go on with */
+		return INC_DBE_FATAL;
+	}
+}
+
+static void
+fail(struct inc_db *db)
+{
+	sqlite3 *h = H(db);
+
+	inc_db_fail(db, classify(sqlite3_extended_errcode(h)), sqlite3_errmsg(h));
+}
+
+/* The file a new database is created as: 0600, or 0660 in a folder shared
+ * by its group (setgid), so that nobody else on the host reads the desk. */
+static int
+create_file(const char *path, char *err)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	mode_t mode = 0600;
+	int fd;
+
+	if (stat(path, &st) == 0) {
+		/* /dev/null and the like: SQLite would make /dev/null-journal */
+		if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+			return inc_err(err, "not a regular file");
+		return 0;
+	}
+	if (errno != ENOENT)
+		return inc_err(err, "%s", strerror(errno));
+	snprintf(dir, sizeof dir, "%s", path);
+	if (stat(dirname(dir), &st) == 0 && (st.st_mode & S_ISGID))
+		mode = 0660;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0 && errno != EEXIST)
+		return inc_err(err, "cannot create: %s", strerror(errno));
+	if (fd >= 0) {
+		/* the umask must not widen or narrow what was chosen */
+		if (fchmod(fd, mode) < 0) {
+			close(fd);
+			return inc_err(err, "cannot create: %s", strerror(errno));
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+static int
+exec_(struct inc_db *db, const char *sql)
+{
+	if (sqlite3_exec(H(db), sql, NULL, NULL, NULL) != SQLITE_OK) {
+		fail(db);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+version(struct inc_db *db, int *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(H(db), "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		fail(db);
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	else
+		fail(db);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int
+set_version(struct inc_db *db, int v)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", v);
+	return exec_(db, sql);
+}
+
+static int
+foreign(struct inc_db *db)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(H(db), "SELECT count(*) FROM sqlite_master", -1, &st, NULL)
+	    != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n > 0;
+}
+
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Waiting for the lock: a try every millisecond, where SQLite's own handler
+ * backs off to 100 ms. A batch writer leaves the lock free for a few
+ * milliseconds between batches (input.c); polling this often is what lets
+ * a one-shot writer in then, instead of after the whole bulk load. */
+static int
+busy(void *arg, int count)
+{
+	struct inc_db *db = arg;
+	int64_t now = mono_ns();
+
+	if (count == 0)
+		db->busy_since = now;
+	if (now - db->busy_since >= (int64_t)db->busy_ms * 1000000)
+		return 0;
+	usleep(count < 20 ? 200 : 1000);
+	return 1;
+}
+
+static int
+open_(struct inc_db *db, const char *path, int busy_ms, char *err)
+{
+	sqlite3 *h = NULL;
+	int v;
+
+	/* a file that cannot be made here is left for SQLite to say why */
+	if (create_file(path, err) < 0 && strcmp(err, "not a regular file") == 0)
+		return -1;
+	/*
+	 * Every record runs in a savepoint, which journals each page it
+	 * touches; SQLite keeps that journal in memory up to this size, then
+	 * in a temp file. Process-wide, so set before SQLite starts (a later
+	 * call fails harmlessly).
+	 */
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
+	    != SQLITE_OK) {
+		inc_err(err, "%s", h ? sqlite3_errmsg(h) : "cannot open");
+		sqlite3_close(h);
+		return -1;
+	}
+	db->h = h;
+	sqlite3_extended_result_codes(h, 1);
+	db->busy_ms = busy_ms;
+	sqlite3_busy_handler(h, busy, db);
+	/* the checkpoint policy is finish()'s, not every close's */
+	sqlite3_db_config(h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	if (exec_(db, "PRAGMA synchronous=NORMAL") < 0 ||
+	    exec_(db, "PRAGMA foreign_keys=ON") < 0 ||
+	    exec_(db, "PRAGMA temp_store=MEMORY") < 0 ||
+	    exec_(db, "PRAGMA wal_autocheckpoint=10000") < 0 || version(db, &v) < 0)
+		return inc_db_err(db, err);
+	if (v == 0) {
+		int rc;
+
+		/* persistent, and only possible outside a transaction. A process
+		 * creating the same new database at the same moment (the first
+		 * run of a pipeline) makes this busy without a call to the busy
+		 * handler: wait here as the handler would. */
+		for (int ms = 0; ; ms += 10) {
+			rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+			if ((rc & 0xff) != SQLITE_BUSY || ms >= busy_ms)
+				break;
+			sqlite3_sleep(10);
+		}
+		if (rc != SQLITE_OK) {
+			fail(db);
+			return inc_db_err(db, err);
+		}
+	}
+	return 0;
+}
+
+static void
+close_(struct inc_db *db)
+{
+	sqlite3_close(H(db));
+	db->h = NULL;
+}
+
+/* Checkpoint a large WAL on the way out, without waiting for anyone: a
+ * reader in the middle of it stops the checkpoint where it reads, and the
+ * next writer leaving will finish the job. */
+static void
+finish(struct inc_db *db)
+{
+	char wal[4096 + 8];
+	struct stat st;
+
+	snprintf(wal, sizeof wal, "%s-wal", db->name);
+	if (stat(wal, &st) < 0 || st.st_size < WAL_LEAVE_BYTES)
+		return;
+	sqlite3_busy_handler(H(db), NULL, NULL);
+	sqlite3_wal_checkpoint_v2(H(db), NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+}
+
+static void *
+prepare(struct inc_db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v3(H(db), sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		fail(db);
+		return NULL;
+	}
+	return st;
+}
+
+static void
+finalize(void *h)
+{
+	sqlite3_finalize(h);
+}
+
+static void
+bind_int(struct inc_sql *q, int i, int64_t v)
+{
+	int rc = v == INC_NULL ? sqlite3_bind_null(q->h, i) : sqlite3_bind_int64(q->h, i, v);
+
+	if (rc != SQLITE_OK)
+		fail(q->db);
+}
+
+static void
+bind_text(struct inc_sql *q, int i, const char *s)
+{
+	int rc = s ? sqlite3_bind_text(q->h, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(q->h, i);
+
+	if (rc != SQLITE_OK)
+		fail(q->db);
+}
+
+static int
+step(struct inc_sql *q)
+{
+	int rc;
+
+	if (q->db->failed)
+		return -1;
+	rc = sqlite3_step(q->h);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	fail(q->db);
+	return -1;
+}
+
+static int
+col_null(struct inc_sql *q, int i)
+{
+	return sqlite3_column_type(q->h, i) == SQLITE_NULL;
+}
+
+static int64_t
+col_int(struct inc_sql *q, int i)
+{
+	return sqlite3_column_int64(q->h, i);
+}
+
+static const char *
+col_text(struct inc_sql *q, int i)
+{
+	return (const char *)sqlite3_column_text(q->h, i);
+}
+
+static void
+reset(struct inc_sql *q)
+{
+	sqlite3_reset(q->h);
+	sqlite3_clear_bindings(q->h);
+}
+
+static int64_t
+changes(struct inc_db *db)
+{
+	return sqlite3_total_changes64(H(db));
+}
+
+static int
+in_tx(struct inc_db *db)
+{
+	return !sqlite3_get_autocommit(H(db));
+}
+
+const struct inc_db_ops inc_db_sqlite_ops = {
+	.engine = "sqlite",
+	.open = open_,
+	.close = close_,
+	.prepare = prepare,
+	.finalize = finalize,
+	.bind_int = bind_int,
+	.bind_text = bind_text,
+	.step = step,
+	.col_null = col_null,
+	.col_int = col_int,
+	.col_text = col_text,
+	.reset = reset,
+	.exec = exec_,
+	.changes = changes,
+	.in_tx = in_tx,
+	.version = version,
+	.set_version = set_version,
+	.foreign = foreign,
+	.finish = finish,
+};
