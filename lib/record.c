@@ -339,10 +339,13 @@ inc_incident_insert(struct inc_ctx *ctx, struct inc_incident *r, char *err)
 	if (r->created_at == INC_NULL)
 		r->created_at = ctx->now;
 	r->updated_at = ctx->now;
-	if (!r->links)
-		inc_set_str(&r->links, "[]");
-	if (!r->custom)
-		inc_set_str(&r->custom, "{}");
+	/* JSON columns are never null: [] and {} when there is nothing */
+	for (size_t i = 0; i < inc_nfields; i++) {
+		const struct inc_field *f = &inc_fields[i];
+
+		if ((f->type == INC_FT_JARR || f->type == INC_FT_JOBJ) && !MEMBER(r, f, char *))
+			MEMBER(r, f, char *) = inc_xstrdup(f->type == INC_FT_JARR ? "[]" : "{}");
+	}
 	bind_fields(q, r, 2);
 	rc = inc_sql_step(q);
 	if (rc > 0)
