@@ -4,7 +4,7 @@
 load test_helper
 
 # A freshly logged incident as inc-log writes it, at the pinned INC_NOW.
-BLANK='{"id":1,"ref":"INC-1","subject":"x","description":null,"requester":null,"source":null,"category":null,"subcategory":null,"impact":null,"urgency":null,"priority":null,"status":"new","group":null,"assignee":null,"major":false,"sla":null,"escalation_level":0,"reassignment_count":0,"reopen_count":0,"resolution":null,"resolution_type":null,"closure_code":null,"rating":null,"feedback":null,"links":[],"external_id":null,"custom":{},"created_at":"2026-11-27T10:00:00Z","updated_at":"2026-11-27T10:00:00Z","resolved_at":null,"closed_at":null,"event":{"kind":"logged"}}'
+BLANK='{"id":1,"ref":"INC-1","subject":"x","description":null,"requester":null,"source":null,"category":null,"subcategory":null,"impact":null,"urgency":null,"priority":null,"status":"new","group":null,"assignee":null,"major":false,"sla":null,"escalation_level":0,"reassignment_count":0,"reopen_count":0,"resolution":null,"resolution_type":null,"closure_code":null,"rating":null,"feedback":null,"links":[],"attachments":[],"external_id":null,"custom":{},"created_at":"2026-11-27T10:00:00Z","updated_at":"2026-11-27T10:00:00Z","resolved_at":null,"closed_at":null,"event":{"kind":"logged"}}'
 
 # The record expected: BLANK edited by a jq filter (jq keeps the key order).
 record() {
