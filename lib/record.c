@@ -338,6 +338,8 @@ inc_incident_insert(struct inc_ctx *ctx, struct inc_incident *r, char *err)
 
 	if (r->created_at == INC_NULL)
 		r->created_at = ctx->now;
+	if (r->detected_at == INC_NULL)
+		r->detected_at = r->created_at;
 	r->updated_at = ctx->now;
 	/* JSON columns are never null: [] and {} when there is nothing */
 	for (size_t i = 0; i < inc_nfields; i++) {

@@ -4,7 +4,7 @@
 load test_helper
 
 # A freshly logged incident as inc-log writes it, at the pinned INC_NOW.
-BLANK='{"id":1,"ref":"INC-1","subject":"x","description":null,"requester":null,"source":null,"category":null,"subcategory":null,"impact":null,"urgency":null,"priority":null,"status":"new","group":null,"assignee":null,"major":false,"sla":null,"escalation_level":0,"reassignment_count":0,"reopen_count":0,"resolution":null,"resolution_type":null,"closure_code":null,"rating":null,"feedback":null,"links":[],"attachments":[],"external_id":null,"custom":{},"created_at":"2026-11-27T10:00:00Z","updated_at":"2026-11-27T10:00:00Z","resolved_at":null,"closed_at":null,"event":{"kind":"logged"}}'
+BLANK='{"id":1,"ref":"INC-1","subject":"x","description":null,"requester":null,"source":null,"category":null,"subcategory":null,"impact":null,"urgency":null,"priority":null,"status":"new","group":null,"assignee":null,"major":false,"sla":null,"escalation_level":0,"reassignment_count":0,"reopen_count":0,"resolution":null,"resolution_type":null,"closure_code":null,"rating":null,"feedback":null,"links":[],"attachments":[],"external_id":null,"custom":{},"detected_at":"2026-11-27T10:00:00Z","created_at":"2026-11-27T10:00:00Z","updated_at":"2026-11-27T10:00:00Z","resolved_at":null,"closed_at":null,"event":{"kind":"logged"}}'
 
 # The record expected: BLANK edited by a jq filter (jq keeps the key order).
 record() {
@@ -61,7 +61,7 @@ EOF
 		.subcategory="printer" | .impact="low" | .urgency="high" | .priority="medium" |
 		.group="service-desk" | .external_id="web-77" |
 		.links=[{"type":"asset","ref":"PRN-2"}] | .custom={"asset_tag":"PRN-2"} |
-		.created_at="2026-11-27T08:30:00Z"')"
+		.detected_at="2026-11-27T08:30:00Z" | .created_at="2026-11-27T08:30:00Z"')"
 }
 
 @test "JSON lines: one record per line, ids in order, status 0" {
@@ -120,7 +120,21 @@ EOF
 @test "--now and INC_NOW set created_at and updated_at" {
 	run --separate-stderr inc-log --now 2026-11-27T05:23:00+01:00 -s x
 	assert_success
-	assert_output "$(record '.created_at="2026-11-27T04:23:00Z" | .updated_at="2026-11-27T04:23:00Z"')"
+	assert_output "$(record '.detected_at="2026-11-27T04:23:00Z" | .created_at="2026-11-27T04:23:00Z" |
+		.updated_at="2026-11-27T04:23:00Z"')"
+}
+
+@test "detected_at on input: kept as given, else the creation time" {
+	run --separate-stderr inc-log <<'EOF'
+{"subject":"a","detected_at":"2026-11-27T08:00:00Z","created_at":"2026-11-27T08:15:00Z"}
+{"subject":"b","created_at":"2026-11-27T08:15:00Z"}
+{"subject":"c"}
+{"subject":"d","detected_at":"soon"}
+EOF
+	assert_failure 1
+	assert_equal "$stderr" 'inc-log: line 4: detected_at: bad time "soon"'
+	assert_equal "$(jq -c '[.detected_at, .created_at]' <<<"$output")" \
+		$'["2026-11-27T08:00:00Z","2026-11-27T08:15:00Z"]\n["2026-11-27T08:15:00Z","2026-11-27T08:15:00Z"]\n["2026-11-27T10:00:00Z","2026-11-27T10:00:00Z"]'
 }
 
 @test "created_at on input: Z, offsets, epoch seconds as number or string" {

@@ -30,7 +30,7 @@ ids() {
 	assert_success
 	assert_equal "$stderr" ""
 	assert_equal "${#lines[@]}" 4
-	assert_line --index 2 '{"id":3,"ref":"INC-3","subject":"Mail slow","description":null,"requester":"joe@example.com","source":null,"category":null,"subcategory":null,"impact":"low","urgency":"low","priority":"low","status":"new","group":null,"assignee":null,"major":false,"sla":null,"escalation_level":0,"reassignment_count":0,"reopen_count":0,"resolution":null,"resolution_type":null,"closure_code":null,"rating":null,"feedback":null,"links":[],"attachments":[],"external_id":null,"custom":{},"created_at":"2026-11-27T09:00:00Z","updated_at":"2026-11-27T10:00:00Z","resolved_at":null,"closed_at":null}'
+	assert_line --index 2 '{"id":3,"ref":"INC-3","subject":"Mail slow","description":null,"requester":"joe@example.com","source":null,"category":null,"subcategory":null,"impact":"low","urgency":"low","priority":"low","status":"new","group":null,"assignee":null,"major":false,"sla":null,"escalation_level":0,"reassignment_count":0,"reopen_count":0,"resolution":null,"resolution_type":null,"closure_code":null,"rating":null,"feedback":null,"links":[],"attachments":[],"external_id":null,"custom":{},"detected_at":"2026-11-27T09:00:00Z","created_at":"2026-11-27T09:00:00Z","updated_at":"2026-11-27T10:00:00Z","resolved_at":null,"closed_at":null}'
 	assert_equal "$(jq -c .sla <<<"${lines[1]}")" '{"policy":"high","response_due":null,"resolve_due":null,"responded_at":null,"response_met":null,"resolve_met":null,"paused_s":0,"state":"breached"}'
 }
 
