@@ -1,7 +1,8 @@
 /*
- * regex.c - the expressions of classification rules: PCRE2 (the \\d, \\b
- * and (?i) admins write; every POSIX extended expression means the same),
- * case-insensitive, UTF-8, JIT-compiled where the platform has it, with
+ * regex.c - the expressions of classification rules: PCRE2 (the \d, \b
+ * and (?i) admins write; POSIX extended expressions, GNU's \< and \>
+ * included, mean what they meant), case-insensitive, UTF-8, JIT-compiled
+ * where the platform has it, with
  * limits on a match's work and on the text it looks at, so that no rule
  * holds a tool, or the write lock, for minutes.
  */
@@ -10,6 +11,14 @@
 #include <string.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #include "inc.h"
 
@@ -17,13 +26,65 @@ struct inc_rule_re {
 	pcre2_code *code;
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
+	pcre2_jit_stack *stack;
 };
 
 /* Subject text a condition looks at: a rule is about what a ticket says,
  * and a 16 MiB description must not cost 16 MiB of matching per rule. */
 #define MATCH_MAX 65536
 #define MATCH_LIMIT 1000000
-#define DEPTH_LIMIT 10000
+#define DEPTH_LIMIT 100000
+/* The JIT's stack, reserved up to this and used as a match needs it: the
+ * default 32 KiB gives up on a repeated group over a thousand characters. */
+#define JIT_STACK_MAX (8 << 20)
+
+/* The POSIX (and GNU) spellings PCRE2 reads otherwise: \< and \> (word
+ * start and end) and {,n}, outside bracket expressions. */
+static char *
+posix_compat(const char *p)
+{
+	struct inc_buf b = {0};
+	int bracket = 0;
+
+	inc_buf_add(&b, "", 0);
+	for (; *p; p++) {
+		if (bracket) {
+			/* "[]...]" and "[^]...]": a first ] is a member */
+			if (*p == ']' && bracket > 1)
+				bracket = 0;
+			else if (*p == '[' && (p[1] == ':' || p[1] == '=' || p[1] == '.')) {
+				const char *e = strstr(p + 2, (char[]){p[1], ']', 0});
+
+				if (e) {
+					inc_buf_add(&b, p, (size_t)(e + 2 - p));
+					p = e + 1;
+					bracket++;
+					continue;
+				}
+			}
+			if (bracket && !(*p == '^' && bracket == 1))
+				bracket++;
+			inc_buf_add(&b, p, 1);
+			continue;
+		}
+		if (*p == '\\' && p[1]) {
+			if (p[1] == '<')
+				inc_buf_addstr(&b, "\\b(?=\\w)");
+			else if (p[1] == '>')
+				inc_buf_addstr(&b, "\\b(?<=\\w)");
+			else
+				inc_buf_add(&b, p, 2);
+			p++;
+			continue;
+		}
+		if (*p == '[')
+			bracket = 1;
+		inc_buf_add(&b, p, 1);
+		if (*p == '{' && p[1] == ',')
+			inc_buf_addstr(&b, "0");
+	}
+	return b.data;
+}
 
 struct inc_rule_re *
 inc_rule_re_new(const char *pattern, char *err)
@@ -32,10 +93,15 @@ inc_rule_re_new(const char *pattern, char *err)
 	PCRE2_SIZE off;
 	int code;
 
+	char *text = posix_compat(pattern);
+
 	re = inc_xmalloc(sizeof *re);
-	re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-				 PCRE2_CASELESS | PCRE2_UTF | PCRE2_NO_UTF_CHECK,
+	memset(re, 0, sizeof *re);
+	/* as POSIX reads them: "." matches a newline, "$" only the end */
+	re->code = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED,
+				 PCRE2_CASELESS | PCRE2_UTF | PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY,
 				 &code, &off, NULL);
+	free(text);
 	if (!re->code) {
 		PCRE2_UCHAR msg[256];
 
@@ -44,17 +110,22 @@ inc_rule_re_new(const char *pattern, char *err)
 		free(re);
 		return NULL;
 	}
-	/* without JIT (some platforms) the interpreter runs, with the same limits */
-	pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+	/* without JIT (some platforms) the interpreter runs, with the same
+	 * limits; so under valgrind, which the JIT's whole-word reads past the
+	 * end of a subject would alarm */
+	if (!RUNNING_ON_VALGRIND)
+		pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
 	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
 	re->mc = pcre2_match_context_create(NULL);
-	if (!re->md || !re->mc) {
+	re->stack = pcre2_jit_stack_create(32 << 10, JIT_STACK_MAX, NULL);
+	if (!re->md || !re->mc || !re->stack) {
 		inc_rule_re_free(re);
 		inc_err(err, "out of memory");
 		return NULL;
 	}
 	pcre2_set_match_limit(re->mc, MATCH_LIMIT);
 	pcre2_set_depth_limit(re->mc, DEPTH_LIMIT);
+	pcre2_jit_stack_assign(re->mc, NULL, re->stack);
 	return re;
 }
 
@@ -64,6 +135,7 @@ inc_rule_re_free(struct inc_rule_re *re)
 	if (!re)
 		return;
 	pcre2_match_context_free(re->mc);
+	pcre2_jit_stack_free(re->stack);
 	pcre2_match_data_free(re->md);
 	pcre2_code_free(re->code);
 	free(re);
@@ -72,18 +144,21 @@ inc_rule_re_free(struct inc_rule_re *re)
 int
 inc_rule_re_match(const struct inc_rule_re *re, const char *s)
 {
+	uint32_t opts = PCRE2_NO_UTF_CHECK;
 	size_t n;
 
 	if (!s)
 		return 0;	/* a condition on an unset field never holds */
-	n = strlen(s);
+	n = strnlen(s, MATCH_MAX + 1);
 	if (n > MATCH_MAX) {
-		/* cut on a character boundary: the subject stays valid UTF-8 */
+		/* cut on a character boundary: the subject stays valid UTF-8,
+		 * and where it is cut is not its end */
 		n = MATCH_MAX;
 		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
 			n--;
+		opts |= PCRE2_NOTEOL;
 	}
 	/* records are valid UTF-8 (checked at intake); a limit hit is "no match" */
-	return pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, re->md, re->mc) >= 0;
+	return pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, opts, re->md, re->mc) >= 0;
 }
 
