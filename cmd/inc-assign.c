@@ -96,21 +96,12 @@ main(int argc, char **argv)
 	if (o.to && !inc_assignable(ctx.cfg, o.to))
 		inc_die(INC_EXIT_USAGE, "--to: unknown technician \"%s\"", o.to);
 	tool_db(&ctx);
-	if (queued) {
-		/* every open incident without an assignee: what waits in a
-		 * queue for the next cron run */
-		struct inc_sql *q = inc_sql(ctx.db, "SELECT id FROM incident WHERE assignee IS NULL"
-					    " AND " INC_SQL_OPEN " ORDER BY id");
-		char err[INC_ERRLEN];
-		size_t n;
-		int64_t *ids = inc_select_ids(&ctx, q, &n, err);
-
-		if (!ids)
-			tool_db_fail(&ctx, err);
-		inc_each_id(&ctx, ids, n, assign_one, &o);
-		free(ids);
-	} else {
+	/* --queued: every open incident without an assignee, what waits in a
+	 * queue for the next cron run */
+	if (queued)
+		inc_each_query(&ctx, inc_sql(ctx.db, "SELECT id FROM incident WHERE assignee IS NULL"
+					     " AND " INC_SQL_OPEN), assign_one, &o);
+	else
 		inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID, assign_one, &o);
-	}
 	return tool_close(&ctx);
 }

@@ -130,16 +130,9 @@ main(int argc, char **argv)
 		o.cutoff = ctx.now - d;
 	}
 	tool_db(&ctx);
-	if (o.mode == INC_CLOSE_EXPIRE) {
-		size_t n;
-		int64_t *ids = inc_close_expired(&ctx, o.cutoff, &n, err);
-
-		if (!ids)
-			tool_db_fail(&ctx, err);
-		inc_each_id(&ctx, ids, n, close_one, &o);
-		free(ids);
-	} else {
+	if (o.mode == INC_CLOSE_EXPIRE)
+		inc_each_query(&ctx, inc_close_expired(&ctx, o.cutoff), close_one, &o);
+	else
 		inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID, close_one, &o);
-	}
 	return tool_close(&ctx);
 }

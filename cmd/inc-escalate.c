@@ -113,21 +113,13 @@ main(int argc, char **argv)
 			inc_die(INC_EXIT_USAGE, "%s: the SLA settings changed since the due times"
 				" were computed: run inc-sla --recompute first", ctx.cfg->path);
 	}
-	if (all) {
-		struct inc_sql *q = inc_sql(ctx.db, "SELECT id FROM incident WHERE sla_policy IS NOT NULL"
-					    " AND " INC_SQL_OPEN " ORDER BY id");
-		char err[INC_ERRLEN];
-		size_t n;
-		int64_t *ids = inc_select_ids(&ctx, q, &n, err);
-
-		if (!ids)
-			tool_db_fail(&ctx, err);
-		inc_each_id(&ctx, ids, n, by_rules, NULL);
-		free(ids);
-	} else {
+	if (all)
+		inc_each_query(&ctx, inc_sql(ctx.db, "SELECT id FROM incident WHERE"
+					     " sla_policy IS NOT NULL AND " INC_SQL_OPEN),
+			       by_rules, NULL);
+	else
 		inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID,
 			 o.to ? by_hand : by_rules, &o);
-	}
 	json_decref(o.notify);
 	return tool_close(&ctx);
 }

@@ -132,12 +132,11 @@ main(int argc, char **argv)
 		case O_MAJOR: json_object_set_new(opts, "major", json_true()); break;
 		case O_XID: add_opt(opts, "external_id", optarg); break;
 		case O_LINK: {
-			char *colon = strchr(optarg, ':');
+			char err[INC_ERRLEN];
 
-			if (!colon)
-				inc_die(INC_EXIT_USAGE, "--link: want TYPE:REF, got \"%s\"", optarg);
-			json_array_append_new(links, json_pack("{s:s%,s:s}", "type", optarg,
-				(size_t)(colon - optarg), "ref", colon + 1));
+			if (inc_links_add_ref(links, optarg, err) < 0)
+				inc_die(INC_EXIT_USAGE, "--link: %s",
+					strncmp(err, "links: ", 7) == 0 ? err + 7 : err);
 			break;
 		}
 		case O_FIELD: {

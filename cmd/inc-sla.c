@@ -19,21 +19,13 @@ static const char usage[] =
  * have no policy yet and were not looked at since they changed. Both
  * halves are answered by a partial index: the cost is what is due. (No
  * ORDER BY: SQLite would walk the whole table in id order to merge; the
- * ids are sorted once read.) */
+ * loop sorts the ids once read.) */
 static const char sql_due[] =
 	"SELECT id FROM incident WHERE sla_next_check <= ?1"
 	" UNION SELECT id FROM incident WHERE sla_policy IS NULL AND sla_checked_at IS NULL"
 	" AND status NOT IN ('resolved', 'closed', 'cancelled')";
 static const char sql_open[] =
-	"SELECT id FROM incident WHERE " INC_SQL_OPEN " ORDER BY id";
-
-static int
-by_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
+	"SELECT id FROM incident WHERE " INC_SQL_OPEN;
 
 static int
 check_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void *arg,
@@ -82,18 +74,10 @@ static void
 run(struct inc_ctx *ctx, const char *sql, enum inc_sla_mode mode)
 {
 	struct inc_sql *q = inc_sql(ctx->db, sql);
-	char err[INC_ERRLEN];
-	int64_t *ids;
-	size_t n;
 
 	if (sql == sql_due)
 		inc_sql_int(q, 1, ctx->now);
-	ids = inc_select_ids(ctx, q, &n, err);
-	if (!ids)
-		tool_db_fail(ctx, err);
-	qsort(ids, n, sizeof *ids, by_id);
-	inc_each_id(ctx, ids, n, check_one, &mode);
-	free(ids);
+	inc_each_query(ctx, q, check_one, &mode);
 }
 
 static void

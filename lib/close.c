@@ -183,12 +183,12 @@ done:
 	return rc < 0 ? -1 : 0;
 }
 
-int64_t *
-inc_close_expired(struct inc_ctx *ctx, int64_t cutoff, size_t *n, char *err)
+struct inc_sql *
+inc_close_expired(struct inc_ctx *ctx, int64_t cutoff)
 {
 	struct inc_sql *q = inc_sql(ctx->db, "SELECT id FROM incident"
-				    " WHERE status='resolved' AND resolved_at <= ? ORDER BY id");
+				    " WHERE status='resolved' AND resolved_at <= ?");
 
 	inc_sql_int(q, 1, cutoff);
-	return inc_select_ids(ctx, q, n, err);
+	return q;
 }

@@ -143,15 +143,6 @@ foreign(struct inc_db *db)
 	return n > 0;
 }
 
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* Waiting for the lock: a try every millisecond, where SQLite's own handler
  * backs off to 100 ms. A batch writer leaves the lock free for a few
  * milliseconds between batches (input.c); polling this often is what lets
@@ -160,7 +151,7 @@ static int
 busy(void *arg, int count)
 {
 	struct inc_db *db = arg;
-	int64_t now = mono_ns();
+	int64_t now = inc_mono_ns();
 
 	if (count == 0)
 		db->busy_since = now;

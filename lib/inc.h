@@ -79,6 +79,7 @@ void *inc_xmalloc(size_t);	/* abort on out-of-memory: nothing sane to do */
 void *inc_xrealloc(void *, size_t);
 char *inc_xstrdup(const char *);
 int inc_utf8_valid(const char *, size_t);
+int64_t inc_mono_ns(void);	/* a monotonic clock, nanoseconds: for timing, never for "now" */
 int inc_streq(const char *, const char *);	/* equal, NULL equal to NULL */
 int inc_in_list(const char *s, const char *const *list);	/* NULL-ended list */
 /* Membership of s in a JSON array of strings. */
@@ -765,8 +766,8 @@ int inc_close_check(const struct inc_config *, const struct inc_close *, char *e
  * with its event. -1 with err refuses. EXPIRE passes over (0, nothing
  * emitted) an incident no longer resolved before the cutoff. */
 int inc_close_one(struct inc_ctx *, int64_t id, const struct inc_close *, char *err);
-/* Ids of incidents resolved at or before cutoff and not yet closed. */
-int64_t *inc_close_expired(struct inc_ctx *, int64_t cutoff, size_t *n, char *err);
+/* The query of incidents resolved at or before cutoff and not yet closed. */
+struct inc_sql *inc_close_expired(struct inc_ctx *, int64_t cutoff);
 
 /* ---- escalation (escalate.c) ---- */
 
@@ -835,8 +836,11 @@ enum { INC_EACH_NEEDS_ID = 1 };
 /* ids as arguments (argc > 0), else JSON lines (or bare ids) from in. */
 int inc_each(struct inc_ctx *, int argc, char **argv, FILE *in, unsigned flags,
 	     inc_record_fn, void *arg);
-/* ids a query selected, a transaction per slice of a few thousand. */
+/* ids in a batch of their own. */
 int inc_each_id(struct inc_ctx *, const int64_t *ids, size_t n, inc_record_fn, void *arg);
+/* The ids a statement selects (its first column, bound by the caller), all
+ * read first, then worked in id order. */
+int inc_each_query(struct inc_ctx *, struct inc_sql *, inc_record_fn, void *arg);
 /* Parse an id argument: "42" or "INC-42". */
 int inc_parse_id(const char *s, int64_t *out);
 

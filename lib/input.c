@@ -43,15 +43,6 @@ struct batch {
 	int64_t n, t0;
 };
 
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* The database failed under the run: nothing of the batch stands. */
 static int
 fatal(struct inc_ctx *ctx, const char *where)
@@ -71,7 +62,7 @@ fatal(struct inc_ctx *ctx, const char *where)
 static int
 commit(struct inc_ctx *ctx, struct batch *b)
 {
-	int held = b->n > 0 && mono_ns() - b->t0 > BATCH_NSEC;
+	int held = b->n > 0 && inc_mono_ns() - b->t0 > BATCH_NSEC;
 
 	if (inc_db_in_tx(ctx->db) && inc_tx_commit(ctx) < 0)
 		return fatal(ctx, NULL);
@@ -79,7 +70,7 @@ commit(struct inc_ctx *ctx, struct batch *b)
 	if (held)
 		usleep(YIELD_USEC);
 	b->n = 0;
-	b->t0 = mono_ns();
+	b->t0 = inc_mono_ns();
 	return 0;
 }
 
@@ -88,7 +79,7 @@ commit(struct inc_ctx *ctx, struct batch *b)
 static int
 tick(struct inc_ctx *ctx, struct batch *b)
 {
-	if (++b->n >= BATCH_RECORDS || mono_ns() - b->t0 > BATCH_NSEC)
+	if (++b->n >= BATCH_RECORDS || inc_mono_ns() - b->t0 > BATCH_NSEC)
 		return commit(ctx, b);
 	return 0;
 }
@@ -157,7 +148,7 @@ inc_parse_id(const char *s, int64_t *out)
 static int
 each_arg(struct inc_ctx *ctx, char **ids, int nids, inc_record_fn fn, void *arg)
 {
-	struct batch b = {0, mono_ns()};
+	struct batch b = {0, inc_mono_ns()};
 
 	for (int i = 0; i < nids; i++) {
 		int64_t id;
@@ -177,7 +168,7 @@ each_arg(struct inc_ctx *ctx, char **ids, int nids, inc_record_fn fn, void *arg)
 int
 inc_each_id(struct inc_ctx *ctx, const int64_t *ids, size_t n, inc_record_fn fn, void *arg)
 {
-	struct batch b = {0, mono_ns()};
+	struct batch b = {0, inc_mono_ns()};
 
 	for (size_t i = 0; i < n; i++) {
 		char where[24];
@@ -187,6 +178,32 @@ inc_each_id(struct inc_ctx *ctx, const int64_t *ids, size_t n, inc_record_fn fn,
 			return ctx->status;
 	}
 	commit(ctx, &b);
+	return ctx->status;
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int
+inc_each_query(struct inc_ctx *ctx, struct inc_sql *q, inc_record_fn fn, void *arg)
+{
+	char err[INC_ERRLEN];
+	size_t n;
+	int64_t *ids = inc_select_ids(ctx, q, &n, err);
+
+	if (!ids) {
+		inc_warn("%s: %s", inc_db_name(ctx->db), err);
+		ctx->status = INC_EXIT_DB;
+		return ctx->status;
+	}
+	qsort(ids, n, sizeof *ids, by_id);
+	inc_each_id(ctx, ids, n, fn, arg);
+	free(ids);
 	return ctx->status;
 }
 
@@ -302,7 +319,7 @@ static int
 each_line(struct inc_ctx *ctx, FILE *in, unsigned flags, inc_record_fn fn, void *arg)
 {
 	struct reader r = {.fd = fileno(in)};
-	struct batch b = {0, mono_ns()};
+	struct batch b = {0, inc_mono_ns()};
 	int64_t lineno = 0;
 	int progress = isatty(2), shown = 0, rc;
 	char *line;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "inc.h"
 
@@ -202,6 +203,15 @@ inc_in_list(const char *s, const char *const *list)
 		if (strcmp(s, *list) == 0)
 			return 1;
 	return 0;
+}
+
+int64_t
+inc_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 int

@@ -362,9 +362,9 @@ inc-log: line 3: invalid JSON: \\u0000 is not allowed without JSON_ALLOW_NUL nea
 -s x --group nogroup|inc-log: group: unknown group "nogroup"
 -s x --source pigeon|inc-log: source: unknown source "pigeon" (want phone, email, sms, web, chat, api or monitoring)
 -s x --category hardware|inc-log: category "hardware" requires field "asset_tag"
--s x --link bug:B-1|inc-log: links: unknown link type "bug" (want problem, change, asset or incident)
+-s x --link bug:B-1|inc-log: --link: unknown link type "bug" (want problem, change, asset or incident)
 -s x --link PRB-7|inc-log: --link: want TYPE:REF, got "PRB-7"
--s x --link problem:|inc-log: links: empty reference
+-s x --link problem:|inc-log: --link: empty reference
 -s x --field =v|inc-log: --field: want KEY=VALUE, got "=v"
 -s x --field novalue|inc-log: --field: want KEY=VALUE, got "novalue"
 -r joe|inc-log: options need -s SUBJECT
