@@ -375,13 +375,15 @@ migrate(struct inc_db *db, char *err)
 			       v, SCHEMA_VERSION);
 	if (v == SCHEMA_VERSION)
 		return 0;
-	if (v == 0 && db->ops->foreign(db))
-		return inc_err(err, "not an inc database (it holds tables of another program)");
 	if (inc_db_begin(db) < 0)
 		return inc_db_err(db, err);
 	/* another process may have migrated while we waited for the lock */
 	if (db->ops->version(db, &v) < 0)
 		goto fail;
+	if (v == 0 && db->ops->foreign(db)) {
+		inc_db_rollback(db);
+		return inc_err(err, "not an inc database (it holds tables of another program)");
+	}
 	for (; v < SCHEMA_VERSION; v++)
 		if (db->ops->exec(db, inc_migrations[v]) < 0 || db->ops->set_version(db, v + 1) < 0)
 			goto fail;
