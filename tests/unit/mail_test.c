@@ -1057,6 +1057,35 @@ test_strip_quoted(void)
 	}
 }
 
+/* Outlook's HTML reply: its own text, then a bordered div with a bold
+ * From:/Sent:/To:/Subject: block and the original, unquoted. */
+static void
+test_outlook_html_reply(void)
+{
+	struct inc_mail m;
+	char *t;
+
+	if (parse("From: bob@example.com\n"
+		  "Content-Type: text/html; charset=\"us-ascii\"\n"
+		  "\n"
+		  "<html><body lang=EN-US><div class=WordSection1>"
+		  "<p class=MsoNormal>Still not working.<o:p></o:p></p>"
+		  "<p class=MsoNormal><o:p>&nbsp;</o:p></p>"
+		  "<p class=MsoNormal>Bob<o:p></o:p></p>"
+		  "<div style='border:none;border-top:solid #E1E1E1 1.0pt'>"
+		  "<p class=MsoNormal><b>From:</b> IT Desk &lt;desk@example.com&gt; <br>"
+		  "<b>Sent:</b> Friday, November 27, 2026 10:00 AM<br>"
+		  "<b>To:</b> Bob &lt;bob@example.com&gt;<br>"
+		  "<b>Subject:</b> [INC-42] resolved<o:p></o:p></p></div>"
+		  "<p class=MsoNormal>Your incident was resolved.<o:p></o:p></p>"
+		  "</div></body></html>\n", &m) == 0) {
+		t = inc_mail_strip_quoted(m.text);
+		streq("outlook html reply stripped", t, "Still not working.\n\nBob");
+		free(t);
+		inc_mail_free(&m);
+	}
+}
+
 static void
 test_ref(void)
 {
@@ -1468,6 +1497,7 @@ main(void)
 	test_bounce_report();
 	test_threading();
 	test_strip_quoted();
+	test_outlook_html_reply();
 	test_ref();
 	test_confirmation();
 	test_compose();
