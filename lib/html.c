@@ -19,6 +19,10 @@
 #include "mail.h"
 #include "mail_int.h"
 
+/* List nesting that is indented and numbered; deeper lists are bullets
+ * at that indent. */
+#define MAXINDENT 16
+
 struct html {
 	struct inc_buf b;
 	int want;	/* line breaks owed before the next text */
@@ -27,6 +31,8 @@ struct html {
 	int quote;	/* <blockquote> depth: lines start with that many '>' */
 	int pre;	/* inside <pre>: white space is kept */
 	size_t link;	/* where the text of the current <a> starts */
+	xmlNode *lists[MAXINDENT];	/* the <ol> numbered at each depth */
+	int numbers[MAXINDENT];		/* and its last number */
 };
 
 /* Elements whose content is not text a reader sees. */
@@ -173,33 +179,40 @@ attr(xmlNode *n, const char *name)
 	return NULL;
 }
 
+static int
+is_list(const char *name)
+{
+	return strcmp(name, "ul") == 0 || strcmp(name, "ol") == 0;
+}
+
+/* "- ", or "N. " in an <ol>: each list's count is kept by nesting depth,
+ * so that numbering a long list costs one step per item. */
 static void
 bullet(struct html *h, xmlNode *li)
 {
 	xmlNode *list = li->parent;
-	int depth = 0, number = 1;
-	char mark[32];
+	int depth = 0;
 
 	for (xmlNode *a = li->parent; a; a = a->parent)
-		if (a->type == XML_ELEMENT_NODE && (strcmp((const char *)a->name, "ul") == 0 ||
-		    strcmp((const char *)a->name, "ol") == 0))
+		if (a->type == XML_ELEMENT_NODE && is_list((const char *)a->name))
 			depth++;
 	block(h, 1);
 	before_word(h);
-	for (int i = 1; i < depth; i++)
+	for (int i = 1; i < depth && i < MAXINDENT; i++)
 		inc_buf_add(&h->b, "  ", 2);
-	if (list && list->type == XML_ELEMENT_NODE && strcmp((const char *)list->name, "ol") == 0) {
-		const char *start = attr(list, "start");
+	if (list && list->type == XML_ELEMENT_NODE && strcmp((const char *)list->name, "ol") == 0 &&
+	    depth < MAXINDENT) {
+		if (h->lists[depth] != list) {
+			const char *start = attr(list, "start");
+			long n = start ? strtol(start, NULL, 10) : 1;
 
-		if (start)
-			number = atoi(start);
-		for (xmlNode *s = li->prev; s; s = s->prev)
-			if (s->type == XML_ELEMENT_NODE && strcmp((const char *)s->name, "li") == 0)
-				number++;
-		snprintf(mark, sizeof mark, "%d. ", number);
+			h->lists[depth] = list;
+			h->numbers[depth] = n < -999999 || n > 999999 ? 1 : (int)n;
+		} else
+			h->numbers[depth]++;
+		inc_buf_printf(&h->b, "%d. ", h->numbers[depth]);
 	} else
-		snprintf(mark, sizeof mark, "- ");
-	inc_buf_addstr(&h->b, mark);
+		inc_buf_addstr(&h->b, "- ");
 	h->nl = 0;
 }
 
@@ -212,12 +225,6 @@ list_gap(xmlNode *n)
 		if (a->type == XML_ELEMENT_NODE && strcmp((const char *)a->name, "li") == 0)
 			return 1;
 	return 2;
-}
-
-static int
-is_list(const char *name)
-{
-	return strcmp(name, "ul") == 0 || strcmp(name, "ol") == 0;
 }
 
 /* Returns 0 when the element's children are not to be visited. */

@@ -281,7 +281,7 @@ char *
 inc_mail_strip_quoted(const char *text)
 {
 	struct line *v = NULL;
-	size_t n = 0, end, last;
+	size_t n = 0, cap = 0, end, last;
 	struct inc_buf out = {0};
 	const char *p = text ? text : "";
 
@@ -289,7 +289,10 @@ inc_mail_strip_quoted(const char *text)
 		const char *e = strchr(p, '\n');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 
-		v = inc_xrealloc(v, (n + 1) * sizeof *v);
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			v = inc_xrealloc(v, cap * sizeof *v);
+		}
 		v[n].s = p;
 		v[n].n = len > 0 && p[len - 1] == '\r' ? len - 1 : len;
 		v[n].drop = 0;

@@ -126,6 +126,8 @@ all_clean(const char *what, const struct inc_mail *m)
 	check(ok, what, "a field is not clean UTF-8");
 }
 
+static double seconds(void);
+
 /* ---- inbound ---- */
 
 static void
@@ -476,6 +478,25 @@ test_html(void)
 		      "On Fri, 27 Nov 2026 at 10:00, Desk <desk@example.com> wrote:\n"
 		      "> Please confirm.\n>\n> Line two\n>> deeper");
 		free(t);
+	}
+	t = inc_mail_html_text("<ol start=\"3\"><li>c</li><li>d</li></ol><ol><li>a</li></ol>", 60);
+	streq("html: ol start, a new list restarts", t, "3. c\n4. d\n\n1. a");
+	free(t);
+	{
+		/* a long list costs one step per item */
+		struct inc_buf b = {0};
+		double t0 = seconds();
+		char d[32];
+
+		inc_buf_addstr(&b, "<ol>");
+		for (int i = 0; i < 50000; i++)
+			inc_buf_addstr(&b, "<li>x</li>");
+		t = inc_mail_html_text(b.data, b.len);
+		snprintf(d, sizeof d, "%.2f s", seconds() - t0);
+		check(contains(t, "\n50000. x"), "html: 50000 items numbered", NULL);
+		check(seconds() - t0 < 30.0, "html: 50000 items in time", d);
+		free(t);
+		inc_buf_free(&b);
 	}
 	t = inc_mail_html_text("", 0);
 	streq("html: empty", t, "");
