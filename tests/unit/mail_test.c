@@ -479,7 +479,11 @@ test_html(void)
 		      "> Please confirm.\n>\n> Line two\n>> deeper");
 		free(t);
 	}
-	t = inc_mail_html_text("<ol start=\"3\"><li>c</li><li>d</li></ol><ol><li>a</li></ol>", 60);
+	{
+		const char *h = "<ol start=\"3\"><li>c</li><li>d</li></ol><ol><li>a</li></ol>";
+
+		t = inc_mail_html_text(h, strlen(h));
+	}
 	streq("html: ol start, a new list restarts", t, "3. c\n4. d\n\n1. a");
 	free(t);
 	{
@@ -501,7 +505,7 @@ test_html(void)
 	t = inc_mail_html_text("", 0);
 	streq("html: empty", t, "");
 	free(t);
-	t = inc_mail_html_text("just text &amp; no tags", 23);
+	t = inc_mail_html_text("just text &amp; no tags", strlen("just text &amp; no tags"));
 	streq("html: bare text", t, "just text & no tags");
 	free(t);
 	{
@@ -1331,6 +1335,7 @@ test_compose(void)
 		}
 		inc_buf_free(&out);
 		inc_buf_free(&body);
+		o.body = "All fine.";
 	}
 
 	/* an IDN domain goes out in its ASCII form */
