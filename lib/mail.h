@@ -38,7 +38,9 @@ struct inc_mail {
 	char **references;	/* ids without <>, oldest first */
 	size_t nreferences;
 	char *subject;		/* RFC 2047 decoded, whitespace folded; NULL */
-	char *from_addr;	/* the addr-spec, domain lowercased; NULL */
+	/* The addr-spec, domain lowercased; NULL when From has no mailbox.
+	 * Local mail may have no domain ("root"). */
+	char *from_addr;
 	char *from_name;	/* decoded display name; NULL when none */
 	char **to, **cc;	/* addr-specs, groups flattened */
 	size_t nto, ncc;
@@ -62,9 +64,13 @@ int inc_mail_parse(const char *data, size_t len, struct inc_mail *m, char *err);
 void inc_mail_free(struct inc_mail *m);
 
 /* HTML (UTF-8) as readable text, the way inc_mail_parse shows an HTML-only
- * body: blocks and <br> break lines, <li> is a "- " bullet (numbered in
- * <ol>), <blockquote> lines are quoted with "> ", links keep their URL,
- * script and style are dropped. Malloc'd, never NULL. */
+ * body: entities decoded, white space collapsed (kept in <pre>), blocks
+ * and <br> break lines, paragraphs and headings leave a blank line, <li>
+ * is a "- " bullet ("N. " in <ol>), table cells are spaced, <hr> is a
+ * row of underscores as in Outlook's text, <blockquote> lines are quoted
+ * with "> ", a link keeps its URL as " <URL>" when its text differs, and
+ * head, script, style and form controls are dropped. Malloc'd, never
+ * NULL. */
 char *inc_mail_html_text(const char *html, size_t len);
 
 /* ---- replies ---- */
@@ -108,17 +114,24 @@ struct inc_mail_out {
 	size_t nheaders;
 };
 
-/* Appends to out an RFC 5322 message with LF line ends, for sendmail -t.
- * Free text (subject, display name, extra header values) has its control
- * characters, CR and LF included, turned into spaces and is RFC 2047
- * encoded when not ASCII; addresses, ids and header names that are not
- * well-formed are refused (-1 with err), as are extra headers that name
- * recipients or that compose writes itself. */
+/* Appends to out an RFC 5322 message with LF line ends, for sendmail -t:
+ * text/plain; charset=utf-8, 7bit, or quoted-printable for 8-bit text or a
+ * line over 78 bytes. Free text (subject, display name, extra header
+ * values) has its control characters, CR and LF included, turned into
+ * spaces and is RFC 2047 encoded when not ASCII. Refused (-1 with err,
+ * nothing appended): an address inc_mail_address_valid refuses, a
+ * message_id that is not printable ASCII without space or <>, no date, an
+ * extra header name that is not a field name, or one that names
+ * recipients or that compose writes itself (To, Cc, Bcc, Resent-*,
+ * Content-*, ...). An in_reply_to or reference that is not well-formed is
+ * left out: threading is a courtesy, the notification still goes. */
 int inc_mail_compose(const struct inc_mail_out *o, struct inc_buf *out, char *err);
 
-/* 1 when s is exactly one bare addr-spec mailbox (local@domain, the domain
- * dotted or "localhost"): no display name, list, comment, whitespace,
- * control character or angle bracket; 0 otherwise. */
+/* 1 when s is exactly one bare addr-spec mailbox (local@domain: an ASCII
+ * dot-atom local part, a dotted domain or "localhost", IDN allowed) that
+ * GMime reads back the same: no display name, list, comment, quoted
+ * string, domain literal, whitespace, control character or angle
+ * bracket; 0 otherwise. Needs inc_mail_init(). */
 int inc_mail_address_valid(const char *s);
 
 /* ---- attachment storage ---- */
