@@ -5,9 +5,11 @@
  * no database, no configuration, no I/O. MIME is GMime 3's job, HTML is
  * libxml2's; nothing here parses a message by hand.
  *
- * Every string handed out is UTF-8 (converted from the declared charset,
- * invalid bytes replaced by U+FFFD) without control characters: header
- * fields have none at all, bodies keep only \n and \t.
+ * Every string handed out is UTF-8 without control characters: header
+ * fields have none at all, bodies keep only \n and \t. Text is converted
+ * from its declared charset (bytes invalid in it are dropped by the
+ * converter); undeclared 8-bit text is UTF-8 when it is, else
+ * Windows-1252; what is still not UTF-8 becomes U+FFFD.
  */
 #ifndef INC_MAIL_H
 #define INC_MAIL_H
@@ -79,7 +81,9 @@ char *inc_mail_html_text(const char *html, size_t len);
  * attribution line(s) before them ("On ... wrote:", "Le ... a écrit :",
  * "Am ... schrieb ...:"), without an Outlook "-----Original Message-----"
  * or "From:/Sent:" block and all after it, without the signature after a
- * "-- " line; leading and trailing blank lines trimmed. Malloc'd. */
+ * "-- " line, without a last "Sent from my iPhone"-style line; runs of
+ * blank lines squeezed to one, leading and trailing ones trimmed.
+ * Malloc'd, never NULL ("" for NULL). */
 char *inc_mail_strip_quoted(const char *text);
 
 /* The incident a subject names: the first "[INC-<id>]" (INC in any case).
