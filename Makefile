@@ -10,7 +10,7 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
 CC ?= cc
 CFLAGS ?= -g -O2
-PKGS = jansson sqlite3 libpcre2-8
+PKGS = jansson sqlite3 libpcre2-8 gmime-3.0 libxml-2.0
 override CFLAGS += -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Ilib \
 	-DINC_SHAREDIR='"$(SHAREDIR)"'
@@ -27,7 +27,8 @@ MAN5 = $(wildcard man/*.5)
 MAN7 = $(wildcard man/*.7)
 
 DEBS = build-essential pkg-config libsqlite3-dev libjansson-dev libpcre2-dev sqlite3 tzdata \
-	bats bats-support bats-assert jq mandoc shellcheck valgrind zsh
+	bats bats-support bats-assert jq mandoc shellcheck valgrind zsh \
+	libgmime-3.0-dev libxml2-dev
 
 all: $(BINS) $(UNITS)
 
@@ -44,7 +45,7 @@ lib/migrations.h: $(MIGRATIONS)
 	  done; echo '};'; } > $@.tmp && mv $@.tmp $@
 
 lib/db.o: lib/migrations.h
-$(LIBOBJ): lib/inc.h lib/fields.def
+$(LIBOBJ): lib/inc.h lib/fields.def $(wildcard lib/*_int.h lib/mail.h lib/import.h)
 
 lib/libinc.a: $(LIBOBJ)
 	$(AR) rcs $@ $^
