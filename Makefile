@@ -10,11 +10,11 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
 CC ?= cc
 CFLAGS ?= -g -O2
-PKGS = jansson sqlite3
+PKGS = jansson sqlite3 expat
 override CFLAGS += -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Ilib \
 	-DINC_SHAREDIR='"$(SHAREDIR)"'
-LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lsqlite3) -lm
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lsqlite3 -lexpat) -lcsv -lm
 
 TOOLS = inc inc-log inc-show inc-classify inc-assign inc-update inc-task \
 	inc-sla inc-escalate inc-close inc-report
@@ -26,7 +26,7 @@ MAN1 = $(wildcard man/*.1)
 MAN5 = $(wildcard man/*.5)
 MAN7 = $(wildcard man/*.7)
 
-DEBS = build-essential pkg-config libsqlite3-dev libjansson-dev sqlite3 tzdata \
+DEBS = build-essential pkg-config libsqlite3-dev libjansson-dev libexpat1-dev libcsv-dev sqlite3 tzdata \
 	bats bats-support bats-assert jq mandoc shellcheck valgrind
 
 all: $(BINS) $(UNITS)
