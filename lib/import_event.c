@@ -71,9 +71,11 @@ static const char *
 shown(char *buf, size_t size, const char *s)
 {
 	size_t n = 0;
+	int utf8 = inc_utf8_valid(s, strlen(s));
 
 	for (; *s && n + 4 < size && n < 80; s++)
-		buf[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+		buf[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ||
+			(!utf8 && (unsigned char)*s >= 0x80) ? '?' : *s;
 	if (*s) {
 		while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
 			n--;	/* no half character before the dots */

@@ -514,6 +514,8 @@ parse_opening(struct inc_import_map *m, const json_t *j, char *err)
 	if ((x = json_object_get(j, "actor")) &&
 	    parse_spec(m, x, &m->open_actor, K_ACTOR, "actor", "opening.actor", err) < 0)
 		return -1;
+	if (m->open_actor.type == T_AUTO)
+		m->open_actor.type = T_STRING;
 	x = json_object_get(j, "status");
 	if (x && (!json_is_string(x) || imp_status_index(json_string_value(x)) < 0))
 		return bad(m, err, "opening.status", "must be a status");

@@ -343,6 +343,15 @@ test_csv(void)
 	reads("an unclosed quote", "servicenow", m,
 	      SNOW_HEAD "INC1,\"New,true\n\n", "", -1,
 	      "line 2: a quoted field is not closed by the end of the input", 0, 0);
+	reads("a stray quote stops the reading (strict)", "servicenow", m,
+	      SNOW_HEAD "INC1,New \"x\",true\n", "", -1,
+	      "line 2: a quote inside an unquoted field, or text after a closing quote",
+	      0, 0);
+	reads("a value not in UTF-8, shown without its bad bytes", "servicenow", m,
+	      SNOW_HEAD
+	      "INC1,N\xe9w,true,0,U,1/3/2016 10:00,1/3/2016 10:00,?,O,C,Cat,N,G,?,"
+	      "2 - Medium,?,true,0\n",
+	      "! line 2: unknown state \"N?w\"\n", 0, "", 1, 0);
 	reads("an XES mapping for a CSV", "xes", m, "", "", -1,
 	      "test.json: a mapping for CSV logs, not for format xes", 0, 0);
 	reads("an empty input", "servicenow", m, "", "", 0, "", 0, 0);
@@ -389,6 +398,42 @@ test_csv(void)
 	      "Case ID,Activity,Resource,Complete Timestamp,Variant,workgroup,product\n"
 	      "Case 1,Wait,Value 1,2012/10/09 14:50:17,V1,Value 2,P\xe8\n",
 	      "! line 2: custom.product: not valid UTF-8\n", 0, "", 1, 0);
+	inc_import_map_free(m);
+
+	/* a field over 16 MiB stops the reading, memory bounded */
+	m = map_ok("a mapping that keeps everything",
+		   "{\"format\":\"csv\",\"id\":\"n\",\"at\":\"t\",\"unmapped\":\"custom\"}");
+	if (!m)
+		return;
+	{
+		size_t big = ((size_t)16 << 20) + 2 * 65536;
+		struct inc_buf in = {0};
+		char *x = inc_xmalloc(big);
+
+		memset(x, 'x', big);
+		inc_buf_addstr(&in, "n,t,note\nINC1,2016-03-01T10:00:00Z,\"");
+		inc_buf_add(&in, x, big);
+		inc_buf_addstr(&in, "\"\n");
+		free(x);
+		reads("a field over 16 MiB", "csv", m, in.data, "", -1,
+		      "line 2: a field longer than 16 MiB", 0, 0);
+		inc_buf_free(&in);
+	}
+	/* "{{" in a template, a map's default, unmapped into custom as text */
+	inc_import_map_free(m);
+	m = map_ok("a template, a default",
+		   "{\"format\":\"csv\",\"id\":\"n\",\"at\":\"t\",\"unmapped\":\"custom\","
+		   "\"fields\":{\"subject\":{\"format\":\"{{{n}}} {s}\"},"
+		   "\"urgency\":{\"from\":\"u\",\"map\":{\"U1\":\"high\"},\"default\":\"low\"}}}");
+	if (!m)
+		return;
+	reads("a template and a default", "csv", m,
+	      "n,t,s,u,x\nINC1,1456708560,sub,U1,7\nINC1,2016-02-29T01:16:00+01:00,,U9,\n",
+	      "{\"id\":\"INC1\",\"at\":\"2016-02-29T01:16:00Z\",\"seq\":1,"
+	      "\"subject\":\"{INC1} sub\",\"urgency\":\"high\",\"custom\":{\"x\":\"7\"}}\n"
+	      "{\"id\":\"INC1\",\"at\":\"2016-02-29T00:16:00Z\",\"seq\":2,"
+	      "\"subject\":\"{INC1} \",\"urgency\":\"low\"}\n",
+	      0, "", 0, 0);
 	inc_import_map_free(m);
 }
 
@@ -495,6 +540,13 @@ test_xes(void)
 	      "! line 13: at: \"yesterday\" is not a time\n",
 	      0, "", 2, 0);
 
+	/* the trace's key must come before its events */
+	reads("an event before its trace's key", "xes", m,
+	      XES_HEAD "<trace><event><string key=\"concept:name\" value=\"Accepted\"/>\n"
+	      "<string key=\"lifecycle:transition\" value=\"In Progress\"/>\n"
+	      "<date key=\"time:timestamp\" value=\"2012-05-05T14:54:27Z\"/></event>\n"
+	      "<string key=\"concept:name\" value=\"1-8\"/></trace></log>\n",
+	      "! line 6: no incident id\n", 0, "", 1, 0);
 	reads("malformed XML stops with its line", "xes", m,
 	      XES_HEAD "<trace><string key=\"concept:name\" value=\"1-7\">\n</trace></log>\n",
 	      "", -1, "line 7: mismatched tag", 0, 0);
