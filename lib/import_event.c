@@ -409,6 +409,35 @@ imp_emit(struct imp_out *out, json_t *event)
 
 /* ---- one source row through the mapping ---- */
 
+/*
+ * Building an event: keys are field names or names the mapping or the log
+ * gave (checked UTF-8), values made just before; what fails is memory, and
+ * like inc_xmalloc there is nothing sane to do but abort.
+ */
+static json_t *
+xobject(void)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		abort();
+	return o;
+}
+
+static void
+xset(json_t *o, const char *k, json_t *v)
+{
+	if (json_object_set_new(o, k, v) < 0)
+		abort();
+}
+
+static void
+xsetref(json_t *o, const char *k, json_t *v)
+{
+	if (json_object_set(o, k, v) < 0)
+		abort();
+}
+
 static int
 missing(const struct inc_import_map *m, const char *v)
 {
@@ -597,10 +626,10 @@ put_spec(const struct inc_import_map *m, const struct imp_spec *sp, const char *
 		return -1;
 	if (r == 0) {
 		if (m->missing_null && nullable(key))
-			json_object_set_new(ev, key, json_null());
+			xset(ev, key, json_null());
 		return 0;
 	}
-	json_object_set_new(ev, key, v);
+	xset(ev, key, v);
 	return 0;
 }
 
@@ -618,7 +647,7 @@ static int
 put_custom(const struct inc_import_map *m, const struct imp_src *src, int status,
 	   int opening, const json_t *set, json_t *ev, char *msg)
 {
-	json_t *c = json_object(), *v;
+	json_t *c = xobject(), *v;
 
 	for (size_t i = 0; i < m->ncustom; i++) {
 		const struct imp_field *f = &m->custom[i];
@@ -638,7 +667,7 @@ put_custom(const struct inc_import_map *m, const struct imp_src *src, int status
 			continue;
 		if (missing(m, x->val)) {
 			if (m->missing_null)
-				json_object_set_new(c, x->key, json_null());
+				xset(c, x->key, json_null());
 			continue;
 		}
 		snprintf(label, sizeof label, "custom.%s", x->key);
@@ -647,12 +676,12 @@ put_custom(const struct inc_import_map *m, const struct imp_src *src, int status
 			json_decref(c);
 			return -1;
 		}
-		json_object_set_new(c, x->key, v);
+		xset(c, x->key, v);
 	}
-	if (set && (v = json_object_get(set, "custom")))
-		json_object_update(c, v);
+	if (set && (v = json_object_get(set, "custom")) && json_object_update(c, v) < 0)
+		abort();
 	if (json_object_size(c) > 0)
-		json_object_set_new(ev, "custom", c);
+		xset(ev, "custom", c);
 	else
 		json_decref(c);
 	return 0;
@@ -669,10 +698,10 @@ put_tier(const struct inc_import_map *m, json_t *ev)
 	if (json_is_string(g))
 		for (size_t i = 0; i < m->ntiers; i++)
 			if (regexec(&m->tiers[i].re, json_string_value(g), 0, NULL, 0) == 0) {
-				json_object_set_new(ev, "tier", json_integer(m->tiers[i].tier));
+				xset(ev, "tier", json_integer(m->tiers[i].tier));
 				return;
 			}
-	json_object_set_new(ev, "tier", json_null());
+	xset(ev, "tier", json_null());
 }
 
 /* The synthetic opening event of an incident: at the earliest of the
@@ -681,7 +710,7 @@ static json_t *
 opening(const struct inc_import_map *m, const struct imp_src *src, const json_t *row,
 	char *msg)
 {
-	json_t *op = json_object(), *v;
+	json_t *op = xobject(), *v;
 	int64_t at = INT64_MAX, t;
 	char tbuf[INC_TIMELEN], sh[128];
 
@@ -707,18 +736,18 @@ opening(const struct inc_import_map *m, const struct imp_src *src, const json_t 
 	if (inc_time_parse(json_string_value(json_object_get(row, "at")), 0, 0, &t) == 0 &&
 	    t < at)
 		at = t;
-	json_object_set(op, "id", json_object_get(row, "id"));
-	json_object_set_new(op, "at", json_string(inc_time_format(at, tbuf)));
-	json_object_set_new(op, "seq", json_integer(-1));
+	xsetref(op, "id", json_object_get(row, "id"));
+	xset(op, "at", json_string(inc_time_format(at, tbuf)));
+	xset(op, "seq", json_integer(-1));
 	if (m->open_actor.kind != SP_NONE) {
 		int r = spec_eval(m, &m->open_actor, src, &v, msg);
 
 		if (r < 0)
 			goto fail;
 		if (r > 0)
-			json_object_set_new(op, "actor", v);
+			xset(op, "actor", v);
 	}
-	json_object_set_new(op, "status", json_string(m->open_status));
+	xset(op, "status", json_string(m->open_status));
 	for (int r = 1; r < IMP_NFIELDS; r++) {
 		if (strcmp(fields[r].name, "tier") == 0 && m->ntiers)
 			put_tier(m, op);
@@ -738,7 +767,7 @@ int
 imp_apply(const struct inc_import_map *m, const struct imp_src *src, struct imp_out *out)
 {
 	char msg[INC_ERRLEN];
-	json_t *ev = json_object(), *entry = NULL, *v, *set = NULL, *norm = NULL, *op = NULL;
+	json_t *ev = xobject(), *entry = NULL, *v, *set = NULL, *norm = NULL, *op = NULL;
 	const char *if_assignee = NULL, *id;
 	int status = -1, r, rc = 0;
 
@@ -749,7 +778,7 @@ imp_apply(const struct inc_import_map *m, const struct imp_src *src, struct imp_
 			snprintf(msg, INC_ERRLEN, "no incident id");
 		goto refuse;
 	}
-	json_object_set_new(ev, "id", v);
+	xset(ev, "id", v);
 	if (m->status.kind != SP_NONE) {
 		r = spec_eval(m, &m->status, src, &entry, msg);
 		if (r < 0)
@@ -780,23 +809,23 @@ imp_apply(const struct inc_import_map *m, const struct imp_src *src, struct imp_
 				 m->names[m->at.names[0]] : "at");
 		goto refuse;
 	}
-	json_object_set_new(ev, "at", v);
+	xset(ev, "at", v);
 	if (m->seq.kind != SP_NONE) {
 		if ((r = spec_eval(m, &m->seq, src, &v, msg)) <= 0) {
 			if (r == 0)
 				snprintf(msg, INC_ERRLEN, "no seq");
 			goto refuse;
 		}
-		json_object_set_new(ev, "seq", v);
+		xset(ev, "seq", v);
 	} else {
-		json_object_set_new(ev, "seq", json_integer(src->seq));
+		xset(ev, "seq", json_integer(src->seq));
 	}
 	if ((r = spec_eval(m, &m->actor, src, &v, msg)) < 0)
 		goto refuse;
 	if (r > 0)
-		json_object_set_new(ev, "actor", v);
+		xset(ev, "actor", v);
 	if (status >= 0)
-		json_object_set_new(ev, "status", json_string(imp_statuses[status]));
+		xset(ev, "status", json_string(imp_statuses[status]));
 	/* the fields in their order, a state's "set" before the columns, the
 	 * tier from the group just set */
 	for (int rank = 1; rank < IMP_NFIELDS; rank++) {
@@ -804,7 +833,7 @@ imp_apply(const struct inc_import_map *m, const struct imp_src *src, struct imp_
 		const char *name = fields[rank].name;
 
 		if (set && (v = json_object_get(set, name)))
-			json_object_set(ev, name, v);
+			xsetref(ev, name, v);
 		else if (strcmp(name, "tier") == 0 && m->ntiers)
 			put_tier(m, ev);
 		else if (f && when_ok(f->spec.when, status, 0) &&
@@ -812,7 +841,7 @@ imp_apply(const struct inc_import_map *m, const struct imp_src *src, struct imp_
 			goto refuse;
 	}
 	if (if_assignee && json_is_string(json_object_get(ev, "assignee")))
-		json_object_set_new(ev, "status", json_string(if_assignee));
+		xset(ev, "status", json_string(if_assignee));
 	if (put_custom(m, src, status, 0, set, ev, msg) < 0)
 		goto refuse;
 
