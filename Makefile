@@ -10,11 +10,11 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
 CC ?= cc
 CFLAGS ?= -g -O2
-PKGS = jansson sqlite3 libpcre2-8 gmime-3.0 libxml-2.0
+PKGS = jansson sqlite3 libpcre2-8 gmime-3.0 libxml-2.0 expat
 override CFLAGS += -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Ilib \
 	-DINC_SHAREDIR='"$(SHAREDIR)"'
-LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lsqlite3 -lpcre2-8) -lm
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lsqlite3 -lpcre2-8) -lcsv -lm
 
 TOOLS = inc inc-log inc-show inc-classify inc-assign inc-update inc-task \
 	inc-sla inc-escalate inc-close inc-report
@@ -28,7 +28,7 @@ MAN7 = $(wildcard man/*.7)
 
 DEBS = build-essential pkg-config libsqlite3-dev libjansson-dev libpcre2-dev sqlite3 tzdata \
 	bats bats-support bats-assert jq mandoc shellcheck valgrind zsh \
-	libgmime-3.0-dev libxml2-dev
+	libgmime-3.0-dev libxml2-dev libexpat1-dev libcsv-dev
 
 all: $(BINS) $(UNITS)
 
