@@ -45,7 +45,7 @@ lib/migrations.h: $(MIGRATIONS)
 	  done; echo '};'; } > $@.tmp && mv $@.tmp $@
 
 lib/db.o: lib/migrations.h
-$(LIBOBJ): lib/inc.h lib/fields.def $(wildcard lib/*_int.h lib/mail.h lib/import.h)
+$(LIBOBJ): lib/inc.h lib/fields.def $(wildcard lib/*_int.h)
 
 lib/libinc.a: $(LIBOBJ)
 	$(AR) rcs $@ $^

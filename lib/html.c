@@ -16,7 +16,6 @@
 #include <libxml/tree.h>
 
 #include "inc.h"
-#include "mail.h"
 #include "mail_int.h"
 
 /* List nesting that is indented and numbered; deeper lists are bullets

@@ -159,7 +159,7 @@ imp_field_ok(const char *name, const json_t *v, char *msg)
 		snprintf(msg, INC_ERRLEN, "%s: must be true or false", name);
 		return 0;
 	case F_STATUS:
-		if (json_is_string(v) && imp_status_index(json_string_value(v)) >= 0)
+		if (json_is_string(v) && inc_status_parse(json_string_value(v)) >= 0)
 			return 1;
 		if (json_is_string(v))
 			snprintf(msg, INC_ERRLEN, "unknown status \"%s\" (new, assigned, "
@@ -785,7 +785,7 @@ imp_apply(const struct inc_import_map *m, const struct imp_src *src, struct imp_
 			goto refuse;
 		if (json_is_object(entry)) {
 			v = json_object_get(entry, "status");
-			status = imp_status_index(json_string_value(v));
+			status = inc_status_parse(json_string_value(v));
 			if ((v = json_object_get(entry, "if_assignee")))
 				if_assignee = json_string_value(v);
 			set = json_object_get(entry, "set");
@@ -795,7 +795,7 @@ imp_apply(const struct inc_import_map *m, const struct imp_src *src, struct imp_
 
 			if (strcmp(s, "skip") == 0)
 				goto done;
-			status = imp_status_index(s);
+			status = inc_status_parse(s);
 			if (status < 0 && strcmp(s, "unchanged") != 0) {
 				snprintf(msg, INC_ERRLEN, "unknown state \"%s\"",
 					 shown(sh, sizeof sh, s));
@@ -825,7 +825,7 @@ imp_apply(const struct inc_import_map *m, const struct imp_src *src, struct imp_
 	if (r > 0)
 		xset(ev, "actor", v);
 	if (status >= 0)
-		xset(ev, "status", json_string(imp_statuses[status]));
+		xset(ev, "status", json_string(inc_status_name(status)));
 	/* the fields in their order, a state's "set" before the columns, the
 	 * tier from the group just set */
 	for (int rank = 1; rank < IMP_NFIELDS; rank++) {

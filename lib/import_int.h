@@ -10,7 +10,7 @@
 #include <regex.h>
 #include <stdint.h>
 
-#include "import.h"
+#include "inc.h"
 
 /* A field's value, a JSON line, a CSV field or an XES attribute: up to
  * SPEC's 16 MiB per field; a whole event line may hold several. */
@@ -27,12 +27,9 @@ enum imp_type { T_AUTO, T_STRING, T_INTEGER, T_NUMBER, T_BOOLEAN, T_TIME };
 
 enum imp_unmapped { UNMAPPED_ERROR, UNMAPPED_IGNORE, UNMAPPED_CUSTOM };
 
-/* inc's statuses, in life-cycle order; "when" bits are 1 << index, and
- * W_OPENING is the synthetic opening event. */
-#define IMP_NSTATUS 7
-extern const char *const imp_statuses[IMP_NSTATUS];
-#define W_OPENING (1u << IMP_NSTATUS)
-int imp_status_index(const char *);
+/* "when" bits are 1 << enum inc_status, and W_OPENING is the synthetic
+ * opening event. */
+#define W_OPENING (1u << INC_NSTATUS)
 
 /* One part of a "format" template: literal text, then a name (or -1). */
 struct imp_piece {

@@ -14,19 +14,6 @@
 #include "inc.h"
 #include "import_int.h"
 
-const char *const imp_statuses[IMP_NSTATUS] = {
-	"new", "assigned", "in_progress", "on_hold", "resolved", "closed", "cancelled"
-};
-
-int
-imp_status_index(const char *s)
-{
-	for (int i = 0; i < IMP_NSTATUS; i++)
-		if (strcmp(s, imp_statuses[i]) == 0)
-			return i;
-	return -1;
-}
-
 static const char *const type_names[] = {
 	[T_AUTO] = "auto", [T_STRING] = "string", [T_INTEGER] = "integer",
 	[T_NUMBER] = "number", [T_BOOLEAN] = "boolean", [T_TIME] = "time"
@@ -134,7 +121,7 @@ status_entry_ok(const struct inc_import_map *m, const json_t *v, const char *pat
 	if (json_is_string(v)) {
 		const char *s = json_string_value(v);
 
-		if (imp_status_index(s) < 0 && strcmp(s, "unchanged") != 0 &&
+		if (inc_status_parse(s) < 0 && strcmp(s, "unchanged") != 0 &&
 		    strcmp(s, "skip") != 0)
 			return bad(m, err, path, "\"%s\" is not a status (new, assigned, "
 				   "in_progress, on_hold, resolved, closed, cancelled), "
@@ -146,12 +133,12 @@ status_entry_ok(const struct inc_import_map *m, const json_t *v, const char *pat
 	if (check_keys(m, v, keys, path, err) < 0)
 		return -1;
 	x = json_object_get(v, "status");
-	if (!json_is_string(x) || (imp_status_index(json_string_value(x)) < 0 &&
+	if (!json_is_string(x) || (inc_status_parse(json_string_value(x)) < 0 &&
 				   strcmp(json_string_value(x), "unchanged") != 0))
 		return bad(m, err, sub(p, path, "status"),
 			   "must be a status or \"unchanged\"");
 	x = json_object_get(v, "if_assignee");
-	if (x && (!json_is_string(x) || imp_status_index(json_string_value(x)) < 0))
+	if (x && (!json_is_string(x) || inc_status_parse(json_string_value(x)) < 0))
 		return bad(m, err, sub(p, path, "if_assignee"), "must be a status");
 	set = json_object_get(v, "set");
 	if (!set)
@@ -332,7 +319,7 @@ parse_spec(struct inc_import_map *m, const json_t *j, struct imp_spec *sp,
 				   "array of statuses (or \"opening\")");
 		json_array_foreach(x, i, v) {
 			const char *s = json_is_string(v) ? json_string_value(v) : "";
-			int si = imp_status_index(s);
+			int si = inc_status_parse(s);
 
 			snprintf(p, sizeof p, "%s.when[%zu]", path, i);
 			if (strcmp(s, "opening") == 0)
@@ -517,7 +504,7 @@ parse_opening(struct inc_import_map *m, const json_t *j, char *err)
 	if (m->open_actor.type == T_AUTO)
 		m->open_actor.type = T_STRING;
 	x = json_object_get(j, "status");
-	if (x && (!json_is_string(x) || imp_status_index(json_string_value(x)) < 0))
+	if (x && (!json_is_string(x) || inc_status_parse(json_string_value(x)) < 0))
 		return bad(m, err, "opening.status", "must be a status");
 	m->open_status = inc_xstrdup(x ? json_string_value(x) : "new");
 	if ((x = json_object_get(j, "fields"))) {

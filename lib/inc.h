@@ -3,8 +3,9 @@
  * thin main over. It reads as the API, layer by layer, from the bottom:
  *
  *   1. base        messages, buffers, JSON output, vocabularies, the field
- *                  registry, rule expressions, times, business calendars
- *                  (util, json, vocab, registry, regex, time, tz, calendar)
+ *                  registry, rule expressions, times, business calendars,
+ *                  mail messages, other desks' logs (util, json, vocab,
+ *                  registry, regex, time, tz, calendar, mail, import)
  *   2. config      the configuration, validated whole; who may do what
  *                                                            (config, access)
  *   3. storage     the database, whatever its engine         (db, db_sqlite)
@@ -259,6 +260,200 @@ void inc_rule_re_free(struct inc_rule_re *);
 /* 1 if re matches s (NULL never matches); 0 when not, and when the match
  * gave up at its limits. */
 int inc_rule_re_match(const struct inc_rule_re *, const char *s);
+/* ---- mail (mail.c, mail_reply.c, html.c) ---- */
+
+/* the mail logic of inc-mail (the gateway) and inc-notify: parsing
+ * an inbound RFC 5322 message, the text of a reply, the CONFIRM convention,
+ * and composing an outbound message. Pure functions over bytes and strings:
+ * no database, no configuration, no I/O. MIME is GMime 3's job, HTML is
+ * libxml2's; nothing here parses a message by hand.
+ *
+ * Every string handed out is UTF-8 without control characters: header
+ * fields have none at all, bodies keep only \n and \t. Text is converted
+ * from its declared charset (bytes invalid in it are dropped by the
+ * converter); undeclared 8-bit text is UTF-8 when it is, else
+ * Windows-1252; what is still not UTF-8 becomes U+FFFD.
+ */
+
+/* GMime's and libxml2's own process-wide set-up: once, from main(), before
+ * any other inc_mail_ function (inc_mail_address_valid included), and
+ * inc_mail_shutdown() once at the end. */
+void inc_mail_init(void);
+void inc_mail_shutdown(void);
+
+/* ---- an inbound message ---- */
+
+struct inc_mail_attachment {
+	char *name;		/* a plain file name: no directory, never NULL */
+	char *content_type;	/* "image/png": lowercase, no parameters */
+	unsigned char *data;	/* decoded bytes (base64, quoted-printable) */
+	size_t size;
+};
+
+struct inc_mail {
+	char *message_id;	/* without <>; NULL when absent */
+	char *in_reply_to;	/* the first id, without <>; NULL */
+	char **references;	/* ids without <>, oldest first */
+	size_t nreferences;
+	char *subject;		/* RFC 2047 decoded, whitespace folded; NULL */
+	/* The addr-spec, domain lowercased; NULL when From has no mailbox.
+	 * Local mail may have no domain ("root"). */
+	char *from_addr;
+	char *from_name;	/* decoded display name; NULL when none */
+	char **to, **cc;	/* addr-specs, groups flattened */
+	size_t nto, ncc;
+	int64_t date;		/* epoch seconds, INC_NULL when absent or bad */
+	/* The envelope sender: Return-Path, else the "From " line of an mbox
+	 * or pipe(8) envelope; "" for the null sender <>; NULL unknown. */
+	char *return_path;
+	char *text;		/* the readable body; "" when none, never NULL */
+	struct inc_mail_attachment *attachments;
+	size_t nattachments;
+	/* Why this message must not open an incident: "bounce", "auto-reply"
+	 * or "list" (static strings), or NULL for a message from a person. */
+	const char *auto_reason;
+	size_t size;		/* of the raw message, in bytes */
+};
+
+/* Parses one message (data need not be NUL-terminated). 0, or -1 with err
+ * for bytes that are not a message at all (no header). Anything with a
+ * header parses, however broken: fields it lacks are NULL. */
+int inc_mail_parse(const char *data, size_t len, struct inc_mail *m, char *err);
+void inc_mail_free(struct inc_mail *m);
+
+/* HTML (UTF-8) as readable text, the way inc_mail_parse shows an HTML-only
+ * body: entities decoded, white space collapsed (kept in <pre>), blocks
+ * and <br> break lines, paragraphs and headings leave a blank line, <li>
+ * is a "- " bullet ("N. " in <ol>), table cells are spaced, <hr> is a
+ * row of underscores as in Outlook's text, <blockquote> lines are quoted
+ * with "> ", a link keeps its URL as " <URL>" when its text differs, and
+ * head, script, style and form controls are dropped. Malloc'd, never
+ * NULL. */
+char *inc_mail_html_text(const char *html, size_t len);
+
+/* ---- replies ---- */
+
+/* What is new in a reply: without quoted lines ("> ...") and the
+ * attribution line(s) before them ("On ... wrote:", "Le ... a écrit :",
+ * "Am ... schrieb ...:"), without an Outlook "-----Original Message-----"
+ * or "From:/Sent:" block and all after it, without the signature after a
+ * "-- " line, without a last "Sent from my iPhone"-style line; runs of
+ * blank lines squeezed to one, leading and trailing ones trimmed.
+ * Malloc'd, never NULL ("" for NULL). */
+char *inc_mail_strip_quoted(const char *text);
+
+/* The incident a subject names: the first "[INC-<id>]" (INC in any case).
+ * 1 with *id, or 0. */
+int inc_mail_ref(const char *subject, int64_t *id);
+
+/* The answer to a "resolved" mail, on the new text of the reply
+ * (inc_mail_strip_quoted's): 1 when its first word is CONFIRM or CONFIRMED
+ * (any case), with *rating 1-5 when the next token is that digit (else 0)
+ * and *feedback the rest, trimmed (malloc'd, NULL when empty); 0 for any
+ * other answer, which reopens (*rating 0, *feedback NULL). */
+int inc_mail_confirmation(const char *new_text, int *rating, char **feedback);
+
+/* ---- an outbound message ---- */
+
+struct inc_mail_header {
+	const char *name, *value;
+};
+
+struct inc_mail_out {
+	const char *from_addr, *from_name;	/* from_name may be NULL */
+	const char *const *to;			/* addr-specs, at least one */
+	size_t nto;
+	const char *subject;
+	const char *body;			/* UTF-8 text */
+	const char *message_id;			/* without <>; required */
+	const char *in_reply_to;		/* without <>; may be NULL */
+	const char *const *references;		/* without <> */
+	size_t nreferences;
+	int64_t date;				/* epoch seconds; required */
+	const struct inc_mail_header *headers;	/* extra, e.g. Auto-Submitted */
+	size_t nheaders;
+};
+
+/* Appends to out an RFC 5322 message with LF line ends, for sendmail -t:
+ * text/plain; charset=utf-8, 7bit, or quoted-printable for 8-bit text or a
+ * line over 78 bytes. Free text (subject, display name, extra header
+ * values) has its control characters, CR and LF included, turned into
+ * spaces and is RFC 2047 encoded when not ASCII. Refused (-1 with err,
+ * nothing appended): an address inc_mail_address_valid refuses, a
+ * message_id that is not printable ASCII without space or <>, no date, an
+ * extra header name that is not a field name, or one that names
+ * recipients or that compose writes itself (To, Cc, Bcc, Resent-*,
+ * Content-*, ...). An in_reply_to or reference that is not well-formed is
+ * left out: threading is a courtesy, the notification still goes. */
+int inc_mail_compose(const struct inc_mail_out *o, struct inc_buf *out, char *err);
+
+/* 1 when s is exactly one bare addr-spec mailbox (local@domain: an ASCII
+ * dot-atom local part, a dotted domain or "localhost", IDN allowed) that
+ * GMime reads back the same: no display name, list, comment, quoted
+ * string, domain literal, whitespace, control character or angle
+ * bracket; 0 otherwise. Needs inc_mail_init(). */
+int inc_mail_address_valid(const char *s);
+
+/* ---- attachment storage ---- */
+
+/* Lowercase hex SHA-256 of data into out (65 bytes with the NUL); 0, or -1. */
+int inc_mail_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* ---- reading other desks' logs (import_map.c, import_event.c, import_read.c, import_xes.c) ---- */
+
+/* the reading half of inc-import: another desk's event log
+ * (a ServiceNow CSV export, an XES process-mining log, a helpdesk CSV, or
+ * inc's own JSON lines) read as one stream of normalized events, one JSON
+ * object per event:
+ *
+ *	{"id":"INC0000045","at":"2016-02-29T01:16:00Z","seq":3,
+ *	 "actor":"Updated by 21","status":"in_progress","group":"Group 56",
+ *	 "tier":1,"assignee":"Resolver 5",...,"custom":{"made_sla":true}}
+ *
+ * The source's values are turned into inc's by a mapping file (JSON,
+ * share/import/README.md). The readers stream: a fixed read buffer, one
+ * row or event in memory at a time, whatever the length of the log.
+ */
+
+/*
+ * Called once per normalized event, in file order. event is borrowed: take
+ * a reference (json_incref) to keep it past the call. Return 0 to go on,
+ * -1 (with err, INC_ERRLEN bytes) to stop the reading.
+ *
+ * A refused row or event (an unknown state, a bad time, a wrong type) is
+ * reported through the same callback with event == NULL and err holding
+ * the message, "line 12: unknown state \"Foo\"": return 0 to go on (the
+ * row is counted in *refused), or -1 to stop (err then says why).
+ */
+typedef int (*inc_import_fn)(json_t *event, void *arg, char *err);
+
+/* A loaded, validated mapping file. */
+struct inc_import_map;
+
+/* NULL with err ("PATH: status.map.\"Foo\": ...") when the file cannot be
+ * read or is not a valid mapping. */
+struct inc_import_map *inc_import_map_load(const char *path, char *err);
+/* The same from a JSON text; name stands for the path in messages. */
+struct inc_import_map *inc_import_map_parse(const char *text, const char *name,
+					    char *err);
+void inc_import_map_free(struct inc_import_map *);
+
+/*
+ * Reads in (to its end) as format: "servicenow", "helpdesk" or "csv" (a CSV
+ * file with a header line), "xes", or "jsonl" (the normalized events
+ * themselves, validated: map may be NULL and is not used). Calls fn once
+ * per event, in file order. *refused (may be NULL) counts the rows or
+ * events refused and reported through fn.
+ *
+ * Returns 0 when the whole input was read (some rows may have been
+ * refused), -1 with err when the reading stopped: fn returned -1, the
+ * input cannot be read or parsed any further (malformed XML, an unclosed
+ * CSV quote, a field over 16 MiB), or the input does not fit the mapping
+ * (a column the mapping names is not in the header). Errors name the line.
+ */
+int inc_import_read(FILE *in, const char *format, const struct inc_import_map *map,
+		    inc_import_fn fn, void *arg, size_t *refused, char *err);
+
 /* ---- tables for people (table.c) ---- */
 
 int inc_term_width(void);	/* COLUMNS, the terminal, else 80 */

@@ -1,6 +1,6 @@
 /*
- * mail_int.h - helpers shared by mail.c and html.c, not part of the public
- * mail.h: text clean-up to the guarantees mail.h promises.
+ * mail_int.h - the text clean-up of mail_text.c that mail.c and html.c
+ * share, not part of the API: to the guarantees inc.h promises for mail.
  */
 #ifndef INC_MAIL_INT_H
 #define INC_MAIL_INT_H
@@ -8,6 +8,10 @@
 #include <stddef.h>
 
 struct inc_buf;
+
+/* Well-formed UTF-8 (NUL and control characters allowed: clean-up comes
+ * later): whether undeclared 8-bit text is UTF-8 or a legacy charset. */
+int inc_mail_utf8_ok(const unsigned char *p, size_t n);
 
 /* Appends s[0..n) to b as valid UTF-8 (invalid bytes as U+FFFD) without
  * control characters. body: CR LF and lone CR become LF, tabs stay, other

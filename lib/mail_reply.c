@@ -17,7 +17,6 @@
 #include <strings.h>
 
 #include "inc.h"
-#include "mail.h"
 #include "mail_int.h"
 
 struct line {

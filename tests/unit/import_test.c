@@ -18,7 +18,6 @@
 #include <time.h>
 
 #include "inc.h"
-#include "import.h"
 
 static int passed, failed;
 

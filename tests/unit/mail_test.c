@@ -16,7 +16,6 @@
 #include <glib.h>
 
 #include "inc.h"
-#include "mail.h"
 
 static int passed, failed;
 
