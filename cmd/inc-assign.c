@@ -54,7 +54,11 @@ assign_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, voi
 		if (before.assignee && !inc_streq(before.assignee, r.assignee))
 			json_object_set_new(event, "from", json_string(before.assignee));
 	}
-	inc_emit(ctx, &r, event);
+	/* a no-op (assigned already) is shown, not logged: nothing happened */
+	if (json_object_get(event, "existing"))
+		inc_emit(ctx, &r, event);
+	else
+		rc = inc_event(ctx, &r, event, err);
 out:
 	inc_incident_clear(&before);
 	inc_incident_clear(&r);

@@ -41,9 +41,12 @@ classify_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, v
 		inc_incident_store(ctx, &before, &r, "classified", err);
 	if (rc < 0)
 		goto out;
-	if (o->dry_run)
+	if (o->dry_run) {
 		json_object_set_new(event, "dry_run", json_true());
-	inc_emit(ctx, &r, event);
+		inc_emit(ctx, &r, event);
+	} else {
+		rc = inc_event(ctx, &r, event, err);
+	}
 	event = NULL;
 out:
 	json_decref(event);

@@ -61,7 +61,9 @@ log_one(struct inc_ctx *ctx, const char *where, json_t *in, int64_t id, void *ar
 	 * a lookup first would search that index twice for every new one. */
 	rc = inc_incident_insert(ctx, &r, err);
 	if (rc == 0) {
-		inc_emit(ctx, &r, json_pack("{s:s}", "kind", "logged"));
+		rc = inc_event(ctx, &r, json_pack("{s:s}", "kind", "logged"), err);
+		if (rc == 0 && r.major)
+			rc = inc_major_declared(ctx, &r, err);
 	} else if (r.external_id && inc_db_errclass(ctx->db) == INC_DBE_UNIQUE) {
 		struct inc_incident old;
 

@@ -42,8 +42,12 @@ check_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void
 	/* anyone may run inc-sla, over the incidents they may see: a
 	 * requester's run neither shows nor takes the others' changes */
 	if (rc == 0 && inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, r.requester) &&
-	    (rc = inc_sla_check(ctx, &r, mode, &event, err)) > 0)
-		inc_emit(ctx, &r, event);
+	    (rc = inc_sla_check(ctx, &r, mode, &event, err)) > 0) {
+		if (event)
+			rc = inc_event(ctx, &r, event, err);
+		else
+			inc_emit(ctx, &r, NULL);
+	}
 	inc_incident_clear(&r);
 	return rc < 0 ? -1 : 0;
 }

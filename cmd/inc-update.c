@@ -12,7 +12,8 @@
 
 static const char usage[] =
 	"inc-update [-d DB] [-c CONFIG] [--now TIME] [--as USER]"
-	" [--status in_progress|on_hold|cancelled] [-m|--note TEXT] [--set FIELD=VALUE]..."
+	" [--status in_progress|on_hold|cancelled] [-m|--note TEXT] [-r|--reply TEXT]"
+	" [--set FIELD=VALUE]..."
 	" [--major|--no-major] [--link TYPE:REF]... [ID...] [< patches.jsonl]";
 
 /* --set FIELD=VALUE into opt->set; values checked once the config is read. */
@@ -21,36 +22,37 @@ add_set(struct inc_change *opt, char *arg)
 {
 	char *eq = strchr(arg, '=');
 	const struct inc_field *f;
-	json_t *v;
+	json_t *v, *custom;
 
 	if (!eq || eq == arg)
 		inc_die(INC_EXIT_USAGE, "--set: want FIELD=VALUE, got \"%s\"", arg);
 	if (!inc_utf8_valid(arg, strlen(arg)))
 		inc_die(INC_EXIT_USAGE, "--set: not valid UTF-8");
 	*eq = '\0';
-	v = eq[1] ? json_string(eq + 1) : json_null();	/* FIELD= clears it */
-	if (strncmp(arg, "custom.", 7) == 0 && arg[7]) {
-		json_t *custom = json_object_get(opt->set, "custom");
-
-		if (!custom)
-			json_object_set_new(opt->set, "custom", custom = json_object());
-		json_object_set_new(custom, arg + 7, v);
-	} else if (strcmp(arg, "major") == 0) {
-		if (!json_is_string(v) || (strcmp(eq + 1, "true") && strcmp(eq + 1, "false")))
+	if (strcmp(arg, "major") == 0) {
+		if (strcmp(eq + 1, "true") && strcmp(eq + 1, "false"))
 			inc_die(INC_EXIT_USAGE, "--set: major: expected true or false");
 		opt->major = strcmp(eq + 1, "true") == 0;
-		json_decref(v);
-	} else if (strcmp(arg, "status") == 0) {
+		return;
+	}
+	if (strcmp(arg, "status") == 0)
 		inc_die(INC_EXIT_USAGE, "--set: use --status to change the status");
-	} else if (!(f = inc_field_find(arg)) || !(f->flags & INC_F_SET) ||
-		   strcmp(arg, "custom") == 0) {
-		struct inc_buf want = {0};
+	if (!(strncmp(arg, "custom.", 7) == 0 && arg[7]) &&
+	    (!(f = inc_field_find(arg)) || !(f->flags & INC_F_SET) || strcmp(arg, "custom") == 0)) {
+		char want[512] = "";
 
 		for (size_t i = 0; i < inc_nfields; i++)
 			if ((inc_fields[i].flags & INC_F_SET) && strcmp(inc_fields[i].name, "custom"))
-				inc_buf_printf(&want, "%s, ", inc_fields[i].name);
+				snprintf(want + strlen(want), sizeof want - strlen(want), "%s, ",
+					 inc_fields[i].name);
 		inc_die(INC_EXIT_USAGE, "--set: unknown field \"%s\" (want %smajor or custom.KEY)",
-			arg, want.data);
+			arg, want);
+	}
+	v = eq[1] ? json_string(eq + 1) : json_null();	/* FIELD= clears it */
+	if (strncmp(arg, "custom.", 7) == 0) {
+		if (!(custom = json_object_get(opt->set, "custom")))
+			json_object_set_new(opt->set, "custom", custom = json_object());
+		json_object_set_new(custom, arg + 7, v);
 	} else {
 		json_object_set_new(opt->set, arg, v);
 	}
@@ -89,6 +91,7 @@ main(int argc, char **argv)
 		INC_COMMON_LONGOPTS,
 		{"status", required_argument, 0, O_STATUS},
 		{"note", required_argument, 0, 'm'},
+		{"reply", required_argument, 0, 'r'},
 		{"set", required_argument, 0, O_SET},
 		{"major", no_argument, 0, O_MAJOR},
 		{"no-major", no_argument, 0, O_NO_MAJOR},
@@ -101,7 +104,7 @@ main(int argc, char **argv)
 	int c, named;
 
 	opt.set = json_object();
-	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS "m:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS "m:r:", longopts, NULL)) != -1) {
 		if (tool_option(&ctx, c, optarg, usage))
 			continue;
 		switch (c) {
@@ -114,6 +117,11 @@ main(int argc, char **argv)
 			if (!*optarg || !inc_utf8_valid(optarg, strlen(optarg)))
 				inc_die(INC_EXIT_USAGE, "--note: expected non-empty UTF-8 text");
 			opt.note = optarg;
+			break;
+		case 'r':
+			if (!*optarg || !inc_utf8_valid(optarg, strlen(optarg)))
+				inc_die(INC_EXIT_USAGE, "--reply: expected non-empty UTF-8 text");
+			opt.reply = optarg;
 			break;
 		case O_SET: add_set(&opt, optarg); break;
 		case O_MAJOR: opt.major = 1; break;
@@ -128,10 +136,10 @@ main(int argc, char **argv)
 		default: inc_usage_error(usage);
 		}
 	}
-	named = opt.status || opt.note || json_object_size(opt.set) || opt.major >= 0 ||
+	named = opt.status || opt.note || opt.reply || json_object_size(opt.set) || opt.major >= 0 ||
 		opt.links;
 	if (optind < argc && !named)
-		inc_die(INC_EXIT_USAGE, "nothing to change (want --status, --note, --set, --major or --link)");
+		inc_die(INC_EXIT_USAGE, "nothing to change (want --status, --note, --reply, --set, --major or --link)");
 	tool_need_input(argc - optind, usage);
 	tool_config(&ctx);
 	check_set(&ctx, opt.set);

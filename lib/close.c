@@ -173,7 +173,7 @@ inc_close_one(struct inc_ctx *ctx, int64_t id, const struct inc_close *o, char *
 	if (rc >= 0)
 		rc = inc_incident_store(ctx, &before, &r, modes[o->mode].kind, err);
 	if (rc >= 0) {
-		inc_emit(ctx, &r, ev);
+		rc = inc_event(ctx, &r, ev, err);
 		ev = NULL;
 	}
 done:

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "db_int.h"
 #include "migrations.h"	/* generated from share/migrations/ by make */
@@ -205,6 +206,12 @@ inc_db_exec(struct inc_db *db, const char *sql, char *err)
 	if (db->failed || db->ops->exec(db, sql) < 0)
 		return inc_db_err(db, err);
 	return 0;
+}
+
+int
+inc_db_wait(struct inc_db *db, int timeout_ms)
+{
+	return db->ops->wait(db, timeout_ms);
 }
 
 /* ---- transactions ---- */
@@ -403,6 +410,7 @@ inc_db_open(const char *arg, int busy_ms, char *err)
 	char msg[INC_ERRLEN];
 
 	memset(db, 0, sizeof *db);
+	db->watch_fd = -1;
 	if (resolve(arg, db->name, sizeof db->name, err) < 0) {
 		free(db);
 		return NULL;
@@ -431,5 +439,7 @@ inc_db_close(struct inc_db *db)
 			db->ops->finish(db);
 		db->ops->close(db);
 	}
+	if (db->watch_fd >= 0)
+		close(db->watch_fd);
 	free(db);
 }

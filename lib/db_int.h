@@ -46,6 +46,8 @@ struct inc_db_ops {
 	/* before the process lets go of a connection that wrote: the engine's
 	 * chance to leave nothing behind for the next process to pay for */
 	void (*finish)(struct inc_db *);
+	/* wait until another process may have committed (inc_db_wait) */
+	int (*wait)(struct inc_db *, int timeout_ms);
 };
 
 struct inc_db {
@@ -58,6 +60,7 @@ struct inc_db {
 	int tx;				/* inc_db_begin() was called and not ended */
 	int wrote;			/* a transaction committed on this connection */
 	int busy_ms;			/* how long to wait for a lock */
+	int watch_fd;			/* inc_db_wait's watch, -1 before the first */
 	int64_t busy_since;		/* when the current wait began (monotonic ns) */
 	struct inc_sql cache[INC_SQL_CACHE];
 	int ncache;

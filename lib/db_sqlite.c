@@ -12,6 +12,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -238,6 +240,53 @@ finish(struct inc_db *db)
 	sqlite3_wal_checkpoint_v2(H(db), NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 }
 
+/* Commits append to the WAL (checkpoints write the database file): a
+ * change to either, seen by inotify on their folder, is the signal. */
+static int
+wait_(struct inc_db *db, int timeout_ms)
+{
+	char dir[4096], buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const char *base;
+	size_t blen;
+	struct pollfd p;
+	int rc;
+
+	snprintf(dir, sizeof dir, "%s", db->name);
+	base = strrchr(db->name, '/') ? strrchr(db->name, '/') + 1 : db->name;
+	blen = strlen(base);
+	if (db->watch_fd < 0) {
+		db->watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (db->watch_fd < 0 ||
+		    inotify_add_watch(db->watch_fd, strchr(db->name, '/') ? dirname(dir) : ".",
+				      IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0) {
+			inc_db_fail(db, INC_DBE_FATAL, strerror(errno));
+			return -1;
+		}
+		return 1;
+	}
+	p.fd = db->watch_fd;
+	p.events = POLLIN;
+	for (;;) {
+		ssize_t n;
+
+		rc = poll(&p, 1, timeout_ms);
+		if (rc <= 0)
+			return rc < 0 ? -1 : 0;
+		while ((n = read(db->watch_fd, buf, sizeof buf)) > 0) {
+			for (char *q = buf; q < buf + n; ) {
+				const struct inotify_event *ev = (const struct inotify_event *)q;
+
+				/* the database, its -wal and -shm */
+				if (ev->len && strncmp(ev->name, base, blen) == 0)
+					rc = 2;
+				q += sizeof *ev + ev->len;
+			}
+		}
+		if (rc == 2)
+			return 1;
+	}
+}
+
 static void *
 prepare(struct inc_db *db, const char *sql)
 {
@@ -347,4 +396,5 @@ const struct inc_db_ops inc_db_sqlite_ops = {
 	.set_version = set_version,
 	.foreign = foreign,
 	.finish = finish,
+	.wait = wait_,
 };

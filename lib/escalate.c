@@ -107,8 +107,7 @@ done(struct inc_ctx *ctx, const struct inc_incident *before, struct inc_incident
 		json_decref(event);
 		return -1;
 	}
-	inc_emit(ctx, r, event);
-	return 0;
+	return inc_event(ctx, r, event, err);
 }
 
 static json_t *

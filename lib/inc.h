@@ -15,9 +15,9 @@
  *                  descriptive fields                        (record, fields)
  *   6. clocks      SLA arithmetic, pure                      (sla_clock)
  *   7. incident    loading an incident for an actor, storing it with its
- *                  clocks, the life cycle, the SLA state kept in the
- *                  database, --explain   (incident, lifecycle, sla_store,
- *                  sla_explain)
+ *                  clocks, the event log, the life cycle, the SLA state
+ *                  kept in the database, --explain     (incident, events,
+ *                  lifecycle, sla_store, sla_explain)
  *   8. work        what the tools do: classify, assign, update, tasks,
  *                  close, escalate, the cron pass, KPIs, reviews
  *   9. input       the loop every tool runs over ids or JSON lines (input)
@@ -612,6 +612,11 @@ int inc_sql_run(struct inc_sql *, char *err);
 /* The first column of the first row: 1 found, 0 no row, -1 with err. */
 int inc_sql_one_int(struct inc_sql *, int64_t *out, char *err);
 int64_t inc_db_changes(struct inc_db *);	/* rows changed since opening */
+/* Wait, without polling the database, until another process may have
+ * committed something: 1 (perhaps something new), 0 timeout, -1 a signal
+ * or an error. The first call starts watching and returns 1 at once, so
+ * that nothing committed between a last read and the wait is missed. */
+int inc_db_wait(struct inc_db *, int timeout_ms);
 
 /* Transactions (a write lock taken at BEGIN) and the savepoint each record
  * runs in. 0, or -1 with the failure on the connection. */
@@ -772,7 +777,7 @@ int inc_sla_match_holds(const json_t *match, const struct inc_incident *, struct
  * escalation rule applies) are in the private sla_int.h. */
 
 /* ======================================================================
- * 7. incident (incident.c, lifecycle.c, sla_store.c)
+ * 7. incident (incident.c, events.c, lifecycle.c, sla_store.c, sla_explain.c)
  * ====================================================================== */
 
 /* Load incident id for act by ctx->actor: 0 loaded; -1 with err "no such
@@ -784,6 +789,53 @@ int inc_load_may(struct inc_ctx *, int64_t id, enum inc_act act, const char *why
  * (inc_sla_update), then inc_record_save. What every tool calls. */
 int inc_incident_store(struct inc_ctx *, const struct inc_incident *before,
 		       struct inc_incident *r, const char *action, char *err);
+
+/* The major_declared event of r, logged (inc_incident_store logs it when
+ * a stored incident becomes major). */
+int inc_major_declared(struct inc_ctx *, const struct inc_incident *r, char *err);
+
+/* ---- the event log (events.c) ---- */
+
+/* Append event ev (its "kind" names it) of r to the event log, in the
+ * transaction of the change it tells of: 0, or -1 (err). */
+int inc_event_log(struct inc_ctx *, const struct inc_incident *r, const json_t *ev, char *err);
+/* inc_event_log, then the record with ev (stolen) on the output. */
+int inc_event(struct inc_ctx *, const struct inc_incident *r, json_t *ev, char *err);
+
+/* An event as the log keeps it. */
+struct inc_event_row {
+	int64_t seq, at, incident;
+	char *actor, *tool, *kind;
+	json_t *data;		/* the event object */
+};
+void inc_event_row_clear(struct inc_event_row *);
+/* Up to max events after seq, oldest first (*rows malloc'd): 0, -1 (err). */
+int inc_events_fetch(struct inc_ctx *, int64_t after, size_t max, struct inc_event_row **rows,
+		     size_t *n, char *err);
+void inc_events_free(struct inc_event_row *, size_t n);
+/* The event object as a consumer shows it: the stored one with at, actor
+ * and tool. */
+json_t *inc_event_object(const struct inc_event_row *);
+/* A consumer's cursor: the last seq it has passed, 0 for a new one. Set
+ * never moves it back. */
+int inc_cursor_get(struct inc_ctx *, const char *name, int64_t *seq, char *err);
+int inc_cursor_set(struct inc_ctx *, const char *name, int64_t seq, char *err);
+/* Act on every event after consumer name's cursor (kinds: only those, the
+ * others passed by; NULL: all), oldest first: fn runs inside a savepoint,
+ * and the cursor moves past it in the same transaction, batch by batch.
+ * fn returning -1 (err) stops the run at that event, which waits for the
+ * next run (status 1); a database failure stops it too (status 3). */
+typedef int (*inc_event_fn)(struct inc_ctx *, const struct inc_event_row *, void *arg,
+			    char *err);
+int inc_consume(struct inc_ctx *, const char *name, const json_t *kinds, inc_event_fn fn,
+		void *arg);
+/* The event as inc-events writes it: the incident's current record with
+ * "seq" and "event" (at, actor, tool added), one line appended to out. 1
+ * written, 0 not (an incident the actor may not see), -1 (err). */
+int inc_event_write(struct inc_ctx *, const struct inc_event_row *, struct inc_buf *out,
+		    char *err);
+/* Drop the events older than before that every consumer has passed. */
+int inc_events_prune(struct inc_ctx *, int64_t before, int64_t *n, char *err);
 
 /* ---- life cycle (lifecycle.c) ---- */
 
@@ -894,7 +946,7 @@ const char *inc_assignable(const struct inc_config *, const char *name_or_email)
 /* What inc-update does to one record; pointers borrowed from the options
  * or the line. */
 struct inc_change {
-	const char *status, *note;
+	const char *status, *note, *reply;
 	json_t *set;		/* field -> value, owned */
 	json_t *links;		/* [{type, ref}], owned; NULL: none named */
 	int major;		/* -1: not named */

@@ -2,7 +2,8 @@
  * incident.c - an incident as every tool takes and stores it: loaded with
  * the actor's right to act on it checked; stored with its SLA fields
  * following the change first (the clocks are the incident layer's, not the
- * record's), then the row and its audit rows.
+ * record's), then the row and its audit rows, and the declaration of a
+ * major incident in the event log.
  */
 #include "inc.h"
 
@@ -10,9 +11,22 @@ int
 inc_incident_store(struct inc_ctx *ctx, const struct inc_incident *before,
 		   struct inc_incident *r, const char *action, char *err)
 {
-	if (inc_sla_update(ctx, r, err) < 0)
+	if (inc_sla_update(ctx, r, err) < 0 || inc_record_save(ctx, before, r, action, err) < 0)
 		return -1;
-	return inc_record_save(ctx, before, r, action, err);
+	/* however it became major (by hand, by a rule), the managers hear of it */
+	if (!before->major && r->major)
+		return inc_major_declared(ctx, r, err);
+	return 0;
+}
+
+int
+inc_major_declared(struct inc_ctx *ctx, const struct inc_incident *r, char *err)
+{
+	json_t *ev = json_pack("{s:s}", "kind", "major_declared");
+	int rc = inc_event_log(ctx, r, ev, err);
+
+	json_decref(ev);
+	return rc;
 }
 
 int

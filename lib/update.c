@@ -50,10 +50,13 @@ parse_patch(json_t *line, struct inc_change *ch, char *err)
 			if (!json_is_string(v))
 				return inc_err(err, "status: expected a string");
 			ch->status = json_string_value(v);
-		} else if (strcmp(k, "note") == 0) {
+		} else if (strcmp(k, "note") == 0 || strcmp(k, "reply") == 0) {
 			if (!json_is_string(v) || !*json_string_value(v))
-				return inc_err(err, "note: expected a non-empty string");
-			ch->note = json_string_value(v);
+				return inc_err(err, "%s: expected a non-empty string", k);
+			if (k[0] == 'n')
+				ch->note = json_string_value(v);
+			else
+				ch->reply = json_string_value(v);
 		} else if (strcmp(k, "major") == 0) {
 			if (!json_is_boolean(v))
 				return inc_err(err, "major: expected true or false");
@@ -222,13 +225,17 @@ apply(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_change *ch, 
 		if (inc_set_status(ctx, r, (enum inc_status)to, err) < 0)
 			return -1;
 	}
-	if (ch->note) {
+	if (ch->note || ch->reply) {
 		if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_NOTE, r->requester))
 			return inc_err(err, "not allowed: requesters may only add notes to their own incidents");
-		if (inc_audit(ctx, r->id, INC_NULL, "note", NULL, NULL, ch->note, err) < 0)
+		/* a note stays inside the desk; a reply goes to the requester */
+		if (ch->note && inc_audit(ctx, r->id, INC_NULL, "note", NULL, NULL, ch->note, err) < 0)
 			return -1;
-		/* a technician's note is a response; a requester's is not */
-		if (ctx->role != INC_REQUESTER)
+		if (ch->reply && inc_audit(ctx, r->id, INC_NULL, "reply", NULL, NULL, ch->reply, err) < 0)
+			return -1;
+		/* the desk's public reply is the response; a note, or the
+		 * requester's own reply, is not */
+		if (ch->reply && ctx->role != INC_REQUESTER)
 			inc_mark_response(ctx, r);
 		r->updated_at = ctx->now;
 	}
@@ -276,6 +283,8 @@ inc_update_record(struct inc_ctx *ctx, const char *where, json_t *line, int64_t 
 		ch.status = opt->status;
 	if (opt->note)
 		ch.note = opt->note;
+	if (opt->reply)
+		ch.reply = opt->reply;
 	if (opt->major >= 0)
 		ch.major = opt->major;
 	if (opt->links) {
@@ -296,7 +305,14 @@ inc_update_record(struct inc_ctx *ctx, const char *where, json_t *line, int64_t 
 	event = json_pack("{s:s,s:o}", "kind", "updated", "changed", changed(&before, &r));
 	if (ch.note)
 		json_object_set_new(event, "note", json_string(ch.note));
-	inc_emit(ctx, &r, event);
+	if (ch.reply) {
+		/* a public reply is the event: the requester is mailed it */
+		json_object_set_new(event, "kind", json_string("replied"));
+		json_object_set_new(event, "by", json_string(ctx->role == INC_REQUESTER ?
+							      "requester" : "desk"));
+		json_object_set_new(event, "text", json_string(ch.reply));
+	}
+	rc = inc_event(ctx, &r, event, err);
 out:
 	json_decref(ch.set);
 	json_decref(ch.links);

@@ -212,12 +212,14 @@ null"
 	assert_equal "$(jq -c '[.id, .event]' <<<"$output")" '[2,{"kind":"sla_breached","target":"response","overdue_s":1}]'
 }
 
-@test "a technician's note stops the response clock; a requester's does not" {
+@test "a technician's public reply stops the response clock; a note or the requester's reply does not" {
 	log_one '{"subject":"x","requester":"joe@example.com"}' >/dev/null
 	inc-sla
-	INC_NOW=2026-11-27T10:30:00Z inc-update 1 --note "any news?" --as joe@example.com >/dev/null
+	INC_NOW=2026-11-27T10:30:00Z inc-update 1 --reply "any news?" --as joe@example.com >/dev/null
 	assert_equal "$(sla 1 | jq -c '[.responded_at, .response_met]')" '[null,null]'
-	INC_NOW=2026-11-27T10:45:00Z inc-update 1 --note "looking into it" --as alice >/dev/null
+	INC_NOW=2026-11-27T10:40:00Z inc-update 1 --note "checking the logs" --as alice >/dev/null
+	assert_equal "$(sla 1 | jq -c '[.responded_at, .response_met]')" '[null,null]'
+	INC_NOW=2026-11-27T10:45:00Z inc-update 1 --reply "looking into it" --as alice >/dev/null
 	assert_equal "$(sla 1 | jq -c '[.responded_at, .response_met]')" '["2026-11-27T10:45:00Z",true]'
 }
 

@@ -132,17 +132,31 @@ CASES
 	assert_equal "$(status_of 1)" assigned
 }
 
-@test "a note is an audit row; a technician's note is the first response" {
+@test "a note is an internal audit row: no response, no mail" {
 	run --separate-stderr inc-update --as alice --note "rebooting the print server" 1
 	assert_success
 	assert_equal "$(jq -c '[.status, .event, .updated_at]' <<<"$output")" \
 		'["assigned",{"kind":"updated","changed":[],"note":"rebooting the print server"},"2026-11-27T10:00:00Z"]'
 	assert_equal "$(sqlite3 "$INC_DB" "SELECT actor, tool, new FROM audit WHERE action = 'note'")" \
 		"alice|inc-update|rebooting the print server"
+	assert_equal "$(sqlite3 "$INC_DB" 'SELECT responded_at IS NULL FROM incident')" 1
+	assert_equal "$(sqlite3 "$INC_DB" "SELECT kind FROM event WHERE incident = 1 ORDER BY seq DESC LIMIT 1")" updated
+}
+
+@test "a public reply is the first response and a replied event; a later one moves nothing" {
+	run --separate-stderr inc-update --as alice --reply "Rebooting the print server, back in 5 minutes." 1
+	assert_success
+	assert_equal "$(jq -c '.event' <<<"$output")" \
+		'{"kind":"replied","changed":[],"by":"desk","text":"Rebooting the print server, back in 5 minutes."}'
+	assert_equal "$(sqlite3 "$INC_DB" "SELECT actor, tool, new FROM audit WHERE action = 'reply'")" \
+		"alice|inc-update|Rebooting the print server, back in 5 minutes."
 	assert_equal "$(sqlite3 "$INC_DB" 'SELECT responded_at FROM incident')" 1795773600
-	# a later note does not move the response
-	INC_NOW=2026-11-27T12:00:00Z inc-update -m "still on it" 1 >/dev/null
+	assert_equal "$(sqlite3 "$INC_DB" "SELECT kind, json_extract(data, '$.by') FROM event WHERE incident = 1 ORDER BY seq DESC LIMIT 1")" "replied|desk"
+	INC_NOW=2026-11-27T12:00:00Z inc-update -r "Done, please check." 1 >/dev/null
 	assert_equal "$(sqlite3 "$INC_DB" 'SELECT responded_at, updated_at FROM incident')" "1795773600|1795780800"
+	run --separate-stderr inc-update -r "" 1
+	assert_failure 2
+	assert_equal "$stderr" "inc-update: --reply: expected non-empty UTF-8 text"
 }
 
 @test "the requester adds a note to their own incident; it is no response" {
@@ -381,7 +395,7 @@ EOF
 @test "ids with no change to make: exit 2" {
 	run --separate-stderr inc-update 1
 	assert_failure 2
-	assert_equal "$stderr" "inc-update: nothing to change (want --status, --note, --set, --major or --link)"
+	assert_equal "$stderr" "inc-update: nothing to change (want --status, --note, --reply, --set, --major or --link)"
 }
 
 @test "unknown ids are refused, the others go on" {
@@ -394,5 +408,5 @@ EOF
 @test "a bad option is a usage error" {
 	run --separate-stderr inc-update --frobnicate </dev/null
 	assert_failure 2
-	assert_equal "${stderr##*$'\n'}" "usage: inc-update [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--status in_progress|on_hold|cancelled] [-m|--note TEXT] [--set FIELD=VALUE]... [--major|--no-major] [--link TYPE:REF]... [ID...] [< patches.jsonl]"
+	assert_equal "${stderr##*$'\n'}" "usage: inc-update [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--status in_progress|on_hold|cancelled] [-m|--note TEXT] [-r|--reply TEXT] [--set FIELD=VALUE]... [--major|--no-major] [--link TYPE:REF]... [ID...] [< patches.jsonl]"
 }

@@ -1,0 +1,265 @@
+/*
+ * events.c - the event log: every event a tool writes is appended, with a
+ * global sequence number, in the transaction of the change it tells of;
+ * consumers (inc-escalate, inc-notify, inc-events --consumer) read it
+ * through durable cursors, so that nothing that happened is lost when a
+ * pipe breaks, a run is refused or a process is killed. Delivery is at
+ * least once; a consumer that acts in the database moves its cursor in the
+ * same transaction as its effects, and so acts exactly once.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "inc.h"
+
+/* Events read per transaction by a consumer. */
+#define BATCH 500
+
+int
+inc_event_log(struct inc_ctx *ctx, const struct inc_incident *r, const json_t *ev, char *err)
+{
+	struct inc_sql *q = inc_sql(ctx->db, "INSERT INTO event(at, actor, tool, incident, kind, data)"
+				    " VALUES(?, ?, ?, ?, ?, ?)");
+	const char *kind = json_string_value(json_object_get(ev, "kind"));
+	struct inc_buf data = {0};
+	int rc;
+
+	if (!kind)
+		return inc_err(err, "an event without a kind");
+	inc_json_value(&data, ev);
+	inc_sql_int(q, 1, ctx->now);
+	inc_sql_text(q, 2, ctx->actor);
+	inc_sql_text(q, 3, inc_progname());
+	inc_sql_int(q, 4, r->id);
+	inc_sql_text(q, 5, kind);
+	inc_sql_text(q, 6, data.data);
+	rc = inc_sql_run(q, err);
+	inc_buf_free(&data);
+	return rc;
+}
+
+int
+inc_event(struct inc_ctx *ctx, const struct inc_incident *r, json_t *ev, char *err)
+{
+	if (inc_event_log(ctx, r, ev, err) < 0) {
+		json_decref(ev);
+		return -1;
+	}
+	inc_emit(ctx, r, ev);
+	return 0;
+}
+
+void
+inc_event_row_clear(struct inc_event_row *e)
+{
+	free(e->actor);
+	free(e->tool);
+	free(e->kind);
+	json_decref(e->data);
+	memset(e, 0, sizeof *e);
+}
+
+/* ---- cursors ---- */
+
+int
+inc_cursor_get(struct inc_ctx *ctx, const char *name, int64_t *seq, char *err)
+{
+	struct inc_sql *q = inc_sql(ctx->db, "SELECT seq FROM cursor WHERE name=?");
+	int rc;
+
+	*seq = 0;
+	inc_sql_text(q, 1, name);
+	rc = inc_sql_one_int(q, seq, err);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+inc_cursor_set(struct inc_ctx *ctx, const char *name, int64_t seq, char *err)
+{
+	/* a cursor never moves back: two runs of one consumer at once */
+	struct inc_sql *q = inc_sql(ctx->db, "INSERT INTO cursor(name, seq, at) VALUES(?1, ?2, ?3)"
+				    " ON CONFLICT(name) DO UPDATE SET seq=max(seq, excluded.seq),"
+				    " at=excluded.at");
+
+	inc_sql_text(q, 1, name);
+	inc_sql_int(q, 2, seq);
+	inc_sql_int(q, 3, ctx->now);
+	return inc_sql_run(q, err);
+}
+
+/* ---- reading ---- */
+
+static int
+wanted(const json_t *kinds, const char *kind)
+{
+	return !kinds || !json_array_size(kinds) || inc_json_array_has(kinds, kind);
+}
+
+int
+inc_events_fetch(struct inc_ctx *ctx, int64_t after, size_t max, struct inc_event_row **rows,
+		 size_t *n, char *err)
+{
+	struct inc_sql *q = inc_sql(ctx->db, "SELECT seq, at, actor, tool, incident, kind, data"
+				    " FROM event WHERE seq > ? ORDER BY seq LIMIT ?");
+	int rc;
+
+	*n = 0;
+	*rows = inc_xmalloc((max ? max : 1) * sizeof **rows);
+	inc_sql_int(q, 1, after);
+	inc_sql_int(q, 2, (int64_t)max);
+	while ((rc = inc_sql_step(q)) > 0) {
+		struct inc_event_row *e = &(*rows)[(*n)++];
+		const char *data = inc_sql_col_text(q, 6);
+
+		e->seq = inc_sql_col_int(q, 0);
+		e->at = inc_sql_col_int(q, 1);
+		e->actor = inc_sql_col_dup(q, 2);
+		e->tool = inc_sql_col_dup(q, 3);
+		e->incident = inc_sql_col_int(q, 4);
+		e->kind = inc_sql_col_dup(q, 5);
+		e->data = json_loads(data ? data : "{}", 0, NULL);
+		if (!e->data)
+			e->data = json_object();
+	}
+	inc_sql_reset(q);
+	if (rc < 0) {
+		inc_events_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return inc_db_err(ctx->db, err);
+	}
+	return 0;
+}
+
+void
+inc_events_free(struct inc_event_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		inc_event_row_clear(&rows[i]);
+	free(rows);
+}
+
+json_t *
+inc_event_object(const struct inc_event_row *e)
+{
+	json_t *o = json_deep_copy(e->data);
+	char tb[INC_TIMELEN];
+
+	json_object_set_new(o, "at", json_string(inc_time_format(e->at, tb)));
+	json_object_set_new(o, "actor", json_string(e->actor));
+	json_object_set_new(o, "tool", json_string(e->tool));
+	return o;
+}
+
+/* ---- consuming ---- */
+
+/* One batch: the events after the cursor, each acted on in a savepoint of
+ * its own, the cursor moved past what was done, one transaction. 1: more
+ * may follow, 0: caught up, -1: stopped (a refusal, or the database). */
+static int
+batch(struct inc_ctx *ctx, const char *name, const json_t *kinds, inc_event_fn fn, void *arg)
+{
+	struct inc_event_row *rows = NULL;
+	char err[INC_ERRLEN];
+	int64_t cur, last;
+	size_t n = 0, i;
+	int rc = 0;
+
+	if (inc_tx_begin(ctx) < 0 || inc_cursor_get(ctx, name, &cur, err) < 0 ||
+	    inc_events_fetch(ctx, cur, BATCH, &rows, &n, err) < 0)
+		goto failed;
+	last = cur;
+	for (i = 0; i < n; i++) {
+		struct inc_event_row *e = &rows[i];
+		size_t mark = ctx->out.len;
+
+		err[0] = '\0';
+		if (wanted(kinds, e->kind)) {
+			if (inc_db_savepoint(ctx->db) < 0)
+				goto failed;
+			if (fn(ctx, e, arg, err) < 0) {
+				if (inc_db_failed(ctx->db) || inc_db_rollback_to(ctx->db) < 0)
+					goto failed;
+				ctx->out.len = mark;
+				/* it waits here for the next run: at least once */
+				inc_warn("event %lld (INC-%lld %s): %s", (long long)e->seq,
+					 (long long)e->incident, e->kind, err[0] ? err : "refused");
+				ctx->status = INC_EXIT_REFUSED;
+				rc = -1;
+				break;
+			}
+			if (inc_db_release(ctx->db) < 0)
+				goto failed;
+		}
+		last = e->seq;
+	}
+	if (last != cur && inc_cursor_set(ctx, name, last, err) < 0)
+		goto failed;
+	if (inc_tx_commit(ctx) < 0)
+		goto failed;
+	inc_events_free(rows, n);
+	return rc < 0 ? -1 : n == BATCH;
+failed:
+	if (inc_db_failed(ctx->db) || !err[0])
+		inc_db_err(ctx->db, err);
+	inc_tx_rollback(ctx);
+	inc_warn("%s: %s", inc_db_name(ctx->db), err);
+	ctx->status = INC_EXIT_DB;
+	inc_events_free(rows, n);
+	return -1;
+}
+
+int
+inc_consume(struct inc_ctx *ctx, const char *name, const json_t *kinds, inc_event_fn fn,
+	    void *arg)
+{
+	int rc;
+
+	while ((rc = batch(ctx, name, kinds, fn, arg)) > 0)
+		;
+	return ctx->status;
+}
+
+/* ---- pruning ---- */
+
+int
+inc_events_prune(struct inc_ctx *ctx, int64_t before, int64_t *n, char *err)
+{
+	struct inc_sql *q = inc_sql(ctx->db, "DELETE FROM event WHERE at < ?1"
+				    " AND seq <= (SELECT coalesce(min(seq), 0) FROM cursor)");
+	int64_t c0 = inc_db_changes(ctx->db);
+
+	inc_sql_int(q, 1, before);
+	if (inc_sql_run(q, err) < 0)
+		return -1;
+	*n = inc_db_changes(ctx->db) - c0;
+	return 0;
+}
+
+/* ---- showing ---- */
+
+int
+inc_event_write(struct inc_ctx *ctx, const struct inc_event_row *e, struct inc_buf *out,
+		char *err)
+{
+	struct inc_incident r;
+	json_t *extra, *ev;
+	int rc;
+
+	inc_incident_init(&r);
+	rc = inc_incident_load(ctx, e->incident, &r, err);
+	/* a requester follows the events of their own incidents only */
+	if (rc > 0 && !inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, r.requester))
+		rc = 0;
+	if (rc > 0) {
+		extra = json_pack("{s:I}", "seq", (json_int_t)e->seq);
+		ev = inc_event_object(e);
+		inc_incident_write(out, &r, ev, extra);
+		inc_buf_add(out, "\n", 1);
+		json_decref(extra);
+		json_decref(ev);
+	}
+	inc_incident_clear(&r);
+	return rc;
+}
