@@ -1,8 +1,10 @@
 /*
- * inc-escalate - apply the escalation rules to the incidents named on
- * stdin (typically inc-sla's records) or as arguments, or to every open
- * incident with --all; or escalate by hand with --to. Writes one record
- * per action taken, its event ready for a mailer.
+ * inc-escalate - apply the escalation rules to the incidents whose SLA
+ * events it has not seen yet in the event log (its cursor "escalate"),
+ * then to those named on stdin (typically inc-sla's records) or as
+ * arguments; or to every open incident with --all; or escalate by hand
+ * with --to. Writes one record per action taken, its event logged for
+ * inc-notify.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -35,6 +37,25 @@ by_rules(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void 
 		rc = inc_escalate_rules(ctx, &r, err);
 	inc_incident_clear(&r);
 	return rc < 0 ? -1 : 0;
+}
+
+/* An SLA event of the log: the rules of its incident. What fails for the
+ * incident (gone, its policy no longer configured) is said and passed
+ * over, so that one incident never holds up every later escalation. */
+static int
+by_event(struct inc_ctx *ctx, const struct inc_event_row *e, void *arg, char *err)
+{
+	char where[32];
+
+	(void)arg;
+	if (by_rules(ctx, NULL, NULL, e->incident, NULL, err) == 0)
+		return 0;
+	if (inc_db_failed(ctx->db))
+		return -1;
+	snprintf(where, sizeof where, "INC-%lld", (long long)e->incident);
+	inc_warn("%s: %s", where, err);
+	ctx->status = INC_EXIT_REFUSED;
+	return 0;
 }
 
 static int
@@ -88,19 +109,27 @@ main(int argc, char **argv)
 		inc_die(INC_EXIT_USAGE, "--to needs --reason TEXT");
 	if (o.reason && !inc_utf8_valid(o.reason, strlen(o.reason)))
 		inc_die(INC_EXIT_USAGE, "--reason: not valid UTF-8");
-	if (!all)
+	if (o.to)
 		tool_need_input(argc - optind, usage);
 	tool_config(&ctx);
 	if (o.to && !inc_config_group(ctx.cfg, o.to))
 		inc_die(INC_EXIT_USAGE, "--to: unknown group \"%s\"", o.to);
+	if (notify) {
+		size_t i;
+		json_t *w;
+
+		o.notify = inc_split_json(notify);
+		json_array_foreach(o.notify, i, w)
+			if (!inc_config_notify_target(ctx.cfg, json_string_value(w)))
+				inc_die(INC_EXIT_USAGE, "--notify: \"%s\" is no one (want %s)",
+					json_string_value(w), INC_NOTIFY_WANT);
+	}
 	for (int i = optind; i < argc; i++) {
 		int64_t id;
 
 		if (inc_parse_id(argv[i], &id) < 0)
 			inc_die(INC_EXIT_USAGE, "%s: not an incident id", argv[i]);
 	}
-	if (notify)
-		o.notify = inc_split_json(notify);
 	tool_db(&ctx);
 	if (!o.to) {
 		char err[INC_ERRLEN];
@@ -113,13 +142,27 @@ main(int argc, char **argv)
 			inc_die(INC_EXIT_USAGE, "%s: the SLA settings changed since the due times"
 				" were computed: run inc-sla --recompute first", ctx.cfg->path);
 	}
-	if (all)
+	if (all) {
 		inc_each_query(&ctx, inc_sql(ctx.db, "SELECT id FROM incident WHERE"
 					     " sla_policy IS NOT NULL AND " INC_SQL_OPEN),
 			       by_rules, NULL);
-	else
-		inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID,
-			 o.to ? by_hand : by_rules, &o);
+	} else if (o.to) {
+		inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID, by_hand, &o);
+	} else {
+		/* the log first: a breach inc-sla reported to someone else, a
+		 * run refused or killed, is escalated all the same; the cursor
+		 * is an incident manager's or admin's to move, as functional
+		 * rules need one */
+		if (optind == argc && inc_may(ctx.cfg, ctx.actor, INC_ACT_REASSIGN, NULL)) {
+			json_t *kinds = json_pack("[ss]", "sla_warning", "sla_breached");
+
+			inc_consume(&ctx, "escalate", kinds, by_event, NULL);
+			json_decref(kinds);
+		}
+		if (ctx.status != INC_EXIT_DB && (optind < argc || !isatty(0)))
+			inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID,
+				 by_rules, &o);
+	}
 	json_decref(o.notify);
 	return tool_close(&ctx);
 }

@@ -314,7 +314,7 @@ static int
 load_groups(struct vctx *v, struct inc_config *c)
 {
 	static const char *const keys[] = {"name", "tier", "manager", "escalate_to",
-		"strategy", "members", NULL};
+		"strategy", "members", "email", NULL};
 	json_t *a = json_object_get(c->root, "groups");
 	size_t i;
 	json_t *g;
@@ -340,9 +340,12 @@ load_groups(struct vctx *v, struct inc_config *c)
 		gp->name = opt_string(v, path, g, "name", &rc);
 		gp->manager = opt_string(v, path, g, "manager", &rc);
 		gp->escalate_to = opt_string(v, path, g, "escalate_to", &rc);
+		gp->email = opt_string(v, path, g, "email", &rc);
 		ss = opt_string(v, path, g, "strategy", &rc);
 		if (rc < 0)
 			return -1;
+		if (gp->email && !inc_config_address(gp->email))
+			return bad(v, path, "email: not an e-mail address \"%s\"", gp->email);
 		if (!gp->name)
 			return bad(v, path, "name: missing");
 		st = ss ? inc_vocab_parse(&inc_strategies, ss) : INC_ROUND_ROBIN;
@@ -566,6 +569,29 @@ load_calendars(struct vctx *v, struct inc_config *c)
 	return 0;
 }
 
+/* A match object (an SLA policy's, an escalation rule's): record fields
+ * with exact values, strings or booleans. */
+static int
+check_match(struct vctx *v, const char *path, const json_t *x)
+{
+	char mp[96];
+	const char *k;
+	json_t *mv;
+
+	if (!json_is_object(x))
+		return bad(v, path, "match: expected an object");
+	snprintf(mp, sizeof mp, "%s.match", path);
+	json_object_foreach((json_t *)x, k, mv) {
+		const struct inc_field *f = inc_field_find(k);
+
+		if (!f || !(f->flags & INC_F_SLA))
+			return bad(v, mp, "unknown field \"%s\"", k);
+		if (!json_is_string(mv) && !json_is_boolean(mv))
+			return bad(v, mp, "%s: expected a string", k);
+	}
+	return 0;
+}
+
 static int
 load_sla(struct vctx *v, struct inc_config *c)
 {
@@ -584,7 +610,7 @@ load_sla(struct vctx *v, struct inc_config *c)
 		struct inc_policy *pp = &c->policies[i];
 		char path[64];
 		int rc = 0;
-		const char *calname, *k;
+		const char *calname;
 		json_t *x;
 
 		snprintf(path, sizeof path, "sla[%zu]", i);
@@ -607,22 +633,8 @@ load_sla(struct vctx *v, struct inc_config *c)
 			x = json_object();
 			json_object_set_new(p, "match", x);
 		}
-		if (!json_is_object(x))
-			return bad(v, path, "match: expected an object");
-		{
-			char mp[96];
-			json_t *mv;
-
-			snprintf(mp, sizeof mp, "%s.match", path);
-			json_object_foreach(x, k, mv) {
-				const struct inc_field *f = inc_field_find(k);
-
-				if (!f || !(f->flags & INC_F_SLA))
-					return bad(v, mp, "unknown field \"%s\"", k);
-				if (!json_is_string(mv) && !json_is_boolean(mv))
-					return bad(v, mp, "%s: expected a string", k);
-			}
-		}
+		if (check_match(v, path, x) < 0)
+			return -1;
 		pp->match = x;
 		{
 			char dp[96];
@@ -658,10 +670,177 @@ load_sla(struct vctx *v, struct inc_config *c)
 	return 0;
 }
 
+/* ---- notifications and mail ---- */
+
+static const char *const notify_words[] = {"requester", "assignee", "group", "manager",
+	"incident_manager", NULL};
+
+/* What inc-notify mails on each event when the config says nothing (SPEC
+ * section 5); requester_replied is a replied event by the requester. */
+static const char *const default_notify_text =
+	"{\"logged\":[\"requester\"],\"replied\":[\"requester\"],"
+	"\"requester_replied\":[\"assignee\"],\"resolved\":[\"requester\"],"
+	"\"closed\":[\"requester\"],\"reopened\":[\"requester\",\"assignee\"],"
+	"\"assigned\":[\"assignee\"],\"queued\":[],\"classified\":[],\"updated\":[],"
+	"\"sla_warning\":[\"assignee\"],\"sla_breached\":[\"assignee\"],"
+	"\"escalated\":[\"assignee\"],\"notified\":[],"
+	"\"major_declared\":[\"incident_manager\"]}";
+
+int
+inc_config_address(const char *s)
+{
+	const char *at = s ? strchr(s, '@') : NULL;
+
+	if (!at || at == s || !at[1] || strchr(at + 1, '@'))
+		return 0;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || strchr("<>()[],;:\\\"", *p))
+			return 0;
+	return strchr(at + 1, '.') || strcmp(at + 1, "localhost") == 0;
+}
+
+int
+inc_config_notify_target(const struct inc_config *c, const char *w)
+{
+	return inc_in_list(w, notify_words) || inc_config_person(c, w) || inc_config_address(w);
+}
+
+/* A notify list: role words, people the config names, addresses. */
+static int
+check_notify(struct vctx *v, const struct inc_config *c, const char *path, const json_t *a)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(a, i, x)
+		if (!inc_config_notify_target(c, json_string_value(x)))
+			return bad(v, path, "notify[%zu]: \"%s\" is no one (want %s)", i,
+				   json_string_value(x), INC_NOTIFY_WANT);
+	return 0;
+}
+
+static int
+load_notify(struct vctx *v, struct inc_config *c)
+{
+	static const char *const keys[] = {"templates", "on", NULL};
+	json_t *n = json_object_get(c->root, "notify"), *on, *dflt, *x;
+	const char *k;
+	int rc = 0;
+
+	dflt = json_loads(default_notify_text, 0, NULL);
+	json_object_set_new(c->root, "_notify_on", dflt);
+	c->notify_on = dflt;
+	if (!n)
+		return 0;
+	if (!json_is_object(n))
+		return bad(v, "notify", "expected an object");
+	if (check_keys(v, "notify", n, keys) < 0)
+		return -1;
+	c->templates = opt_string(v, "notify", n, "templates", &rc);
+	if (rc < 0)
+		return -1;
+	if (!(on = json_object_get(n, "on")))
+		return 0;
+	if (!json_is_object(on))
+		return bad(v, "notify.on", "expected an object");
+	json_object_foreach(on, k, x) {
+		char path[96];
+
+		snprintf(path, sizeof path, "notify.on.%s", k);
+		if (!json_object_get(dflt, k))
+			return bad(v, "notify.on", "unknown event \"%s\"", k);
+		if (check_string_array(v, path, x, 0) < 0 || check_notify(v, c, path, x) < 0)
+			return -1;
+		json_object_set(dflt, k, x);
+	}
+	return 0;
+}
+
+int
+inc_size_parse(const char *s, int64_t *out)
+{
+	char *end;
+	long long n;
+	int64_t unit = 1;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	n = strtoll(s, &end, 10);
+	if (end == s || n < 0)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': unit = 1 << 10; end++; break;
+	case 'm': case 'M': unit = 1 << 20; end++; break;
+	case 'g': case 'G': unit = 1 << 30; end++; break;
+	default: break;
+	}
+	if ((*end == 'B' || *end == 'b') && end[1] == '\0')
+		end++;
+	if (*end || n > INT64_MAX / unit)
+		return -1;
+	*out = n * unit;
+	return 0;
+}
+
+static int
+get_size(struct vctx *v, const char *path, const json_t *x, int64_t *out)
+{
+	if (json_is_integer(x) && json_integer_value(x) >= 0) {
+		*out = json_integer_value(x);
+		return 0;
+	}
+	if (!json_is_string(x) || inc_size_parse(json_string_value(x), out) < 0)
+		return bad(v, path, "bad size (want e.g. 512K, 10M or bytes)");
+	return 0;
+}
+
+static int
+load_mail(struct vctx *v, struct inc_config *c)
+{
+	static const char *const keys[] = {"address", "name", "sendmail", "allow", "deny",
+		"max_size", "max_attachment", NULL};
+	json_t *m = json_object_get(c->root, "mail"), *x;
+	int rc = 0;
+
+	c->sendmail = "sendmail -t -i";
+	c->mail_max = 25 << 20;
+	c->attach_max = 10 << 20;
+	if (!m)
+		return 0;
+	if (!json_is_object(m))
+		return bad(v, "mail", "expected an object");
+	if (check_keys(v, "mail", m, keys) < 0)
+		return -1;
+	c->mail_address = opt_string(v, "mail", m, "address", &rc);
+	c->mail_name = opt_string(v, "mail", m, "name", &rc);
+	if ((x = json_object_get(m, "sendmail")))
+		c->sendmail = opt_string(v, "mail", m, "sendmail", &rc);
+	if (rc < 0)
+		return -1;
+	if (c->mail_address && !inc_config_address(c->mail_address))
+		return bad(v, "mail.address", "not an e-mail address \"%s\"", c->mail_address);
+	if ((x = json_object_get(m, "allow"))) {
+		if (check_string_array(v, "mail.allow", x, 0) < 0)
+			return -1;
+		c->mail_allow = x;
+	}
+	if ((x = json_object_get(m, "deny"))) {
+		if (check_string_array(v, "mail.deny", x, 0) < 0)
+			return -1;
+		c->mail_deny = x;
+	}
+	if ((x = json_object_get(m, "max_size")) && get_size(v, "mail.max_size", x, &c->mail_max) < 0)
+		return -1;
+	if ((x = json_object_get(m, "max_attachment")) &&
+	    get_size(v, "mail.max_attachment", x, &c->attach_max) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 load_escalation(struct vctx *v, struct inc_config *c)
 {
-	static const char *const keys[] = {"on", "after", "action", "notify", NULL};
+	static const char *const keys[] = {"on", "after", "action", "notify", "match", NULL};
 	json_t *a = json_object_get(c->root, "escalation");
 	size_t i;
 	json_t *r;
@@ -710,14 +889,24 @@ load_escalation(struct vctx *v, struct inc_config *c)
 			x = json_array();
 			json_object_set_new(r, "notify", x);
 		}
-		if (check_string_array(v, path, x, 0) < 0)
+		if (check_string_array(v, path, x, 0) < 0 || check_notify(v, c, path, x) < 0)
 			return -1;
 		e->notify = x;
+		if ((x = json_object_get(r, "match")) && check_match(v, path, x) < 0)
+			return -1;
+		e->match = x;
 		snprintf(e->key, sizeof e->key, "%s+%lld:%s", inc_vocab_name(&inc_esc_ons, (int)e->on),
 			 (long long)e->after, inc_vocab_name(&inc_esc_actions, (int)e->action));
+		if (e->match && json_object_size(e->match)) {
+			/* rules that differ by their match only are different rules */
+			char *m = json_dumps(e->match, JSON_COMPACT | JSON_SORT_KEYS);
+
+			snprintf(e->key + strlen(e->key), sizeof e->key - strlen(e->key), "%s", m ? m : "");
+			free(m);
+		}
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(c->escalation[j].key, e->key) == 0)
-				return bad(v, path, "same on, after and action as escalation[%zu]", j);
+				return bad(v, path, "same on, after, action and match as escalation[%zu]", j);
 		c->nescalation = i + 1;
 	}
 	return 0;
@@ -747,7 +936,7 @@ validate(struct vctx *v, struct inc_config *c)
 {
 	static const char *const keys[] = {"levels", "priority_matrix", "defaults",
 		"categories", "rules", "groups", "people", "calendars", "sla", "escalation",
-		"closure_codes", "reopen_window", NULL};
+		"closure_codes", "reopen_window", "notify", "mail", NULL};
 	json_t *defaults = json_loads(default_config_text, 0, NULL);
 	int rc;
 
@@ -777,6 +966,10 @@ validate(struct vctx *v, struct inc_config *c)
 		rc = load_sla(v, c);
 	if (!rc)
 		rc = load_escalation(v, c);
+	if (!rc)
+		rc = load_notify(v, c);
+	if (!rc)
+		rc = load_mail(v, c);
 	if (!rc)
 		rc = load_misc(v, c);
 	return rc;

@@ -58,8 +58,15 @@ inc_esc_notify(const struct inc_config *c, const struct inc_incident *r, const j
 
 		if (!w)
 			continue;
-		if (strcmp(w, "assignee") == 0) {
-			add(a, address(c, r->assignee));
+		if (strcmp(w, "assignee") == 0 || strcmp(w, "group") == 0) {
+			/* someone must hear: the assignee, else the group's
+			 * mailbox, else its manager */
+			const struct inc_group *g = inc_config_group(c, r->group);
+			const char *to = w[0] == 'a' ? address(c, r->assignee) : NULL;
+
+			if (!to && g)
+				to = g->email ? g->email : address(c, g->manager);
+			add(a, to);
 		} else if (strcmp(w, "manager") == 0) {
 			const struct inc_group *g = inc_config_group(c, r->group);
 
@@ -155,13 +162,20 @@ fire(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_escrule *e,
 	if (mark_fired(ctx, r->id, e->key, err) < 0)
 		return -1;
 	g = inc_config_group(ctx->cfg, r->group);
-	if (e->action == INC_ESC_FUNCTIONAL && !(g && g->escalate_to)) {
-		/* the top of the line: nowhere to go; the rule is spent */
-		return inc_audit(ctx, r->id, INC_NULL, "escalated", e->key, NULL,
-				 "no escalate_to: the incident stays where it is", err);
-	}
 	inc_incident_copy(&before, r);
-	if (e->action == INC_ESC_NOTIFY) {
+	if (e->action == INC_ESC_FUNCTIONAL && !(g && g->escalate_to)) {
+		/* the top of the line: nowhere to go, but whom the rule names
+		 * still hears of it; no escalation happened */
+		json_t *who = json_array_size(e->notify) ? json_incref((json_t *)e->notify) :
+			      json_pack("[s]", "manager");
+
+		snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
+			 "; no escalate_to: the incident stays in %s", r->group ? r->group : "no group");
+		ev = json_pack("{s:s,s:s,s:o,s:s}", "kind", "notified", "type", "functional",
+			       "notify", inc_esc_notify(ctx->cfg, r, who), "reason", reason);
+		json_decref(who);
+		rc = done(ctx, &before, r, "notified", e->key, reason, ev, err);
+	} else if (e->action == INC_ESC_NOTIFY) {
 		ev = json_pack("{s:s,s:s,s:o,s:s}", "kind", "notified", "type", "notify", "notify",
 			       inc_esc_notify(ctx->cfg, r, e->notify), "reason", reason);
 		rc = done(ctx, &before, r, "notified", e->key, reason, ev, err);
@@ -212,7 +226,7 @@ inc_escalate_rules(struct inc_ctx *ctx, struct inc_incident *r, char *err)
 				goto fail;
 			fresh = 1;
 		}
-		if (!inc_sla_rule_due(&ck, e))
+		if (!inc_esc_applies(e, r) || !inc_sla_rule_due(&ck, e))
 			continue;
 		if ((fired = inc_esc_fired(ctx, r->id, e->key, NULL, err)) < 0)
 			goto fail;
@@ -239,8 +253,17 @@ inc_escalate_to(struct inc_ctx *ctx, struct inc_incident *r, const char *group,
 	json_t *ev, *who;
 	int rc;
 
-	if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_REASSIGN, r->requester))
-		return inc_err(err, "escalating by hand needs an incident_manager or admin"
+	const struct inc_group *g = inc_config_group(ctx->cfg, r->group);
+	const struct inc_person *p = inc_config_person(ctx->cfg, ctx->actor);
+	/* the ITIL tiers' daily move: a technician of the group passes the
+	 * incident to the group's escalate_to; anywhere else takes a manager */
+	int own_tier = g && g->escalate_to && strcmp(g->escalate_to, group) == 0 && p &&
+		       inc_json_array_has(g->members, p->name) &&
+		       inc_may(ctx->cfg, ctx->actor, INC_ACT_WORK, r->requester);
+
+	if (!own_tier && !inc_may(ctx->cfg, ctx->actor, INC_ACT_REASSIGN, r->requester))
+		return inc_err(err, "escalating by hand needs an incident_manager or admin, or a"
+			       " technician of the incident's group escalating to its escalate_to"
 			       " (acting as %s)", ctx->actor);
 	if (!inc_status_open(r->status))
 		return inc_err(err, "is %s: only open incidents escalate", inc_status_name(r->status));

@@ -476,7 +476,7 @@ struct inc_person {
 };
 
 struct inc_group {
-	const char *name, *manager, *escalate_to;
+	const char *name, *manager, *escalate_to, *email;
 	enum inc_strategy strategy;
 	int tier;
 	const json_t *members;	/* array of strings, never NULL */
@@ -502,7 +502,8 @@ struct inc_escrule {
 	enum inc_esc_action action;
 	int64_t after;
 	const json_t *notify;
-	char key[96];		/* signature for escalation_fired */
+	const json_t *match;	/* NULL: every incident */
+	char key[256];		/* signature for escalation_fired */
 };
 
 struct inc_config {
@@ -517,6 +518,15 @@ struct inc_config {
 	struct inc_policy *policies; size_t npolicies;
 	struct inc_escrule *escalation; size_t nescalation;
 	int64_t reopen_window;	/* closed incidents reopen within this */
+	/* inc-notify: event kind -> who is mailed (the defaults filled in),
+	 * and the folder of templates that override the shipped ones */
+	const json_t *notify_on;
+	const char *templates;
+	/* mail: the desk's own address and name, the command that sends,
+	 * the sender domains let in or kept out, size limits in bytes */
+	const char *mail_address, *mail_name, *sendmail;
+	const json_t *mail_allow, *mail_deny;
+	int64_t mail_max, attach_max;
 };
 
 /* Finds the config (-c, INC_CONFIG, XDG, /etc, shipped default); path may be
@@ -539,6 +549,14 @@ int inc_config_category(const struct inc_config *, const char *cat, const char *
  * config list does not have; what names the kind ("group", "closure code"). */
 int inc_config_unknown(const json_t *names, const char *what, const char *value, char *err);
 int inc_config_unknown_group(const struct inc_config *, const char *value, char *err);
+/* Whom a notify list may name: a role word (requester, assignee, group,
+ * manager, incident_manager), a person of the config, an address. */
+int inc_config_notify_target(const struct inc_config *, const char *who);
+#define INC_NOTIFY_WANT "requester, assignee, group, manager, incident_manager, a person or an address"
+/* One plain e-mail address (local@domain): no name, no list, no spaces. */
+int inc_config_address(const char *s);
+/* "512K", "10M", "1G", "25MB" or bytes. */
+int inc_size_parse(const char *s, int64_t *out);
 
 /* ---- access (access.c) ---- */
 
@@ -768,6 +786,8 @@ const char *inc_sla_state_name(enum inc_sla_state);
 
 /* The first policy whose match holds for r, or NULL. */
 const struct inc_policy *inc_sla_match(const struct inc_config *, const struct inc_incident *);
+/* 1 if escalation rule e's match (none: every incident) holds for r. */
+int inc_esc_applies(const struct inc_escrule *, const struct inc_incident *);
 const struct inc_policy *inc_sla_policy(const struct inc_config *, const char *name);
 /* 1 if every value of a match object (an SLA policy's, an escalation
  * rule's) equals the record's; why (may be NULL) says so, or names the

@@ -94,6 +94,12 @@ inc_sla_match_holds(const json_t *match, const struct inc_incident *r, struct in
 	return 1;
 }
 
+int
+inc_esc_applies(const struct inc_escrule *e, const struct inc_incident *r)
+{
+	return !e->match || inc_sla_match_holds(e->match, r, NULL);
+}
+
 const struct inc_policy *
 inc_sla_match(const struct inc_config *c, const struct inc_incident *r)
 {

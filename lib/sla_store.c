@@ -149,7 +149,7 @@ next_check(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_sla_clo
 		for (size_t i = 0; i < ctx->cfg->nescalation; i++) {
 			const struct inc_escrule *e = &ctx->cfg->escalation[i];
 
-			if (e->after <= 0 || (int)inc_esc_target(e->on) != x)
+			if (e->after <= 0 || (int)inc_esc_target(e->on) != x || !inc_esc_applies(e, r))
 				continue;
 			t = inc_sla_rule_at(ck, e);
 			if (t != INC_NULL && (ck->decided[x] == INC_NULL || t < ck->decided[x]))
@@ -346,7 +346,7 @@ pass_event(struct inc_ctx *ctx, const struct inc_incident *r, const struct inc_s
 		int fired;
 		char d[INC_TIMELEN];
 
-		if (e->after <= 0 || !inc_sla_rule_due(ck, e))
+		if (e->after <= 0 || !inc_esc_applies(e, r) || !inc_sla_rule_due(ck, e))
 			continue;
 		t = inc_sla_rule_at(ck, e);
 		if (checked != INC_NULL && t < checked)

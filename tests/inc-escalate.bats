@@ -150,15 +150,21 @@ inc-escalate: line 4: no \"id\""
 	assert_equal "$(jq -c '[.escalation_level, .event.type, .event.notify]' <<<"$output")" '[1,"hierarchical",["maria@example.com"]]'
 }
 
-@test "a functional rule at the top of the line does nothing, once" {
+@test "a functional rule at the top of the line moves nothing but still notifies, once" {
 	standard
 	assign 1 l3-network fay
 	INC_NOW=2026-12-02T10:01:00Z run --separate-stderr inc-escalate 1
 	assert_success
-	assert_equal "$(jq -c '.event.kind' <<<"$output")" '"notified"
-"notified"'
+	assert_equal "$(jq -c '[.event.kind, .event.type, .event.notify]' <<<"$output")" '["notified","notify",["fay@example.com"]]
+["notified","notify",["fay@example.com","omar@example.com"]]
+["notified","functional",["omar@example.com"]]'
+	assert_equal "$(jq -r '.event.reason' <<<"${lines[2]}")" \
+		"resolve_breached: resolve due 2026-12-02T10:00:00Z; no escalate_to: the incident stays in l3-network"
 	assert_equal "$(inc-show 1 | jq -c '[.group, .assignee, .escalation_level]')" '["l3-network","fay",0]'
 	assert_equal "$(sqlite3 "$INC_DB" "SELECT rule FROM escalation_fired WHERE rule LIKE '%functional'")" "resolve_breached+0:functional"
+	INC_NOW=2026-12-02T10:02:00Z run --separate-stderr inc-escalate 1
+	assert_success
+	assert_output ""
 }
 
 @test "rules wait for the clock: a hold holds them back" {
@@ -217,7 +223,7 @@ inc-escalate: line 4: no \"id\""
 [2,null,["omar@example.com","ops@example.com"]]'
 }
 
-@test "by hand: refused per incident, and only for incident managers and admins" {
+@test "by hand: refused per incident; a technician only to their group's escalate_to" {
 	standard
 	log_one '{"subject":"b"}' >/dev/null
 	inc-close 2 --resolution done >/dev/null
@@ -227,10 +233,18 @@ inc-escalate: line 4: no \"id\""
 	assert_equal "$stderr" "inc-escalate: 1: already in service-desk
 inc-escalate: 2: is resolved: only open incidents escalate
 inc-escalate: 3: no such incident"
-	run --separate-stderr inc-escalate 1 --to l2-infra --reason x --as alice
+	# dana is not of service-desk, and l3-network is not its escalate_to
+	run --separate-stderr inc-escalate 1 --to l2-infra --reason x --as dana
 	assert_failure 1
-	assert_equal "$stderr" "inc-escalate: 1: escalating by hand needs an incident_manager or admin (acting as alice)"
+	assert_equal "$stderr" "inc-escalate: 1: escalating by hand needs an incident_manager or admin, or a technician of the incident's group escalating to its escalate_to (acting as dana)"
+	run --separate-stderr inc-escalate 1 --to l3-network --reason x --as alice
+	assert_failure 1
 	assert_equal "$(inc-show 1 | jq -r .group)" service-desk
+	# alice is of service-desk, whose escalate_to is l2-infra: the tiers' daily move
+	run --separate-stderr inc-escalate 1 --to l2-infra --reason "needs a network engineer" --as alice
+	assert_success
+	assert_equal "$(jq -c '[.group, .escalation_level, .event.kind, .event.from, .event.to, .event.reason]' <<<"$output")" \
+		'["l2-infra",1,"escalated","service-desk","l2-infra","needs a network engineer"]'
 }
 
 @test "usage errors: nothing done, exit status 2" {
@@ -266,4 +280,58 @@ inc-escalate: 3: no such incident"
 	# by hand needs no clock
 	run --separate-stderr inc-escalate 1 --to l2-infra --reason x
 	assert_success
+}
+
+@test "the event log: a breach inc-sla reported by hand is escalated by the next inc-escalate" {
+	standard
+	# by hand, "to check": the breach goes to the terminal, nobody escalates it
+	INC_NOW=2026-11-27T14:01:00Z inc-sla >/dev/null
+	INC_NOW=2026-11-27T14:02:00Z run --separate-stderr inc-escalate </dev/null
+	assert_success
+	assert_equal "$(jq -c '[.id, .event.kind, .event.reason]' <<<"$output")" \
+		'[1,"notified","response_warning: response due 2026-11-27T14:00:00Z"]'
+	# once: the cursor has passed it, the rule is spent
+	INC_NOW=2026-11-27T14:03:00Z run --separate-stderr inc-escalate </dev/null
+	assert_success
+	assert_output ""
+	assert_equal "$(sqlite3 "$INC_DB" "SELECT seq >= (SELECT max(seq) FROM event WHERE kind LIKE 'sla_%') FROM cursor WHERE name = 'escalate'")" 1
+}
+
+@test "the event log: a technician's run leaves the log to the admin's, who escalates" {
+	edit_config '.escalation = [{"on":"response_breached","action":"functional","notify":["manager"]}]'
+	standard
+	INC_NOW=2026-11-27T14:01:00Z inc-sla >/dev/null
+	# a technician may not move incidents between groups: the log is not theirs
+	INC_NOW=2026-11-27T14:02:00Z run --separate-stderr inc-escalate --as alice </dev/null
+	assert_success
+	assert_output ""
+	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM cursor")" 0
+	INC_NOW=2026-11-27T14:03:00Z run --separate-stderr inc-escalate </dev/null
+	assert_success
+	assert_equal "$(jq -c '[.group, .event.kind, .event.type]' <<<"$output")" '["l2-infra","escalated","functional"]'
+}
+
+@test "a rule's match: only major incidents get the major-incident rule" {
+	edit_config '.escalation = [{"on":"response_warning","action":"notify","notify":["incident_manager"],"match":{"major":true}},
+		{"on":"response_warning","action":"notify","notify":["assignee"],"match":{"major":false}}]'
+	standard
+	log_one '{"subject":"all down","major":true}' >/dev/null
+	inc-assign 2 >/dev/null
+	INC_NOW=2026-11-27T10:00:30Z inc-sla >/dev/null
+	INC_NOW=2026-11-27T14:01:00Z run --separate-stderr bash -c 'inc-sla | inc-escalate'
+	assert_success
+	assert_equal "$(jq -c '[.id, .major, .event.notify]' <<<"$output" | sort -u)" '[1,false,["alice@example.com"]]
+[2,true,["maria@example.com"]]'
+}
+
+@test "notify lists are checked: an unknown word is a config error, --notify bogus a usage error" {
+	edit_config '.escalation = [{"on":"resolve_breached","notify":["managr"]}]'
+	run --separate-stderr inc-escalate --all
+	assert_failure 2
+	assert_equal "$stderr" "inc-escalate: $INC_CONFIG: escalation[0]: notify[0]: \"managr\" is no one (want requester, assignee, group, manager, incident_manager, a person or an address)"
+	INC_CONFIG=$INC_ROOT/share/config.json
+	standard
+	run --separate-stderr inc-escalate 1 --to l2-infra --reason x --notify manager,bogus
+	assert_failure 2
+	assert_equal "$stderr" 'inc-escalate: --notify: "bogus" is no one (want requester, assignee, group, manager, incident_manager, a person or an address)'
 }
