@@ -1051,6 +1051,26 @@ int inc_escalate_rules(struct inc_ctx *, struct inc_incident *, char *err);
 int inc_escalate_to(struct inc_ctx *, struct inc_incident *, const char *group,
 		    const char *reason, const json_t *notify, char *err);
 
+/* ---- notifications (notify.c) ---- */
+
+/* The mail an event makes: for each address its kind's notify list (and
+ * an escalation's own list) names, a message from the kind's template,
+ * queued in the outbox; queueing one again is a no-op. 0, or -1 (err). */
+int inc_notify_queue(struct inc_ctx *, const struct inc_event_row *, char *err);
+
+/* A queued message. */
+struct inc_outbox {
+	int64_t id, seq, incident;
+	char *kind, *rcpt, *message_id, *subject, *message;
+	const char *error;	/* why sendmail refused it; NULL: sent */
+};
+typedef void (*inc_notify_fn)(struct inc_ctx *, const struct inc_outbox *, void *arg);
+/* Each unsent message of the outbox through the config's sendmail, no
+ * transaction held while it runs: marked sent once it exits 0, else its
+ * error kept for the next run. fn hears of each. Returns how many failed,
+ * or -1 (err) when the database does. */
+int inc_notify_send(struct inc_ctx *, inc_notify_fn fn, void *arg, char *err);
+
 /* ---- runs over selected incidents (batch.c) ---- */
 
 /* The ids a statement selects (its first column), malloc'd; NULL with err
