@@ -21,6 +21,9 @@ mkdir -p "$work" "$art" || exit 2
 if [ -f "$dict" ]; then
 	set -- -dict="$dict" "$@"
 fi
+if [ -d "tests/fuzz/corpus/$t" ]; then
+	set -- "$@" "tests/fuzz/corpus/$t"
+fi
 # halt at the first report of any sanitizer; leaks are checked at each input
 ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
@@ -28,7 +31,7 @@ export ASAN_OPTIONS UBSAN_OPTIONS
 
 start=$(date +%s)
 "$bin" -max_total_time="$secs" -max_len="$maxlen" -timeout=5 -rss_limit_mb=2048 \
-	-print_final_stats=1 -artifact_prefix="$art" "$@" "$work" "tests/fuzz/corpus/$t" \
+	-print_final_stats=1 -artifact_prefix="$art" "$work" "$@" \
 	>"$log" 2>&1
 st=$?
 took=$(( $(date +%s) - start ))
