@@ -290,6 +290,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	r.id = 1;
+	/* inc_incident_insert's default: an unset created_at is now */
+	id = json_object_get(o, "created_at");
+	FUZZ_CHECK_KNOWN("time-null", r.created_at != INC_NULL || !id || json_is_null(id),
+			 "created_at given, yet unset: it becomes now");
 	if (r.created_at == INC_NULL)
 		r.created_at = NOW;
 	check_written(&r, o);		/* the line itself as the event */
