@@ -35,7 +35,7 @@ cal_add(const struct inc_calendar *c, int64_t t, int64_t secs)
 		return inc_cal_add(c, t, secs);
 	if (secs <= 0)
 		return t;
-	return secs > INT64_MAX - t ? INT64_MAX : t + secs;
+	return t > 0 && secs > INT64_MAX - t ? INT64_MAX : t + secs;
 }
 
 static int64_t
