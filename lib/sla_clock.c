@@ -43,7 +43,7 @@ cal_count(const struct inc_calendar *c, int64_t a, int64_t b)
 {
 	if (c)
 		return inc_cal_count(c, a, b);
-	return b > a ? b - a : 0;
+	return b <= a ? 0 : a < 0 && b > INT64_MAX + a ? INT64_MAX : b - a;
 }
 
 /* ---- policies ---- */
