@@ -62,7 +62,7 @@ for f in tests/fuzz/crashes/"$t"-*.bin; do
 	[ -f "$f" ] || continue
 	if ! "$bin" -timeout=5 "$f" >"$log.repro" 2>&1; then
 		echo "fuzz $t: reproducer $f still fails:" >&2
-		grep -E '^FUZZ_CHECK|runtime error|ERROR: |^  ' "$log.repro" | head -n 4 >&2
+		grep -E '^FUZZ_CHECK|runtime error|ERROR: |ALARM|^  [^ ]' "$log.repro" | head -n 3 >&2
 		st=1
 	fi
 done
