@@ -28,7 +28,7 @@ MAN7 = $(wildcard man/*.7)
 
 DEBS = build-essential pkg-config libsqlite3-dev libjansson-dev libpcre2-dev sqlite3 tzdata \
 	bats bats-support bats-assert jq mandoc shellcheck valgrind zsh \
-	libgmime-3.0-dev libxml2-dev libexpat1-dev libcsv-dev
+	libgmime-3.0-dev libxml2-dev libexpat1-dev libcsv-dev clang libclang-rt-14-dev
 
 all: $(BINS) $(UNITS)
 
@@ -134,9 +134,61 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(TOOLS))
 	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_inc
 
+# ---- fuzzing: the libFuzzer harnesses of tests/fuzz (clang, libclang-rt) ----
+# The library is built again with clang and sanitizers in its own folder;
+# the normal tree is untouched. `make fuzz` runs each harness FUZZ_SECONDS
+# on its committed corpus plus a working corpus in FUZZ_DIR, then the
+# committed reproducers; `make fuzz-smoke` is the same for 15 s each, for CI.
+# Either fails on a crash, leak, UBSan report, timeout or a reproducer
+# that still fails. FUZZ_FLAGS adds libFuzzer flags (e.g. -fork=2
+# -ignore_crashes=1 to collect every crash of a long run).
+FUZZ_CC ?= clang
+FUZZ_DIR = tests/fuzz/build
+FUZZ_CFLAGS ?= -g -O1
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CPPFLAGS = -std=c11 -Wall -Wextra -Wno-unused-parameter \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Ilib -DINC_SHAREDIR='"$(SHAREDIR)"'
+FUZZ_TARGETS = $(patsubst tests/fuzz/%_fuzz.c,%,$(wildcard tests/fuzz/*_fuzz.c))
+FUZZ_SECONDS ?= 600
+FUZZ_FLAGS ?=
+# -max_len per harness (default 4096): a record line, a config, the edits
+# of one, a time, a rule and its text
+FUZZ_MAXLEN_record = 4096
+FUZZ_MAXLEN_config = 16384
+FUZZ_MAXLEN_config_mut = 512
+FUZZ_MAXLEN_time = 64
+FUZZ_MAXLEN_rule = 2048
+FUZZ_LIBOBJ = $(patsubst lib/%.c,$(FUZZ_DIR)/lib/%.o,$(LIBSRC))
+FUZZ_BINS = $(patsubst %,$(FUZZ_DIR)/%_fuzz,$(FUZZ_TARGETS))
+
+$(FUZZ_DIR)/lib/%.o: lib/%.c lib/inc.h lib/fields.def lib/migrations.h $(wildcard lib/*_int.h lib/civil.h)
+	@mkdir -p $(FUZZ_DIR)/lib
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_DIR)/libinc.a: $(FUZZ_LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_DIR)/%_fuzz: tests/fuzz/%_fuzz.c $(wildcard tests/fuzz/*.h) $(FUZZ_DIR)/libinc.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_DIR)/libinc.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@st=0; $(foreach t,$(FUZZ_TARGETS),sh tests/fuzz/run.sh $(t) $(FUZZ_SECONDS) \
+		$(or $(FUZZ_MAXLEN_$(t)),4096) $(FUZZ_FLAGS) || st=1;) exit $$st
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=15
+
+fuzz-clean:
+	rm -rf $(FUZZ_DIR)
+
 clean:
 	rm -rf bin lib/*.o lib/libinc.a lib/migrations.h $(UNITS)
 	$(MAKE) -C bench clean 2>/dev/null || true
 
-.PHONY: all check check-asan check-valgrind lint bench demo deps install uninstall clean
+.PHONY: all check check-asan check-valgrind lint bench demo deps install uninstall clean \
+	fuzz fuzz-build fuzz-smoke fuzz-clean
 .SECONDARY:

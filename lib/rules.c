@@ -115,7 +115,7 @@ inc_classify(const struct inc_config *c, struct inc_incident *r, int force,
 		apply(&c->rules[k], r, force, explain);
 	}
 	/* a rule may move the category from under an older subcategory */
-	if (r->subcategory && !inc_config_category(c, r->category, r->subcategory))
+	if (r->subcategory && (!r->category || !inc_config_category(c, r->category, r->subcategory)))
 		inc_set_str(&r->subcategory, NULL);
 	fill_default(c, r, &r->impact, "impact", explain);
 	fill_default(c, r, &r->urgency, "urgency", explain);

@@ -35,7 +35,7 @@ cal_add(const struct inc_calendar *c, int64_t t, int64_t secs)
 		return inc_cal_add(c, t, secs);
 	if (secs <= 0)
 		return t;
-	return secs > INT64_MAX - t ? INT64_MAX : t + secs;
+	return t > 0 && secs > INT64_MAX - t ? INT64_MAX : t + secs;
 }
 
 static int64_t
@@ -43,7 +43,7 @@ cal_count(const struct inc_calendar *c, int64_t a, int64_t b)
 {
 	if (c)
 		return inc_cal_count(c, a, b);
-	return b > a ? b - a : 0;
+	return b <= a ? 0 : a < 0 && b > INT64_MAX + a ? INT64_MAX : b - a;
 }
 
 /* ---- policies ---- */

@@ -203,7 +203,7 @@ char *
 inc_time_format(int64_t t, char *buf)
 {
 	int64_t days = inc_fdiv(t, INC_DAY), y;
-	int64_t s = t - days * 86400;
+	int64_t s = (t % INC_DAY + INC_DAY) % INC_DAY;	/* t - days * 86400 overflows near INT64_MIN */
 	int m, d;
 
 	inc_civil_from_days(days, &y, &m, &d);
