@@ -149,8 +149,12 @@ extern const struct inc_vocab inc_sources;	/* phone, email, sms, web, ... */
 /*
  * Times: "2026-11-27T04:23:00Z", any ISO 8601 offset, a date alone
  * (midnight UTC), or epoch seconds. With rel != 0, also relative to now:
- * "-7d", "+2h", "now".
+ * "-7d", "+2h", "now". Only years 1970 to 9999 are times; durations go
+ * up to 100 years.
  */
+#define INC_TIME_MIN INT64_C(0)			/* 1970-01-01T00:00:00Z */
+#define INC_TIME_MAX INT64_C(253402300799)	/* 9999-12-31T23:59:59Z */
+#define INC_DURATION_MAX (INT64_C(100) * 366 * 86400)
 int inc_time_parse(const char *s, int64_t now, int rel, int64_t *out);
 /* ISO 8601 UTC, buf of INC_TIMELEN bytes. */
 #define INC_TIMELEN 80

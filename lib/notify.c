@@ -137,16 +137,19 @@ value(struct inc_buf *b, const char *name, const struct inc_config *c,
 		inc_buf_addstr(b, s);
 }
 
-/* {{name}} replaced; a name nobody knows is left empty. */
+/* {{name}} replaced in t[0..len); a name nobody knows is left empty. On
+ * one line (a subject): the values' line breaks become spaces, so that no
+ * value can end the header it is put in. */
 static void
-render(struct inc_buf *b, const char *t, const struct inc_config *c,
+render(struct inc_buf *b, const char *t, size_t len, int oneline, const struct inc_config *c,
        const struct inc_incident *r, const struct inc_event_row *e)
 {
-	const char *open, *close;
+	const char *open, *close, *end = t + len;
 
-	while ((open = strstr(t, "{{")) && (close = strstr(open + 2, "}}"))) {
+	while ((open = memmem(t, (size_t)(end - t), "{{", 2)) &&
+	       (close = memmem(open + 2, (size_t)(end - open - 2), "}}", 2))) {
 		char name[128];
-		size_t n = (size_t)(close - open - 2);
+		size_t n = (size_t)(close - open - 2), mark;
 
 		inc_buf_add(b, t, (size_t)(open - t));
 		while (n && open[2] == ' ') {
@@ -157,10 +160,14 @@ render(struct inc_buf *b, const char *t, const struct inc_config *c,
 			n--;
 		snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1),
 			 open + 2);
+		mark = b->len;
 		value(b, name, c, r, e);
+		for (size_t i = mark; oneline && i < b->len; i++)
+			if ((unsigned char)b->data[i] < 0x20 || b->data[i] == 0x7f)
+				b->data[i] = ' ';
 		t = close + 2;
 	}
-	inc_buf_addstr(b, t);
+	inc_buf_add(b, t, (size_t)(end - t));
 }
 
 /* ---- queueing ---- */
@@ -230,6 +237,7 @@ inc_notify_queue(struct inc_ctx *ctx, const struct inc_event_row *e, char *err)
 	struct inc_incident r;
 	struct inc_buf text = {0}, subject = {0};
 	char *tmpl = NULL, *nl, tag[64];
+	const char *body;
 	json_t *to = NULL, *a;
 	size_t i;
 	int rc = 0, n = 0;
@@ -246,27 +254,32 @@ inc_notify_queue(struct inc_ctx *ctx, const struct inc_event_row *e, char *err)
 		rc = -1;
 		goto out;
 	}
-	render(&text, tmpl, c, &r, e);
-	inc_buf_add(&text, "", 0);
 	/* "Subject: ..." on the first line, a blank line, the body */
-	nl = strchr(text.data, '\n');
 	snprintf(tag, sizeof tag, "[INC-%lld]", (long long)r.id);
-	if (strncmp(text.data, "Subject:", 8) == 0 && nl) {
-		const char *s = text.data + 8;
+	body = tmpl;
+	if (strncmp(tmpl, "Subject:", 8) == 0 && (nl = strchr(tmpl, '\n'))) {
+		const char *s = tmpl + 8;
 
 		while (*s == ' ')
 			s++;
-		if (!strstr(s, tag) || strstr(s, tag) > nl)
-			inc_buf_printf(&subject, "%s ", tag);
-		inc_buf_add(&subject, s, (size_t)(nl - s));
-		nl++;
-		while (*nl == '\n')
-			nl++;
+		render(&subject, s, (size_t)(nl - s), 1, c, &r, e);
+		inc_buf_add(&subject, "", 0);
+		body = nl + 1;
+		while (*body == '\n')
+			body++;
 	} else {
-		inc_buf_printf(&subject, "%s %s", tag, r.subject ? r.subject : "");
-		nl = text.data;
+		render(&subject, "{{subject}}", 11, 1, c, &r, e);
+		inc_buf_add(&subject, "", 0);
 	}
-	inc_buf_add(&subject, "", 0);
+	if (!strstr(subject.data, tag)) {
+		struct inc_buf t = {0};
+
+		inc_buf_printf(&t, "%s %s", tag, subject.data);
+		inc_buf_free(&subject);
+		subject = t;
+	}
+	render(&text, body, strlen(body), 0, c, &r, e);
+	inc_buf_add(&text, "", 0);
 	json_array_foreach(to, i, a) {
 		const char *addr = json_string_value(a);
 
@@ -278,7 +291,7 @@ inc_notify_queue(struct inc_ctx *ctx, const struct inc_event_row *e, char *err)
 			inc_warn("INC-%lld: %s: not one mail address, not mailed", (long long)r.id, addr);
 			continue;
 		}
-		if ((rc = queue_one(ctx, &r, e, addr, n++, subject.data, nl, err)) < 0)
+		if ((rc = queue_one(ctx, &r, e, addr, n++, subject.data, text.data, err)) < 0)
 			break;
 	}
 out:

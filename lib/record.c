@@ -393,6 +393,26 @@ diff(struct inc_ctx *ctx, const struct inc_incident *before, const struct inc_in
 	return 0;
 }
 
+/* Any field at all differs. */
+static int
+changed_at_all(const struct inc_incident *a, const struct inc_incident *b)
+{
+	for (size_t i = 0; i < inc_nfields; i++) {
+		const struct inc_field *f = &inc_fields[i];
+
+		if (f->type == INC_FT_STR || f->type == INC_FT_JARR || f->type == INC_FT_JOBJ) {
+			if (!inc_streq(MEMBER(a, f, char *const), MEMBER(b, f, char *const)))
+				return 1;
+		} else if (f->type == INC_FT_STATUS) {
+			if (MEMBER(a, f, const enum inc_status) != MEMBER(b, f, const enum inc_status))
+				return 1;
+		} else if (MEMBER(a, f, const int64_t) != MEMBER(b, f, const int64_t)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int
 inc_record_save(struct inc_ctx *ctx, const struct inc_incident *before,
 		struct inc_incident *r, const char *action, char *err)
@@ -400,10 +420,21 @@ inc_record_save(struct inc_ctx *ctx, const struct inc_incident *before,
 	struct inc_sql *q;
 	int i, changed = 0;
 
+	if (!changed_at_all(before, r))
+		return 0;
+	/* history runs forward: an action dated before the incident's last
+	 * change (a close before the logging) would make nonsense of its
+	 * times and of the KPIs */
+	if (ctx->now < before->updated_at || ctx->now < before->created_at) {
+		char a[INC_TIMELEN], b[INC_TIMELEN];
+
+		return inc_err(err, "dated %s, before the incident's last change at %s",
+			       inc_time_format(ctx->now, a),
+			       inc_time_format(before->updated_at > before->created_at ?
+					       before->updated_at : before->created_at, b));
+	}
 	if (diff(ctx, before, r, action, 0, &changed, err) < 0)
 		return -1;
-	if (!changed)
-		return 0;
 	r->updated_at = ctx->now;
 	q = inc_sql(ctx->db, sql_update);
 	i = bind_fields(q, r, 1);

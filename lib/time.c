@@ -30,6 +30,14 @@ digits(const char **p, int n, int *out)
 	return 0;
 }
 
+/* Years 1970 to 9999: what a desk's record can hold and write back as
+ * ISO 8601; anything else is a typo or an attack on the calendars. */
+static int
+in_range(int64_t t)
+{
+	return t >= INC_TIME_MIN && t <= INC_TIME_MAX ? 0 : -1;
+}
+
 static int
 parse_iso(const char *s, int64_t *out)
 {
@@ -84,7 +92,7 @@ parse_iso(const char *s, int64_t *out)
 	if (sec == 60)
 		sec = 59;	/* leap second: the last second of the minute */
 	*out = inc_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
-	return 0;
+	return in_range(*out);
 }
 
 int
@@ -115,7 +123,7 @@ inc_duration_parse(const char *s, int64_t *out)
 		case 'w': unit = 604800; p++; break;
 		default: return -1;
 		}
-		if (v > INT64_MAX / unit / 4 || total > INT64_MAX / 4 - v * unit)
+		if (v > INC_DURATION_MAX / unit || total > INC_DURATION_MAX - v * unit)
 			return -1;
 		total += v * unit;
 		any = 1;
@@ -160,21 +168,19 @@ inc_time_parse(const char *s, int64_t now, int rel, int64_t *out)
 	if (rel && (*s == '-' || *s == '+')) {
 		int64_t d;
 
-		if (inc_duration_parse(s + 1, &d) < 0)
+		if (inc_duration_parse(s + 1, &d) < 0 || in_range(now) < 0)
 			return -1;
 		*out = *s == '-' ? now - d : now + d;
-		return 0;
+		return in_range(*out);
 	}
-	if (isdigit((unsigned char)*s) || *s == '-') {
+	if (isdigit((unsigned char)*s)) {
 		long long v;
 
 		errno = 0;
 		v = strtoll(s, &end, 10);
 		if (!*end && !errno && end != s) {
-			if (*s == '-' && !rel)
-				return -1;
 			*out = v;
-			return 0;
+			return in_range(v);
 		}
 	}
 	return parse_iso(s, out);
@@ -185,7 +191,7 @@ inc_time_from_json(const json_t *v, int64_t now, int64_t *out)
 {
 	if (json_is_integer(v)) {
 		*out = json_integer_value(v);
-		return 0;
+		return in_range(*out);
 	}
 	if (json_is_string(v))
 		return inc_time_parse(json_string_value(v), now, 0, out);

@@ -296,8 +296,18 @@ inc-close: x: not an incident id"
 
 # ---- expiring ----
 
+@test "an action dated before the incident's last change is refused" {
+	id=$(new_incident)
+	run --separate-stderr env INC_NOW=2026-11-27T09:00:00Z inc-close --as alice --resolution a "$id"
+	assert_failure 1
+	assert_equal "$stderr" "inc-close: $id: dated 2026-11-27T09:00:00Z, before the incident's last change at 2026-11-27T10:00:00Z"
+	assert_equal "$(inc-show "$id" | jq -r .status)" new
+}
+
 @test "expire: closes resolutions older than DURATION, auto-closed, one record each" {
-	old=$(new_incident); fresh=$(new_incident); open=$(new_incident)
+	old=$(INC_NOW=2026-11-20T08:00:00Z new_incident)
+	fresh=$(INC_NOW=2026-11-20T08:00:00Z new_incident)
+	open=$(INC_NOW=2026-11-20T08:00:00Z new_incident)
 	INC_NOW=2026-11-20T09:00:00Z inc-close --as alice --resolution a "$old" >/dev/null
 	INC_NOW=2026-11-26T09:00:00Z inc-close --as alice --resolution b "$fresh" >/dev/null
 	run --separate-stderr env INC_NOW=2026-11-27T09:00:00Z inc-close --expire 5d </dev/null
@@ -311,7 +321,7 @@ inc-close: x: not an incident id"
 }
 
 @test "expire: the boundary is inclusive; a second run finds nothing" {
-	id=$(new_incident)
+	id=$(INC_NOW=2026-11-24T09:00:00Z new_incident)
 	INC_NOW=2026-11-24T10:00:00Z inc-close --as alice --resolution a "$id" >/dev/null
 	run --separate-stderr inc-close --expire 3d </dev/null
 	assert_success

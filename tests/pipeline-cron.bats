@@ -146,62 +146,76 @@ e() {
 12-03T10:01 1 escalated hierarchical maria@example.com"
 }
 
-@test "inc-notify-mail sends one mail per action, through sendmail -t" {
+@test "inc-sla, inc-escalate and inc-notify from cron: one mail per action, each once" {
 	printf '#!/bin/sh\n{ echo "ARGS: $*"; cat; echo .; } >>"%s/mail"\n' "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/sendmail"
 	chmod +x "$BATS_TEST_TMPDIR/sendmail"
+	edit_config '.mail = {"address":"desk@example.com","sendmail":"'"$BATS_TEST_TMPDIR"'/sendmail -t -i"}
+		| .notify.on = {"logged":[],"assigned":[],"sla_warning":[],"sla_breached":[],"escalated":[]}'
 	log_one '{"subject":"printer jammed","requester":"joe@example.com"}' >/dev/null
 	log_one '{"subject":"nobody on it","group":"service-desk"}' >/dev/null
 	inc-sla
 	assign 1 service-desk alice
-	INC_NOW=2026-12-02T10:01:00Z run --separate-stderr bash -c \
-		"inc-sla | inc-escalate | SENDMAIL='$BATS_TEST_TMPDIR/sendmail' INC_MAIL_FROM=desk@example.com '$INC_ROOT/share/examples/inc-notify-mail'"
-	assert_success
-	assert_output ""
-	assert_equal "$stderr" ""
-	# 1: two notices and the escalation; 2, queued in service-desk with
-	# nobody on it: what reaches the manager
-	run grep -E '^(ARGS|From|To|Subject|Reason):' "$BATS_TEST_TMPDIR/mail"
-	assert_output "ARGS: -t
+	# the three jobs of the crontab, each on its own, twice
+	for i in 1 2; do
+		INC_NOW=2026-12-02T10:01:00Z run --separate-stderr sh -c 'inc-sla >/dev/null; inc-escalate </dev/null >/dev/null; inc-notify >/dev/null'
+		assert_success
+		assert_equal "$stderr" ""
+	done
+	# 1: two notices (the second to the manager too) and the escalation;
+	# 2, queued in service-desk with nobody on it: what reaches the
+	# manager, who stands in for the missing assignee
+	run grep -E '^(ARGS|From|To|Subject|X-Inc-Event):' "$BATS_TEST_TMPDIR/mail"
+	assert_output "ARGS: -t -i
 From: desk@example.com
 To: alice@example.com
 Subject: [INC-1] SLA notice: printer jammed
-Reason: response_warning: response due 2026-11-27T14:00:00Z
-ARGS: -t
+X-Inc-Event: notified
+ARGS: -t -i
 From: desk@example.com
-To: alice@example.com, maria@example.com
+To: alice@example.com
 Subject: [INC-1] SLA notice: printer jammed
-Reason: resolve_warning: resolve due 2026-12-02T10:00:00Z
-ARGS: -t
+X-Inc-Event: notified
+ARGS: -t -i
+From: desk@example.com
+To: maria@example.com
+Subject: [INC-1] SLA notice: printer jammed
+X-Inc-Event: notified
+ARGS: -t -i
 From: desk@example.com
 To: omar@example.com
-Subject: [INC-1] escalated (level 1) from service-desk to l2-infra: printer jammed
-Reason: resolve_breached: resolve due 2026-12-02T10:00:00Z
-ARGS: -t
+Subject: [INC-1] Escalated (functional): printer jammed
+X-Inc-Event: escalated
+ARGS: -t -i
 From: desk@example.com
 To: maria@example.com
 Subject: [INC-2] SLA notice: nobody on it
-Reason: resolve_warning: resolve due 2026-12-02T10:00:00Z
-ARGS: -t
+X-Inc-Event: notified
+ARGS: -t -i
+From: desk@example.com
+To: maria@example.com
+Subject: [INC-2] SLA notice: nobody on it
+X-Inc-Event: notified
+ARGS: -t -i
 From: desk@example.com
 To: omar@example.com
-Subject: [INC-2] escalated (level 1) from service-desk to l2-infra: nobody on it
-Reason: resolve_breached: resolve due 2026-12-02T10:00:00Z"
+Subject: [INC-2] Escalated (functional): nobody on it
+X-Inc-Event: escalated"
 }
 
-@test "inc-notify-mail: header values cannot add headers; bad lines are reported" {
+@test "inc-notify: a subject cannot add headers" {
 	printf '#!/bin/sh\ncat >>"%s/mail"\n' "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/sendmail"
 	chmod +x "$BATS_TEST_TMPDIR/sendmail"
+	edit_config '.mail = {"address":"desk@example.com","sendmail":"'"$BATS_TEST_TMPDIR"'/sendmail -t -i"}
+		| .notify.on = {"logged":[],"assigned":[],"sla_warning":[]}'
 	log_one '{"subject":"hi\nBcc: all@example.com"}' >/dev/null
 	inc-sla
 	assign 1 service-desk alice
-	INC_NOW=2026-11-27T13:13:00Z inc-sla | INC_NOW=2026-11-27T13:13:00Z inc-escalate >"$BATS_TEST_TMPDIR/ev"
-	echo 'not json' >>"$BATS_TEST_TMPDIR/ev"
-	run --separate-stderr env SENDMAIL="$BATS_TEST_TMPDIR/sendmail" "$INC_ROOT/share/examples/inc-notify-mail" <"$BATS_TEST_TMPDIR/ev"
-	assert_failure 1
-	assert_equal "$stderr" "inc-notify-mail: not a record: not json"
+	INC_NOW=2026-11-27T13:13:00Z inc-sla >/dev/null
+	INC_NOW=2026-11-27T13:13:00Z inc-escalate </dev/null >/dev/null
+	run --separate-stderr inc-notify
+	assert_success
 	# the headers: up to the first empty line
-	run awk '/^$/ { exit } { print }' "$BATS_TEST_TMPDIR/mail"
+	run awk '/^$/ { exit } /^(To|Subject|Bcc):/ { print }' "$BATS_TEST_TMPDIR/mail"
 	assert_output "To: alice@example.com
-Subject: [INC-1] SLA notice: hi Bcc: all@example.com
-Content-Type: text/plain; charset=UTF-8"
+Subject: [INC-1] SLA notice: hi Bcc: all@example.com"
 }

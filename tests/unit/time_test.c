@@ -135,12 +135,20 @@ test_parse(void)
 	parse_ok("1795753380", 0, T0);
 	parse_ok("0", 0, 0);
 	/* before 1970, leap days */
-	parse_ok("1969-12-31T23:59:59Z", 0, -1);
-	parse_ok("1969-07-20T20:17:40Z", 0, INT64_C(-14182940));
-	parse_ok("1900-03-01T00:00:00Z", 0, INT64_C(-2203891200));
+	/* only years 1970 to 9999 are times a record holds */
+	parse_bad("1969-12-31T23:59:59Z", 0);
+	parse_bad("1969-07-20T20:17:40Z", 0);
+	parse_bad("1900-03-01T00:00:00Z", 0);
+	parse_bad("-1", 0);
+	parse_bad("253402300800", 0);
+	parse_bad("99999999999999999", 0);
+	parse_bad("-9223372036854775000", 0);
+	parse_ok("1970-01-01T00:00:00Z", 0, 0);
+	parse_ok("9999-12-31T23:59:59Z", 0, INT64_C(253402300799));
+	parse_ok("253402300799", 0, INT64_C(253402300799));
 	parse_ok("2024-02-29T12:00:00Z", 0, INT64_C(1709208000));
 	parse_ok("2000-02-29T00:00:00Z", 0, INT64_C(951782400));
-	parse_ok("0001-01-01T00:00:00Z", 0, INT64_C(-62135596800));
+	parse_bad("0001-01-01T00:00:00Z", 0);
 	parse_ok("9999-12-31T23:59:59Z", 0, INT64_C(253402300799));
 	/* relative forms, only where allowed */
 	parse_ok("now", 1, NOW);
@@ -204,8 +212,30 @@ test_format(void)
 	format_is(INT64_C(253402300799), "9999-12-31T23:59:59Z");
 	/* outside years 0-9999 ISO 8601 has no plain form: epoch seconds */
 	format_is(INT64_C(253402300800), "253402300800");
-	for (int64_t t = INT64_C(-2300000000); t < INT64_C(4200000000); t += INT64_C(86399 * 397 + 17))
+	for (int64_t t = 0; t < INT64_C(4200000000); t += INT64_C(86399 * 397 + 17))
 		round_trip(t);
+}
+
+/* JSON times: integers in range, INT64_MIN (the library's null) is none;
+ * a relative time may not leave the range from a far now. */
+static void
+test_edges(void)
+{
+	json_t *v;
+	int64_t t = 0;
+
+	v = json_integer(INT64_MIN);
+	check(inc_time_from_json(v, NOW, &t) < 0, "JSON INT64_MIN is no time", NULL);
+	json_decref(v);
+	v = json_integer(INT64_C(1405933105933196));
+	check(inc_time_from_json(v, NOW, &t) < 0, "JSON far future is no time", NULL);
+	json_decref(v);
+	v = json_integer(NOW);
+	check(inc_time_from_json(v, NOW, &t) == 0 && t == NOW, "JSON epoch seconds", NULL);
+	json_decref(v);
+	check(inc_time_parse("+1s", INT64_MAX, 1, &t) < 0, "+1s from a now past the range", NULL);
+	check(inc_time_parse("+1s", INT64_C(253402300799), 1, &t) < 0, "+1s past 9999", NULL);
+	check(inc_time_parse("-1s", 0, 1, &t) < 0, "-1s before 1970", NULL);
 }
 
 static void
@@ -239,6 +269,10 @@ test_duration(void)
 	duration_bad("99999999999999w");
 	/* each part fits, the sum does not */
 	duration_bad("2000000000000000000s2000000000000000000s");
+	/* up to 100 years: a 9999999999w target would never breach */
+	duration_bad("9999999999w");
+	duration_bad("36601d");
+	duration_ok("36600d", INT64_C(36600) * 86400);
 
 	duration_format_is(0, "0s");
 	duration_format_is(-5, "0s");
@@ -256,6 +290,7 @@ main(void)
 	test_parse();
 	test_format();
 	test_duration();
+	test_edges();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
