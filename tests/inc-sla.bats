@@ -65,7 +65,7 @@ null"
 			 "thu":["09:00-17:00"],"fri":["09:00-17:00"]}}]
 		| .sla = [{"name":"ny","match":{},"response":"2h","resolve":"16h","calendar":"office-ny","warn":0.5}]'
 	# Friday 30 October, 16:00 EDT; Sunday 1 November falls back to EST
-	log_one '{"subject":"x","created_at":"2026-10-30T20:00:00Z"}' >/dev/null
+	INC_NOW=2026-10-30T20:00:00Z log_one '{"subject":"x","created_at":"2026-10-30T20:00:00Z"}' >/dev/null
 	INC_NOW=2026-10-30T20:00:00Z run --separate-stderr inc-sla --all
 	assert_success
 	# response: Fri 16-17 EDT, Mon 09-10 EST; resolve: Fri 1h, Mon 8h, Tue 09-16 EST
@@ -82,7 +82,7 @@ null"
 		([("mon","tue","wed","thu","fri","sat","sun")] | map({(.): ["00:00-06:00","22:00-24:00"]}) | add)}]
 		| .sla = [{"name":"night","match":{},"response":"3h","resolve":"7h","calendar":"nights"}]'
 	# Saturday 3 October 2026, 22:00 AEST; at 02:00 Sunday clocks go to 03:00
-	log_one '{"subject":"x","created_at":"2026-10-03T12:00:00Z"}' >/dev/null
+	INC_NOW=2026-10-03T12:00:00Z log_one '{"subject":"x","created_at":"2026-10-03T12:00:00Z"}' >/dev/null
 	INC_NOW=2026-10-03T12:00:00Z run --separate-stderr inc-sla --all
 	assert_success
 	# response: 22:00-24:00 then 00:00-01:00 without a gap; resolve: 2h,

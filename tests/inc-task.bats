@@ -141,9 +141,9 @@ audit_rows() {
 	assert_success
 	assert_equal "$(jq -c '[.id,.status,.done_at]' <<<"$output" | tr '\n' ' ')" \
 		'[1,"done","2026-11-27T12:00:00Z"] [2,"done","2026-11-27T12:00:00Z"] '
-	run --separate-stderr inc-task cancel 3
+	run --separate-stderr env INC_NOW=2026-11-27T12:30:00Z inc-task cancel 3
 	assert_success
-	assert_equal "$(jq -c '[.status,.done_at]' <<<"$output")" '["cancelled","2026-11-27T10:00:00Z"]'
+	assert_equal "$(jq -c '[.status,.done_at]' <<<"$output")" '["cancelled","2026-11-27T12:30:00Z"]'
 }
 
 @test "moves out of done or cancelled, and repeats, are refused; the others go on" {

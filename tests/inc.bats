@@ -314,8 +314,15 @@ EOF
 2026-11-27T04:23Z 2026-11-27T04:23:00Z
 1795753380 2026-11-27T04:23:00Z
 2026-11-27 2026-11-27T00:00:00Z
-1969-12-31T23:59:59Z 1969-12-31T23:59:59Z
+1970-01-01T00:00:00Z 1970-01-01T00:00:00Z
 EOF
+	# only years 1970 to 9999 are times
+	run --separate-stderr inc-log --now 1969-12-31T23:59:59Z -s x
+	assert_failure 2
+	assert_equal "$stderr" 'inc-log: --now: bad time "1969-12-31T23:59:59Z"'
+	INC_NOW=99999999999999 run --separate-stderr inc-log -s x
+	assert_failure 2
+	assert_equal "$stderr" 'inc-log: INC_NOW: bad time "99999999999999"'
 	# --now wins over INC_NOW
 	INC_NOW=2020-01-01T00:00:00Z run --separate-stderr inc-log --now 2026-11-27T04:23:00Z -s x
 	assert_equal "$(jq -r .created_at <<<"$output")" 2026-11-27T04:23:00Z
