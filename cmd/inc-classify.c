@@ -84,6 +84,7 @@ main(int argc, char **argv)
 	if (ctx.force && !inc_may(ctx.cfg, ctx.actor, INC_ACT_FORCE, NULL))
 		inc_die(INC_EXIT_USAGE, "--force: %s may not force (role %s)", ctx.actor,
 			inc_role_name(ctx.role));
+	ctx.read_only = o.dry_run;
 	tool_db(&ctx);
 	inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID, classify_one, &o);
 	return tool_close(&ctx);

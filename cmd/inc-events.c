@@ -276,6 +276,7 @@ main(int argc, char **argv)
 		}
 		return tool_close(&ctx);
 	}
+	ctx.read_only = !o.consumer;
 	tool_db(&ctx);
 	if (list) {
 		consumers(&ctx);

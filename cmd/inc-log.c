@@ -60,26 +60,32 @@ log_one(struct inc_ctx *ctx, const char *where, json_t *in, int64_t id, void *ar
 	/* The insert itself finds an external_id seen before (its UNIQUE index):
 	 * a lookup first would search that index twice for every new one. */
 	rc = inc_incident_insert(ctx, &r, err);
-	if (rc == 0) {
-		rc = inc_event(ctx, &r, json_pack("{s:s}", "kind", "logged"), err);
-		if (rc == 0 && r.major)
-			rc = inc_major_declared(ctx, &r, err);
-	} else if (r.external_id && inc_db_errclass(ctx->db) == INC_DBE_UNIQUE) {
+	if (rc < 0 && r.external_id && inc_db_errclass(ctx->db) == INC_DBE_UNIQUE) {
 		struct inc_incident old;
 
 		/* seen before: the stored incident, not a duplicate */
 		inc_incident_init(&old);
 		rc = inc_incident_by_external(ctx, r.external_id, &old, err);
-		/* someone else's incident is not to be read through its key */
-		if (rc > 0 && !inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, old.requester))
-			rc = inc_err(err, "external_id: \"%s\" is taken by another incident",
-				     r.external_id);
-		if (rc > 0)
-			inc_emit(ctx, &old, json_pack("{s:s,s:b}", "kind", "logged",
-						      "existing", 1));
+		if (rc > 0 && inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, old.requester)) {
+			inc_emit(ctx, &old, json_pack("{s:s,s:b}", "kind", "logged", "existing", 1));
+			inc_incident_clear(&old);
+			inc_incident_clear(&r);
+			return 0;
+		}
 		inc_incident_clear(&old);
-		rc = rc > 0 ? 0 : -1;
+		if (rc < 0)
+			goto out;
+		/* someone else's incident is not to be learnt of through its
+		 * key: this one is logged anew, without it */
+		inc_set_str(&r.external_id, NULL);
+		rc = inc_incident_insert(ctx, &r, err);
 	}
+	if (rc == 0) {
+		rc = inc_event(ctx, &r, json_pack("{s:s}", "kind", "logged"), err);
+		if (rc == 0 && r.major)
+			rc = inc_major_declared(ctx, &r, err);
+	}
+out:
 	inc_incident_clear(&r);
 	return rc;
 }

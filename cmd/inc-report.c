@@ -99,6 +99,7 @@ main(int argc, char **argv)
 		ctx.status = INC_EXIT_REFUSED;
 		return tool_close(&ctx);
 	}
+	ctx.read_only = 1;
 	tool_db(&ctx);
 	if (review) {
 		int rc = inc_review(&ctx, id, &ctx.out, err);

@@ -285,6 +285,7 @@ main(int argc, char **argv)
 	}
 	if (f.table && f.history)
 		inc_die(INC_EXIT_USAGE, "--history needs --format jsonl");
+	ctx.read_only = 1;
 	tool_db(&ctx);
 	st = show(&ctx, &f);
 	ctx.status = st;

@@ -128,6 +128,7 @@ main(int argc, char **argv)
 	/* never reads stdin: cron must not hang on it */
 	if (optind < argc || all + recompute + (explain_id != INC_NULL) > 1)
 		inc_usage_error(usage);
+	ctx.read_only = explain_id != INC_NULL;
 	tool_open(&ctx);
 	if (explain_id != INC_NULL)
 		return explain(&ctx, explain_id);

@@ -211,6 +211,7 @@ main(int argc, char **argv)
 		assignee = inc_config_person(ctx.cfg, assignee)->name;
 	o.t.assignee = inc_xstrdup(assignee);
 	o.to = verbs[v][1];
+	ctx.read_only = v == 4;	/* list */
 	tool_db(&ctx);
 	if (v == 0)
 		inc_each(&ctx, n, args, stdin, 0, add, &o);

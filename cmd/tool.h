@@ -74,6 +74,8 @@ tool_db(struct inc_ctx *ctx)
 		ctx->cfg = NULL;
 		inc_die(INC_EXIT_DB, "%s", err);
 	}
+	if (inc_ctx_clock_ok(ctx, err) < 0)
+		inc_die(INC_EXIT_USAGE, "%s", err);
 }
 
 static inline void

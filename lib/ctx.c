@@ -40,6 +40,7 @@ inc_ctx_config(struct inc_ctx *ctx, char *err)
 		if (inc_time_parse(now, (int64_t)time(NULL), 1, &ctx->now) < 0)
 			return inc_err(err, "%s: bad time \"%s\"", ctx->now_arg ? "--now" : "INC_NOW",
 				       now);
+		ctx->pinned = 1;
 	} else {
 		ctx->now = (int64_t)time(NULL);
 	}
@@ -55,6 +56,15 @@ inc_ctx_config(struct inc_ctx *ctx, char *err)
 	if (!inc_utf8_valid(as, strlen(as)))
 		return inc_err(err, "--as: not valid UTF-8");
 	snprintf(ctx->actor, sizeof ctx->actor, "%s", as);
+	/* a setting, not the database's failure: a usage error */
+	{
+		const char *e = getenv("INC_BUSY_TIMEOUT");
+		int64_t timeout = 10;
+
+		if (e && *e && inc_duration_parse(e, &timeout) < 0)
+			return inc_err(err, "INC_BUSY_TIMEOUT: bad duration \"%s\"", e);
+		ctx->busy_ms = timeout > INT_MAX / 1000 ? INT_MAX : (int)(timeout * 1000);
+	}
 	ctx->cfg = inc_config_load(ctx->config_arg, err);
 	if (!ctx->cfg)
 		return -1;
@@ -66,14 +76,40 @@ inc_ctx_config(struct inc_ctx *ctx, char *err)
 int
 inc_ctx_db(struct inc_ctx *ctx, char *err)
 {
-	const char *e = getenv("INC_BUSY_TIMEOUT");
-	int64_t timeout = 10;
+	ctx->db = inc_db_open(ctx->db_arg, ctx->busy_ms, err);
+	if (!ctx->db)
+		return -1;
+	if (inc_db_created(ctx->db) && ctx->pinned) {
+		struct inc_sql *q = inc_sql(ctx->db, "INSERT INTO meta(key, value) VALUES('clock', 'pinned')"
+					    " ON CONFLICT(key) DO NOTHING");
+		char msg[INC_ERRLEN];
 
-	if (e && *e && inc_duration_parse(e, &timeout) < 0)
-		return inc_err(err, "INC_BUSY_TIMEOUT: bad duration \"%s\"", e);
-	ctx->db = inc_db_open(ctx->db_arg, timeout > INT_MAX / 1000 ? INT_MAX : (int)(timeout * 1000),
-			      err);
-	return ctx->db ? 0 : -1;
+		if (inc_db_begin(ctx->db) < 0 || inc_sql_run(q, msg) < 0 || inc_db_commit(ctx->db) < 0) {
+			inc_db_err(ctx->db, msg);
+			inc_db_rollback(ctx->db);
+			return inc_err(err, "%s: %s", inc_db_name(ctx->db), msg);
+		}
+	}
+	return 0;
+}
+
+int
+inc_ctx_clock_ok(struct inc_ctx *ctx, char *err)
+{
+	int64_t real = (int64_t)time(NULL), test = 0;
+	struct inc_sql *q;
+	char tb[INC_TIMELEN];
+
+	if (!ctx->pinned || ctx->read_only || ctx->role == INC_ADMIN ||
+	    (ctx->now >= real - 300 && ctx->now <= real + 300))
+		return 0;
+	q = inc_sql(ctx->db, "SELECT count(*) FROM meta WHERE key = 'clock' AND value = 'pinned'");
+	if (inc_sql_one_int(q, &test, err) < 0)
+		return -1;
+	if (test)
+		return 0;
+	return inc_err(err, "--now: %s is not now: on this database only an admin moves the clock"
+		       " (acting as %s)", inc_time_format(ctx->now, tb), ctx->actor);
 }
 
 /* ---- output ---- */

@@ -365,6 +365,12 @@ resolve(const char *arg, char *out, size_t len, char *err)
 }
 
 int
+inc_db_created(const struct inc_db *db)
+{
+	return db->created;
+}
+
+int
 inc_db_schema_version(void)
 {
 	return SCHEMA_VERSION;
@@ -391,6 +397,8 @@ migrate(struct inc_db *db, char *err)
 		inc_db_rollback(db);
 		return inc_err(err, "not an inc database (it holds tables of another program)");
 	}
+	if (v == 0)
+		db->created = 1;
 	for (; v < SCHEMA_VERSION; v++)
 		if (db->ops->exec(db, inc_migrations[v]) < 0 || db->ops->set_version(db, v + 1) < 0)
 			goto fail;

@@ -59,6 +59,7 @@ struct inc_db {
 	int failed;			/* a busy or fatal error happened: the run must stop */
 	int tx;				/* inc_db_begin() was called and not ended */
 	int wrote;			/* a transaction committed on this connection */
+	int created;			/* migrated from version 0 by this open */
 	int busy_ms;			/* how long to wait for a lock */
 	int watch_fd;			/* inc_db_wait's watch, -1 before the first */
 	int64_t busy_since;		/* when the current wait began (monotonic ns) */

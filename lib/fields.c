@@ -15,7 +15,8 @@ static const char *const link_types[] = {"problem", "change", "asset", "incident
 
 #define MEMBER(r, f, type) (*(type *)((char *)(r) + (f)->off))
 
-/* A string field: JSON string (non-empty where required) or null. */
+/* A string field: JSON string (non-empty where required: white space is
+ * not a subject) or null, up to INC_FIELD_MAX bytes. */
 static int
 get_str(const char *k, const json_t *v, int required, const char **out, char *err)
 {
@@ -27,9 +28,24 @@ get_str(const char *k, const json_t *v, int required, const char **out, char *er
 	}
 	if (!json_is_string(v))
 		return inc_err(err, "%s: expected a string", k);
+	if (json_string_length(v) > INC_FIELD_MAX)
+		return inc_err(err, "%s: longer than 16 MiB (%zu bytes)", k, json_string_length(v));
 	*out = json_string_value(v);
-	if (required && !**out)
+	if (required && !*(*out + strspn(*out, " \t\r\n\v\f")))
 		return inc_err(err, "%s: must not be empty", k);
+	return 0;
+}
+
+/* A JSON value stored as text (custom, links) within INC_FIELD_MAX. */
+static int
+json_size_ok(const char *k, const json_t *v, char *err)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	size_t n = s ? strlen(s) : 0;
+
+	free(s);
+	if (n > INC_FIELD_MAX)
+		return inc_err(err, "%s: longer than 16 MiB (%zu bytes)", k, n);
 	return 0;
 }
 
@@ -207,6 +223,8 @@ set_by_type(struct inc_incident *r, const struct inc_field *f, json_t *v, char *
 		if (f->type == INC_FT_JARR ? !json_is_array(v) : !json_is_object(v))
 			return inc_err(err, "%s: expected an %s", f->name,
 				       f->type == INC_FT_JARR ? "array" : "object");
+		if (json_size_ok(f->name, v, err) < 0)
+			return -1;
 		free(MEMBER(r, f, char *));
 		MEMBER(r, f, char *) = json_dumps(v, JSON_COMPACT);
 		return 0;
@@ -259,10 +277,14 @@ inc_field_set(const struct inc_config *c, struct inc_incident *r, const char *k,
 			return inc_err(err, "group: unknown group \"%s\"", s);
 		inc_set_str(&r->group, s);
 	} else if (strcmp(k, "links") == 0) {
+		if (json_size_ok(k, v, err) < 0)
+			return -1;
 		return set_links(r, v, err);
 	} else if (strcmp(k, "custom") == 0) {
 		if (!json_is_object(v))
 			return inc_err(err, "custom: expected an object");
+		if (json_size_ok(k, v, err) < 0)
+			return -1;
 		inc_custom_merge(r, NULL, NULL, v);
 	} else {
 		int rc = set_by_type(r, f, v, err);

@@ -52,6 +52,11 @@ enum {
 
 #define INC_ERRLEN 512
 
+/* The largest field a record takes (SPEC section 6), and the longest input
+ * line a tool reads. */
+#define INC_FIELD_MAX ((size_t)16 << 20)
+#define INC_LINE_MAX ((size_t)64 << 20)
+
 /* ======================================================================
  * 1. base
  * ====================================================================== */
@@ -606,6 +611,7 @@ void inc_db_close(struct inc_db *);
 const char *inc_db_name(const struct inc_db *);
 const char *inc_db_engine(const struct inc_db *);	/* "sqlite" */
 int inc_db_schema_version(void);
+int inc_db_created(const struct inc_db *);	/* this open made the database */
 int inc_db_exec(struct inc_db *, const char *sql, char *err);
 
 /* The last failure: its message into err (returns -1), its class, and
@@ -664,6 +670,9 @@ struct inc_ctx {
 	int64_t now;
 	char actor[256];
 	enum inc_role role;
+	int busy_ms;		/* INC_BUSY_TIMEOUT */
+	int pinned;		/* --now or INC_NOW named the time */
+	int read_only;		/* the tool only reads: any --now is its business */
 	int force;
 	struct inc_buf out;	/* records waiting for the commit */
 	int status;		/* running exit status */
@@ -694,8 +703,13 @@ int inc_ctx_option(struct inc_ctx *, int opt, const char *arg);
 /* The environment, then the config: now, actor, role. -1 with err: a
  * usage or config error (exit 2). */
 int inc_ctx_config(struct inc_ctx *, char *err);
-/* The database (exit 3 on failure). */
+/* The database (exit 3 on failure). A database made under a pinned clock
+ * (--now, INC_NOW) is a test or replay database, and says so in meta. */
 int inc_ctx_db(struct inc_ctx *, char *err);
+/* --now more than 5 minutes from the real clock, for a tool that writes:
+ * only an admin, or any actor on a test database; -1 with err (a usage
+ * error) otherwise. */
+int inc_ctx_clock_ok(struct inc_ctx *, char *err);
 /* Commit, flush, close; returns the exit status. err gets what went wrong
  * at the end (a failed commit or write), or is left empty. */
 int inc_ctx_close(struct inc_ctx *, char *err);

@@ -37,6 +37,7 @@ struct reader {
 	char *buf;
 	size_t start, len, cap;
 	int eof;
+	int skipping;	/* the rest of a line too long to keep */
 };
 
 struct batch {
@@ -207,8 +208,9 @@ inc_each_query(struct inc_ctx *ctx, struct inc_sql *q, inc_record_fn fn, void *a
 	return ctx->status;
 }
 
-/* Next line without its newline, NUL-terminated in place. 1: a line, 0: end
- * of input, -1: read error (errno), -2: the run stopped (a commit failed). */
+/* Next line without its newline, NUL-terminated in place. 1: a line, 2: a
+ * line longer than INC_LINE_MAX (dropped), 0: end of input, -1: read error
+ * (errno), -2: the run stopped (a commit failed). */
 static int
 next_line(struct reader *r, struct inc_ctx *ctx, struct batch *b, char **line, size_t *n)
 {
@@ -218,6 +220,18 @@ next_line(struct reader *r, struct inc_ctx *ctx, struct batch *b, char **line, s
 			memchr(r->buf + r->start, '\n', r->len - r->start) : NULL;
 		ssize_t got;
 
+		if (r->skipping) {
+			/* memory stays bounded: what is read of it goes */
+			r->start = nl ? (size_t)(nl - r->buf) + 1 : r->len;
+			if (nl || r->eof) {
+				r->skipping = 0;
+				return 2;
+			}
+		} else if (nl ? (size_t)(nl - r->buf) - r->start > INC_LINE_MAX :
+			   r->len - r->start > INC_LINE_MAX) {
+			r->skipping = 1;
+			continue;
+		}
 		if (nl) {
 			*line = r->buf + r->start;
 			*n = (size_t)(nl - *line);
@@ -325,13 +339,18 @@ each_line(struct inc_ctx *ctx, FILE *in, unsigned flags, inc_record_fn fn, void 
 	char *line;
 	size_t n;
 
-	while ((rc = next_line(&r, ctx, &b, &line, &n)) == 1) {
+	while ((rc = next_line(&r, ctx, &b, &line, &n)) >= 1) {
 		char where[48], err[INC_ERRLEN];
 		json_t *o;
 		int64_t id;
 
 		lineno++;
 		snprintf(where, sizeof where, "line %lld", (long long)lineno);
+		if (rc == 2) {
+			inc_warn("%s: longer than 64 MiB", where);
+			ctx->status = INC_EXIT_REFUSED;
+			continue;
+		}
 		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
 			line[--n] = '\0';
 		if (n == 0)

@@ -89,6 +89,24 @@ take(struct inc_ctx *ctx, struct inc_incident *r)
 	inc_set_assignment(ctx, r, r->group, p ? p->name : ctx->actor);
 }
 
+/* Taking and resolving follow the rule of assigning: a technician works
+ * the incidents of their own groups (and those assigned to them); across
+ * groups it takes an incident manager or an admin. */
+static int
+own_group(struct inc_ctx *ctx, const struct inc_incident *r, char *err)
+{
+	const struct inc_group *g = inc_config_group(ctx->cfg, r->group);
+	const struct inc_person *p = inc_config_person(ctx->cfg, ctx->actor);
+
+	if (!g || !ctx->cfg->npeople || ctx->role == INC_ADMIN ||
+	    ctx->role == INC_INCIDENT_MANAGER || ctx->role == INC_REQUESTER)
+		return 0;
+	if (p && (inc_json_array_has(g->members, p->name) || inc_streq(r->assignee, p->name)))
+		return 0;
+	return inc_err(err, "%s is not a member of %s (an incident manager can move it across groups)",
+		       ctx->actor, g->name);
+}
+
 int
 inc_set_status(struct inc_ctx *ctx, struct inc_incident *r, enum inc_status to, char *err)
 {
@@ -98,6 +116,9 @@ inc_set_status(struct inc_ctx *ctx, struct inc_incident *r, enum inc_status to, 
 	if (!inc_status_allowed(from, to) && !(reopen && from == INC_CLOSED))
 		return inc_err(err, "cannot move from %s to %s", inc_status_name(from),
 			       inc_status_name(to));
+	if (((to == INC_IN_PROGRESS && from == INC_NEW) || to == INC_RESOLVED) &&
+	    own_group(ctx, r, err) < 0)
+		return -1;
 	if (from == INC_ON_HOLD) {
 		if (hold_sql(ctx, "UPDATE hold SET end=?2 WHERE incident=?1 AND end IS NULL",
 			     r->id, err) < 0)
