@@ -132,6 +132,19 @@ cmd_config(struct inc_ctx *ctx, int argc, char **argv)
 		if (argc == 2)
 			ctx->config_arg = argv[1];
 		tool_config(ctx);
+		/* the database it drives, when there is one: due times from an
+		 * older SLA config are worth knowing before cron says so */
+		if (inc_db_exists(ctx->db_arg)) {
+			char err[INC_ERRLEN];
+			int st;
+
+			ctx->read_only = 1;
+			tool_db(ctx);
+			if ((st = inc_sla_config_state(ctx, err)) < 0)
+				tool_db_fail(ctx, err);
+			if (st == INC_SLACFG_CHANGED)
+				tool_stale_warning(ctx);
+		}
 		printf("%s: ok\n", ctx->cfg->path);
 		return tool_close(ctx);
 	}

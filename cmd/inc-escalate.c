@@ -139,8 +139,7 @@ main(int argc, char **argv)
 		if (st < 0)
 			tool_db_fail(&ctx, err);
 		if (st == INC_SLACFG_CHANGED)
-			inc_die(INC_EXIT_USAGE, "%s: the SLA settings changed since the due times"
-				" were computed: run inc-sla --recompute first", ctx.cfg->path);
+			tool_stale_warning(&ctx);
 	}
 	if (all) {
 		inc_each_query(&ctx, inc_sql(ctx.db, "SELECT id FROM incident WHERE"

@@ -143,9 +143,7 @@ main(int argc, char **argv)
 		return tool_close(&ctx);
 	}
 	if (state == INC_SLACFG_CHANGED)
-		inc_die(INC_EXIT_USAGE, "%s: the SLA policies, calendars or escalation delays changed"
-			" since the due times were computed: run inc-sla --recompute to apply them"
-			" to the open incidents", ctx.cfg->path);
+		tool_stale_warning(&ctx);
 	if (state == INC_SLACFG_NONE)
 		record_config(&ctx);
 	run(&ctx, all ? sql_open : sql_due, all ? INC_SLA_ALL : INC_SLA_PASS);

@@ -92,6 +92,20 @@ tool_db_fail(struct inc_ctx *ctx, const char *err)
 	inc_die(INC_EXIT_DB, "%s: %s", inc_db_name(ctx->db), err);
 }
 
+/* An edited SLA config not applied yet: said on every run (cron mails
+ * it) until inc-sla --recompute; the incidents stay watched meanwhile. */
+static inline void
+tool_stale_warning(struct inc_ctx *ctx)
+{
+	char err[INC_ERRLEN];
+	int64_t n = inc_sla_config_stale(ctx, err);
+
+	if (n < 0)
+		tool_db_fail(ctx, err);
+	inc_warn("%s: %lld incident%s due times from an older SLA config: run inc-sla"
+		 " --recompute", ctx->cfg->path, (long long)n, n == 1 ? " has" : "s have");
+}
+
 /* No ids and stdin a terminal: nobody meant to type records, print the
  * usage. */
 static inline void

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -339,27 +340,44 @@ mkdirs(char *path)
 	return 0;
 }
 
-/* The database a tool uses: -d, else INC_DB, else the XDG data folder. */
+/* The database a tool uses: -d, else INC_DB, else the XDG data folder.
+ * 1 when named by the user, 0 when the default, -1 when none. */
 static int
-resolve(const char *arg, char *out, size_t len, char *err)
+name_of(const char *arg, char *out, size_t len)
 {
 	const char *e;
 
-	if (arg && *arg) {
+	if (arg && *arg)
 		snprintf(out, len, "%s", arg);
-		return 0;
-	}
-	if ((e = getenv("INC_DB")) && *e) {
+	else if ((e = getenv("INC_DB")) && *e)
 		snprintf(out, len, "%s", e);
-		return 0;
-	}
-	if ((e = getenv("XDG_DATA_HOME")) && *e)
+	else if ((e = getenv("XDG_DATA_HOME")) && *e)
 		snprintf(out, len, "%s/inc/inc.db", e);
 	else if ((e = getenv("HOME")) && *e)
 		snprintf(out, len, "%s/.local/share/inc/inc.db", e);
 	else
+		return -1;
+	return (arg && *arg) || ((e = getenv("INC_DB")) && *e) ? 1 : 0;
+}
+
+int
+inc_db_exists(const char *arg)
+{
+	char name[PATH_MAX];
+	struct stat st;
+
+	return name_of(arg, name, sizeof name) >= 0 && stat(name, &st) == 0 && st.st_size > 0;
+}
+
+/* name_of, and the default's folder made. */
+static int
+resolve(const char *arg, char *out, size_t len, char *err)
+{
+	int rc = name_of(arg, out, len);
+
+	if (rc < 0)
 		return inc_err(err, "no database: set INC_DB or HOME, or give -d");
-	if (mkdirs(out) < 0)
+	if (rc == 0 && mkdirs(out) < 0)
 		return inc_err(err, "%s: cannot create its folder: %s", out, strerror(errno));
 	return 0;
 }

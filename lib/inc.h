@@ -606,6 +606,8 @@ enum inc_dberr {
 /* Opens (creating file and schema, migrating) arg, or INC_DB, or
  * $XDG_DATA_HOME/inc/inc.db. NULL with err "WHERE: what". */
 struct inc_db *inc_db_open(const char *arg, int busy_ms, char *err);
+/* The database inc_db_open would open is there already (nothing made). */
+int inc_db_exists(const char *arg);
 /* Closes; a connection that wrote leaves no large WAL behind it. */
 void inc_db_close(struct inc_db *);
 const char *inc_db_name(const struct inc_db *);
@@ -923,6 +925,10 @@ int inc_sla_config_state(struct inc_ctx *, char *err);
 void inc_sla_config_apply(struct inc_ctx *);
 /* Record the current config's fingerprint (inside a transaction). */
 int inc_sla_config_record(struct inc_ctx *, char *err);
+/* With the SLA config changed and not applied: how many open incidents
+ * are watched on their stored instants (0 when the config is applied);
+ * -1 on error. */
+int64_t inc_sla_config_stale(struct inc_ctx *, char *err);
 /* When rule `key` fired for incident id: 1 fired (*at set, may be NULL),
  * 0 not, -1 on error. The one reader of escalation_fired. */
 int inc_esc_fired(struct inc_ctx *, int64_t id, const char *key, int64_t *at, char *err);

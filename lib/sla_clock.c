@@ -157,6 +157,28 @@ inc_sla_instant(const struct inc_sla_clock *ck, int x, int64_t amount, int *froz
 
 static int64_t rule_at(const struct inc_sla_clock *, const struct inc_escrule *);
 
+/* The states from the instants (one held back by a hold is not reached),
+ * and when each escalation rule applies. */
+static void
+settle(const struct inc_config *c, struct inc_sla_clock *ck)
+{
+	for (int x = 0; x < 2; x++) {
+		if (ck->decided[x] != INC_NULL)
+			ck->state[x] = ck->decided[x] <= ck->due[x] ? INC_SLA_MET : INC_SLA_BREACHED;
+		else if (ck->now > ck->due[x] && !ck->frozen[x])
+			ck->state[x] = INC_SLA_BREACHED;
+		else if (ck->now > ck->warn_at[x] && !ck->wfrozen[x])
+			ck->state[x] = INC_SLA_WARNING;
+		else
+			ck->state[x] = INC_SLA_OK;
+	}
+	ck->rules = c->escalation;
+	ck->nrules = c->nescalation;
+	ck->rule_at = inc_xmalloc((ck->nrules + 1) * sizeof *ck->rule_at);
+	for (size_t i = 0; i < ck->nrules; i++)
+		ck->rule_at[i] = rule_at(ck, &ck->rules[i]);
+}
+
 void
 inc_sla_clock_compute(const struct inc_config *c, const struct inc_policy *p,
 		      const struct inc_incident *r, int64_t now, struct inc_sla_hold *holds,
@@ -180,20 +202,37 @@ inc_sla_clock_compute(const struct inc_config *c, const struct inc_policy *p,
 		ck->due[x] = inc_sla_instant(ck, x, ck->target[x], &ck->frozen[x],
 					     x == INC_RESOLVE ? &ck->paused_s : NULL, NULL);
 		ck->warn_at[x] = inc_sla_instant(ck, x, ck->warn[x], &ck->wfrozen[x], NULL, NULL);
-		if (ck->decided[x] != INC_NULL)
-			ck->state[x] = ck->decided[x] <= ck->due[x] ? INC_SLA_MET : INC_SLA_BREACHED;
-		else if (now > ck->due[x])
-			ck->state[x] = INC_SLA_BREACHED;
-		else if (now > ck->warn_at[x])
-			ck->state[x] = INC_SLA_WARNING;
-		else
-			ck->state[x] = INC_SLA_OK;
 	}
-	ck->rules = c->escalation;
-	ck->nrules = c->nescalation;
-	ck->rule_at = inc_xmalloc((ck->nrules + 1) * sizeof *ck->rule_at);
-	for (size_t i = 0; i < ck->nrules; i++)
-		ck->rule_at[i] = rule_at(ck, &ck->rules[i]);
+	settle(c, ck);
+}
+
+/* With an edited SLA config not yet applied: the clocks as they were
+ * computed and stored, so that monitoring never stops. Breaches and
+ * warnings come from the stored instants; rules delayed by `after` wait
+ * for the recompute (their instant needs the old calendar). */
+void
+inc_sla_clock_stored(const struct inc_config *c, const struct inc_incident *r, int64_t now,
+		     struct inc_sla_clock *ck)
+{
+	const int64_t due[2] = {r->response_due, r->resolve_due};
+	const int64_t warn[2] = {r->response_warn_at, r->resolve_warn_at};
+
+	memset(ck, 0, sizeof *ck);
+	ck->r = r;
+	ck->now = now;
+	ck->open = inc_status_open(r->status);
+	ck->policy = inc_sla_policy(c, r->sla_policy);
+	ck->stored = 1;
+	ck->decided[INC_RESPONSE] = r->responded_at;
+	ck->decided[INC_RESOLVE] = r->resolved_at;
+	ck->paused_s = r->paused_s;
+	for (int x = 0; x < 2; x++) {
+		ck->due[x] = due[x] == INC_NULL ? INT64_MAX : due[x];
+		ck->warn_at[x] = warn[x] == INC_NULL ? INT64_MAX : warn[x];
+		/* an open hold would move them: held back until it ends */
+		ck->frozen[x] = ck->wfrozen[x] = r->hold_since != INC_NULL && ck->decided[x] == INC_NULL;
+	}
+	settle(c, ck);
 }
 
 void
@@ -213,6 +252,8 @@ rule_at(const struct inc_sla_clock *ck, const struct inc_escrule *e)
 	int64_t base = inc_esc_warning(e->on) ? ck->warn[x] : ck->target[x], t;
 
 	if (!ck->open || ck->state[x] == INC_SLA_MET)
+		return INC_NULL;
+	if (ck->stored && e->after != 0)
 		return INC_NULL;
 	if (e->after == 0) {
 		t = inc_esc_warning(e->on) ? ck->warn_at[x] : ck->due[x];

@@ -277,9 +277,16 @@ inc_sla_explain(struct inc_ctx *ctx, const struct inc_incident *r, struct inc_bu
 			       m->name);
 	if ((st = inc_sla_config_state(ctx, err)) < 0)
 		return -1;
-	if (st == INC_SLACFG_CHANGED)
+	if (st == INC_SLACFG_CHANGED) {
 		inc_buf_addstr(b, "config: the SLA settings changed since the stored due times were"
-			       " computed; what follows is what inc-sla --recompute will set\n");
+			       " computed; watched as stored until inc-sla --recompute (response due ");
+		inc_buf_addstr(b, r->response_due == INC_NULL ? "none" :
+			       inc_time_format(r->response_due, tb));
+		inc_buf_addstr(b, ", resolve due ");
+		inc_buf_addstr(b, r->resolve_due == INC_NULL ? "none" :
+			       inc_time_format(r->resolve_due, tb));
+		inc_buf_addstr(b, "); what follows is what the recompute will set\n");
+	}
 	if (!p)
 		return 0;
 	if (p->calendar) {
@@ -302,6 +309,8 @@ inc_sla_explain(struct inc_ctx *ctx, const struct inc_incident *r, struct inc_bu
 	put_dur(b, "%s, resolve ", p->response);
 	put_dur(b, "%s", p->resolve);
 	inc_buf_printf(b, ", warning at %g of each\n", p->warn);
+	/* the clocks under the config as it is, even before it is applied */
+	inc_sla_config_apply(ctx);
 	if (inc_sla_clock(ctx, r, &ck, err) < 0) {
 		rc = -1;
 	} else {
@@ -313,5 +322,6 @@ inc_sla_explain(struct inc_ctx *ctx, const struct inc_incident *r, struct inc_bu
 	inc_sla_clock_free(&ck);
 	inc_tz_free(tz);
 	inc_calendar_free(utc);
+	ctx->sla_config = 1 + st;
 	return rc;
 }

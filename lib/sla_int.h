@@ -31,6 +31,7 @@ struct inc_sla_clock {
 	const struct inc_escrule *rules;	/* the config's, and when each applies */
 	int64_t *rule_at;
 	size_t nrules;
+	int stored;			/* from the stored instants (inc_sla_clock_stored) */
 };
 
 /* Both clocks of r under policy p at now, holds (sorted by start, taken
@@ -38,6 +39,11 @@ struct inc_sla_clock {
 void inc_sla_clock_compute(const struct inc_config *, const struct inc_policy *p,
 			   const struct inc_incident *r, int64_t now,
 			   struct inc_sla_hold *holds, size_t nholds, struct inc_sla_clock *);
+/* The clocks as stored, while an edited SLA config waits for inc-sla
+ * --recompute: states from the stored warning and due instants; rules
+ * delayed by `after` wait. */
+void inc_sla_clock_stored(const struct inc_config *, const struct inc_incident *r, int64_t now,
+			  struct inc_sla_clock *);
 void inc_sla_clock_free(struct inc_sla_clock *);
 /* The instant target's clock reaches `amount` working seconds; *frozen set
  * when an open hold holds it back (the instant is not known yet); *nused

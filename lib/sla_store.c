@@ -50,8 +50,16 @@ inc_sla_clock(struct inc_ctx *ctx, const struct inc_incident *r, struct inc_sla_
 	const struct inc_policy *p = inc_sla_policy(ctx->cfg, r->sla_policy);
 	struct inc_sla_hold *holds;
 	size_t n;
+	int st = inc_sla_config_state(ctx, err);
 
 	memset(ck, 0, sizeof *ck);
+	if (st < 0)
+		return -1;
+	/* an edited config not applied yet: watched on what was stored */
+	if (st == INC_SLACFG_CHANGED && r->sla_policy && r->sla_checked_at != INC_NULL) {
+		inc_sla_clock_stored(ctx->cfg, r, ctx->now, ck);
+		return 0;
+	}
 	if (!p)
 		return inc_err(err, "SLA policy \"%s\" is not in %s", r->sla_policy ? r->sla_policy : "",
 			       ctx->cfg->path);
@@ -101,9 +109,18 @@ sev_of(enum inc_sla_state s)
 static void
 apply(struct inc_incident *r, const struct inc_sla_clock *ck)
 {
-	r->response_due = ck->due[INC_RESPONSE] == INT64_MAX ? INC_NULL : ck->due[INC_RESPONSE];
-	r->resolve_due = ck->due[INC_RESOLVE] == INT64_MAX ? INC_NULL : ck->due[INC_RESOLVE];
-	r->paused_s = ck->paused_s;
+	if (!ck->stored) {
+		r->response_due = ck->due[INC_RESPONSE] == INT64_MAX ? INC_NULL :
+				  ck->due[INC_RESPONSE];
+		r->resolve_due = ck->due[INC_RESOLVE] == INT64_MAX ? INC_NULL : ck->due[INC_RESOLVE];
+		/* what a warning needs while an edited config waits */
+		r->response_warn_at = ck->wfrozen[INC_RESPONSE] || ck->warn_at[INC_RESPONSE] == INT64_MAX ?
+				      INC_NULL : ck->warn_at[INC_RESPONSE];
+		r->resolve_warn_at = ck->wfrozen[INC_RESOLVE] || ck->warn_at[INC_RESOLVE] == INT64_MAX ?
+				     INC_NULL : ck->warn_at[INC_RESOLVE];
+	}
+	if (!ck->stored)
+		r->paused_s = ck->paused_s;
 	r->response_met = ck->decided[INC_RESPONSE] == INC_NULL ? INC_NULL :
 			  ck->state[INC_RESPONSE] == INC_SLA_MET;
 	r->resolve_met = ck->decided[INC_RESOLVE] == INC_NULL ? INC_NULL :
@@ -162,21 +179,6 @@ next_check(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_sla_clo
 	r->sla_next_check = best == INT64_MAX ? INC_NULL : best;
 }
 
-/* With the config changed and not yet applied: only what the stored due
- * times decide by themselves. */
-static void
-decide_stored(struct inc_incident *r)
-{
-	if (r->responded_at != INC_NULL && r->response_due != INC_NULL)
-		r->response_met = r->responded_at <= r->response_due;
-	if (r->resolved_at != INC_NULL && r->resolve_due != INC_NULL)
-		r->resolve_met = r->resolved_at <= r->resolve_due;
-	else if (r->resolved_at == INC_NULL)
-		r->resolve_met = INC_NULL;
-	if (r->response_met == 1 && r->resolve_met == 1)
-		inc_set_str(&r->sla_state, "met");
-}
-
 /* The computing half of inc_sla_update, leaving ck filled (policy known). */
 static int
 refresh(struct inc_ctx *ctx, struct inc_incident *r, struct inc_sla_clock *ck, char *err)
@@ -195,19 +197,16 @@ refresh(struct inc_ctx *ctx, struct inc_incident *r, struct inc_sla_clock *ck, c
 	}
 	if ((st = inc_sla_config_state(ctx, err)) < 0)
 		return -1;
-	if (st == INC_SLACFG_CHANGED) {
-		decide_stored(r);
-		return 0;
-	}
 	if (r->status == INC_CANCELLED) {
 		r->sla_next_check = INC_NULL;	/* the clocks stop where they were */
 		return 0;
 	}
-	/* the policy follows the incident; none matching keeps the one it has */
-	if (inc_status_open(r->status) && (q = inc_sla_match(ctx->cfg, r)) &&
-	    strcmp(q->name, r->sla_policy) != 0)
+	/* the policy follows the incident (none matching keeps the one it
+	 * has), under the config its due times were computed with */
+	if (st != INC_SLACFG_CHANGED && inc_status_open(r->status) &&
+	    (q = inc_sla_match(ctx->cfg, r)) && strcmp(q->name, r->sla_policy) != 0)
 		inc_set_str(&r->sla_policy, q->name);
-	if (!inc_sla_policy(ctx->cfg, r->sla_policy)) {
+	if (st != INC_SLACFG_CHANGED && !inc_sla_policy(ctx->cfg, r->sla_policy)) {
 		r->sla_next_check = INC_NULL;
 		return 0;
 	}
@@ -508,3 +507,20 @@ inc_sla_config_record(struct inc_ctx *ctx, char *err)
 	return 0;
 }
 
+
+int64_t
+inc_sla_config_stale(struct inc_ctx *ctx, char *err)
+{
+	struct inc_sql *q;
+	int64_t n = 0;
+	int st = inc_sla_config_state(ctx, err), rc;
+
+	if (st != INC_SLACFG_CHANGED)
+		return st < 0 ? -1 : 0;
+	q = inc_sql(ctx->db, "SELECT count(*) FROM incident WHERE sla_policy IS NOT NULL"
+		    " AND sla_checked_at IS NOT NULL AND " INC_SQL_OPEN);
+	if ((rc = inc_sql_step(q)) > 0)
+		n = inc_sql_col_int(q, 0);
+	inc_sql_reset(q);
+	return rc < 0 ? inc_db_err(ctx->db, err) : n;
+}

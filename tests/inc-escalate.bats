@@ -270,16 +270,24 @@ inc-escalate: 3: no such incident"
 	assert_output "usage: inc-escalate [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--all | --to GROUP --reason TEXT [--notify WHO[,WHO...]]] [ID...] < records.jsonl"
 }
 
-@test "rules never run on due times of a config not yet applied" {
+@test "with a config not yet applied, rules run on the stored due times and say so" {
 	standard
 	edit_config '.sla[2].response = "2h"'
 	INC_NOW=2026-11-27T13:13:00Z run --separate-stderr inc-escalate <<<'{"id":1}'
-	assert_failure 2
-	assert_output ""
-	assert_equal "$stderr" "inc-escalate: $INC_CONFIG: the SLA settings changed since the due times were computed: run inc-sla --recompute first"
-	# by hand needs no clock
-	run --separate-stderr inc-escalate 1 --to l2-infra --reason x
 	assert_success
+	assert_equal "$(jq -c '[.id, .event.kind, .event.reason]' <<<"$output")" \
+		'[1,"notified","response_warning: response due 2026-11-27T14:00:00Z"]'
+	assert_equal "$stderr" "inc-escalate: $INC_CONFIG: 1 incident has due times from an older SLA config: run inc-sla --recompute"
+	# at the stored resolve due time the functional rule runs; the one
+	# delayed by `after` waits, as its instant needs the old calendar
+	INC_NOW=2026-12-02T15:00:00Z run --separate-stderr inc-escalate <<<'{"id":1}'
+	assert_success
+	assert_equal "$(jq -sc 'map([.event.kind, .event.type, .event.reason])' <<<"$output")" \
+		'[["notified","notify","resolve_warning: resolve due 2026-12-02T10:00:00Z"],["escalated","functional","resolve_breached: resolve due 2026-12-02T10:00:00Z"]]'
+	# by hand needs no clock, and no warning
+	INC_NOW=2026-12-02T15:01:00Z run --separate-stderr inc-escalate 1 --to service-desk --reason x
+	assert_success
+	assert_equal "$stderr" ""
 }
 
 @test "the event log: a breach inc-sla reported by hand is escalated by the next inc-escalate" {

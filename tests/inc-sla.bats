@@ -336,28 +336,39 @@ null"
 	assert_success
 }
 
-@test "an edited SLA config is refused until --recompute applies it, never silently" {
+@test "an edited SLA config keeps the stored due times watched, says so, until --recompute applies it" {
 	log_one '{"subject":"x"}' >/dev/null
 	log_one '{"subject":"y"}' >/dev/null
 	inc-sla
 	inc-close 2 --resolution done >/dev/null
 	edit_config '.sla[2].resolve = "16h"'
 	run --separate-stderr inc-sla
-	assert_failure 2
+	assert_success
 	assert_output ""
-	assert_equal "$stderr" "inc-sla: $INC_CONFIG: the SLA policies, calendars or escalation delays changed since the due times were computed: run inc-sla --recompute to apply them to the open incidents"
+	assert_equal "$stderr" "inc-sla: $INC_CONFIG: 1 incident has due times from an older SLA config: run inc-sla --recompute"
 	assert_equal "$(sla 1 | jq -r .resolve_due)" 2026-12-02T10:00:00Z
-	INC_NOW=2026-11-27T11:00:00Z run --separate-stderr inc-sla --recompute
+	run --separate-stderr inc config check
+	assert_success
+	assert_output "$INC_CONFIG: ok"
+	assert_equal "$stderr" "inc: $INC_CONFIG: 1 incident has due times from an older SLA config: run inc-sla --recompute"
+	run --separate-stderr inc-sla --explain 1
+	assert_line "config: the SLA settings changed since the stored due times were computed; watched as stored until inc-sla --recompute (response due 2026-11-27T14:00:00Z, resolve due 2026-12-02T10:00:00Z); what follows is what the recompute will set"
+	assert_line --partial "  due      2026-12-01T10:00:00Z"
+	# monitoring goes on: the stored warning instant still warns
+	INC_NOW=2026-11-27T13:13:00Z run --separate-stderr inc-sla
+	assert_success
+	assert_equal "$(jq -c '[.id, .event.kind, .event.target]' <<<"$output")" '[1,"sla_warning","response"]'
+	INC_NOW=2026-11-27T13:14:00Z run --separate-stderr inc-sla --recompute
 	assert_success
 	# Fri 6h, Mon 8h, Tue 09:00-11:00; the resolved incident keeps its own
 	assert_equal "$(jq -c '[.id, .sla.resolve_due, .event]' <<<"$output")" '[1,"2026-12-01T10:00:00Z",null]'
 	run --separate-stderr inc-show 1 --history
 	assert_equal "$(jq -c '[.history[] | select(.action == "recompute") | [.field, .from, .to]]' <<<"$output")" '[["resolve_due","2026-12-02T10:00:00Z","2026-12-01T10:00:00Z"]]'
 	assert_equal "$(sla 2 | jq -r .resolve_due)" 2026-12-02T10:00:00Z
-	INC_NOW=2026-11-27T11:00:00Z run --separate-stderr inc-sla
+	INC_NOW=2026-11-27T13:14:00Z run --separate-stderr inc-sla
 	assert_success
 	assert_output ""
-	INC_NOW=2026-11-27T11:00:00Z run --separate-stderr inc-sla --recompute
+	INC_NOW=2026-11-27T13:14:00Z run --separate-stderr inc-sla --recompute
 	assert_success
 	assert_output ""
 }
@@ -377,12 +388,22 @@ null"
 	edit_config '.people[0].email = "alice@example.org" | .escalation[1].notify = ["requester"]'
 	run --separate-stderr inc-sla
 	assert_success
+	assert_equal "$stderr" ""
 	edit_config '.calendars[1].holidays += ["2026-11-30"]'
 	run --separate-stderr inc-sla
-	assert_failure 2
+	assert_success
+	assert_equal "$stderr" "inc-sla: $INC_CONFIG: 1 incident has due times from an older SLA config: run inc-sla --recompute"
+	inc-sla --recompute
 	edit_config '.escalation[3].after = "3h"'
 	run --separate-stderr inc-sla
-	assert_failure 2
+	assert_equal "$stderr" "inc-sla: $INC_CONFIG: 1 incident has due times from an older SLA config: run inc-sla --recompute"
+}
+
+@test "inc config check says nothing of a database it would have to create" {
+	run --separate-stderr inc config check
+	assert_success
+	assert_equal "$stderr" ""
+	[ ! -e "$INC_DB" ]
 }
 
 @test "anyone may run inc-sla, over the incidents they may see" {

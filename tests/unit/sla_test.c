@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../../lib/inc.h"
+#include "../../lib/sla_int.h"
 
 static int npass, nfail;
 static char dir[] = "/tmp/sla_test.XXXXXX";
@@ -552,6 +553,55 @@ no_policy(void)
 	close_env();
 }
 
+/* An edited config not applied yet: the stored instants, nothing else. */
+static void
+stored_clock(void)
+{
+	struct inc_incident r;
+	struct inc_sla_clock ck;
+
+	open_env("stored", NULL, NULL, NULL);
+	inc_incident_init(&r);
+	r.status = INC_IN_PROGRESS;
+	r.created_at = T("2026-11-27T10:00:00Z");
+	r.response_warn_at = T("2026-11-27T13:12:00Z");
+	r.response_due = T("2026-11-27T14:00:00Z");
+	r.resolve_warn_at = INC_NULL;	/* stored before warn instants were */
+	r.resolve_due = T("2026-12-02T10:00:00Z");
+	inc_sla_clock_stored(ctx.cfg, &r, T("2026-11-27T13:00:00Z"), &ck);
+	CI("before the warning", ck.state[INC_RESPONSE], INC_SLA_OK);
+	CI("no warning instant: never warned", ck.state[INC_RESOLVE], INC_SLA_OK);
+	inc_sla_clock_free(&ck);
+	inc_sla_clock_stored(ctx.cfg, &r, T("2026-11-27T13:30:00Z"), &ck);
+	CI("warned", ck.state[INC_RESPONSE], INC_SLA_WARNING);
+	inc_sla_clock_free(&ck);
+	inc_sla_clock_stored(ctx.cfg, &r, T("2026-11-27T14:00:01Z"), &ck);
+	CI("breached", ck.state[INC_RESPONSE], INC_SLA_BREACHED);
+	inc_sla_clock_free(&ck);
+	/* the shipped rules: at resolve_breached, and 2h after it */
+	inc_sla_clock_stored(ctx.cfg, &r, T("2026-12-02T15:00:00Z"), &ck);
+	CI("resolve breached", ck.state[INC_RESOLVE], INC_SLA_BREACHED);
+	for (size_t i = 0; i < ck.nrules; i++)
+		if (ck.rules[i].on == INC_ON_RESOLVE_BREACHED)
+			CT(ck.rules[i].after ? "a delayed rule waits" : "at the stored due time",
+			   inc_sla_rule_at(&ck, &ck.rules[i]),
+			   ck.rules[i].after ? NULL : "2026-12-02T10:00:00Z");
+	inc_sla_clock_free(&ck);
+	/* on hold: the instants would move, nothing is reached */
+	r.hold_since = T("2026-11-27T13:00:00Z");
+	inc_sla_clock_stored(ctx.cfg, &r, T("2026-11-27T15:00:00Z"), &ck);
+	CI("held: not breached", ck.state[INC_RESPONSE], INC_SLA_OK);
+	inc_sla_clock_free(&ck);
+	/* decided: met or not by the stored due time */
+	r.hold_since = INC_NULL;
+	r.responded_at = T("2026-11-27T13:59:00Z");
+	inc_sla_clock_stored(ctx.cfg, &r, T("2026-11-27T15:00:00Z"), &ck);
+	CI("met", ck.state[INC_RESPONSE], INC_SLA_MET);
+	inc_sla_clock_free(&ck);
+	inc_incident_clear(&r);
+	close_env();
+}
+
 int
 main(void)
 {
@@ -569,6 +619,7 @@ main(void)
 	response_clock();
 	policy_follows();
 	no_policy();
+	stored_clock();
 	{
 		char cmd[300];
 
