@@ -151,11 +151,11 @@ pass(struct inc_ctx *ctx, const struct opts *o, int64_t *pos)
 		*pos = e->seq;
 	}
 	inc_ctx_flush(ctx);
+	inc_events_free(rows, n);
 	if (ctx->out_errno)
 		return -1;	/* the reader went away: the cursor stays */
 	if (o->consumer && n)
 		move(ctx, o->consumer, *pos);
-	inc_events_free(rows, n);
 	if (ctx->status != INC_EXIT_OK || stop)
 		return -1;
 	return n == BATCH;
