@@ -19,9 +19,11 @@
 
 static const char usage[] =
 	"inc-events [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--since-seq N]"
-	" [--kind K[,K...]] [--consumer NAME [--exec CMD] [--seek end|N]] [--follow]\n"
-	"       inc-events [-d DB] [-c CONFIG] --prune AGE\n"
-	"       inc-events [-d DB] [-c CONFIG] --consumers";
+	" [--kind K[,K...]] [--consumer NAME [--exec CMD]] [--follow]\n"
+	"       inc-events [-d DB] [-c CONFIG] [--now TIME] [--as USER] --consumer NAME"
+	" --seek end|N\n"
+	"       inc-events [-d DB] [-c CONFIG] [--now TIME] [--as USER] --prune AGE\n"
+	"       inc-events [-d DB] [-c CONFIG] [--now TIME] [--as USER] --consumers";
 
 /* Events read at a time, and how long --follow waits before looking
  * anyway (a change the watch cannot see: a database on another host). */
@@ -252,6 +254,10 @@ main(int argc, char **argv)
 		inc_die(INC_EXIT_USAGE, "--exec needs --consumer NAME: its cursor says what ran");
 	if (seek && !o.consumer)
 		inc_die(INC_EXIT_USAGE, "--seek needs --consumer NAME");
+	/* a seek in a service's command line would skip, at every restart,
+	 * what came while it was down: it is a run of its own */
+	if (seek && (o.exec || o.follow || kind))
+		inc_die(INC_EXIT_USAGE, "--seek only moves the cursor: not with --exec, --follow or --kind");
 	if (since && o.consumer)
 		inc_die(INC_EXIT_USAGE, "--since-seq and --consumer exclude each other");
 	if (o.consumer && (!*o.consumer || !inc_utf8_valid(o.consumer, strlen(o.consumer))))
