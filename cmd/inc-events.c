@@ -6,6 +6,7 @@
  * pruning what every consumer has seen.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -18,9 +19,11 @@
 
 static const char usage[] =
 	"inc-events [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--since-seq N]"
-	" [--kind K[,K...]] [--consumer NAME [--exec CMD] [--seek end|N]] [--follow]\n"
-	"       inc-events [-d DB] [-c CONFIG] --prune AGE\n"
-	"       inc-events [-d DB] [-c CONFIG] --consumers";
+	" [--kind K[,K...]] [--consumer NAME [--exec CMD]] [--follow]\n"
+	"       inc-events [-d DB] [-c CONFIG] [--now TIME] [--as USER] --consumer NAME"
+	" --seek end|N\n"
+	"       inc-events [-d DB] [-c CONFIG] [--now TIME] [--as USER] --prune AGE\n"
+	"       inc-events [-d DB] [-c CONFIG] [--now TIME] [--as USER] --consumers";
 
 /* Events read at a time, and how long --follow waits before looking
  * anyway (a change the watch cannot see: a database on another host). */
@@ -35,6 +38,24 @@ on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+/* A sequence number: digits, 0 included (an incident id's "INC-" is not
+ * one). 0, or -1. */
+static int
+seqnum(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end || errno)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 struct opts {
@@ -151,11 +172,11 @@ pass(struct inc_ctx *ctx, const struct opts *o, int64_t *pos)
 		*pos = e->seq;
 	}
 	inc_ctx_flush(ctx);
+	inc_events_free(rows, n);
 	if (ctx->out_errno)
 		return -1;	/* the reader went away: the cursor stays */
 	if (o->consumer && n)
 		move(ctx, o->consumer, *pos);
-	inc_events_free(rows, n);
 	if (ctx->status != INC_EXIT_OK || stop)
 		return -1;
 	return n == BATCH;
@@ -208,6 +229,7 @@ main(int argc, char **argv)
 	struct inc_ctx ctx = {0};
 	struct opts o = {.since = INC_NULL};
 	const char *prune = NULL, *seek = NULL, *since = NULL, *kind = NULL;
+	int64_t to = 0;
 	int c, list = 0;
 
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
@@ -232,16 +254,18 @@ main(int argc, char **argv)
 		inc_die(INC_EXIT_USAGE, "--exec needs --consumer NAME: its cursor says what ran");
 	if (seek && !o.consumer)
 		inc_die(INC_EXIT_USAGE, "--seek needs --consumer NAME");
+	/* a seek in a service's command line would skip, at every restart,
+	 * what came while it was down: it is a run of its own */
+	if (seek && (o.exec || o.follow || kind))
+		inc_die(INC_EXIT_USAGE, "--seek only moves the cursor: not with --exec, --follow or --kind");
 	if (since && o.consumer)
 		inc_die(INC_EXIT_USAGE, "--since-seq and --consumer exclude each other");
 	if (o.consumer && (!*o.consumer || !inc_utf8_valid(o.consumer, strlen(o.consumer))))
 		inc_die(INC_EXIT_USAGE, "--consumer: expected a name");
-	if (since) {
-		if (strcmp(since, "0") == 0)
-			o.since = 0;
-		else if (inc_parse_id(since, &o.since) < 0)
-			inc_die(INC_EXIT_USAGE, "--since-seq: expected a number, got \"%s\"", since);
-	}
+	if (seek && strcmp(seek, "end") != 0 && seqnum(seek, &to) < 0)
+		inc_die(INC_EXIT_USAGE, "--seek: want end or a number, got \"%s\"", seek);
+	if (since && seqnum(since, &o.since) < 0)
+		inc_die(INC_EXIT_USAGE, "--since-seq: expected a number, got \"%s\"", since);
 	if (kind) {
 		size_t i;
 		json_t *k;
@@ -286,17 +310,10 @@ main(int argc, char **argv)
 		char err[INC_ERRLEN];
 
 		if (seek) {
-			int64_t to;
 			struct inc_sql *q = inc_sql(ctx.db, "SELECT coalesce(max(seq), 0) FROM event");
 
-			if (strcmp(seek, "end") == 0) {
-				if (inc_sql_one_int(q, &to, err) < 0)
-					tool_db_fail(&ctx, err);
-			} else if (strcmp(seek, "0") != 0 && inc_parse_id(seek, &to) < 0) {
-				inc_die(INC_EXIT_USAGE, "--seek: want end or a number, got \"%s\"", seek);
-			} else if (strcmp(seek, "0") == 0) {
-				to = 0;
-			}
+			if (strcmp(seek, "end") == 0 && inc_sql_one_int(q, &to, err) < 0)
+				tool_db_fail(&ctx, err);
 			/* a seek may move the cursor back: the admin's choice */
 			q = inc_sql(ctx.db, "DELETE FROM cursor WHERE name = ?");
 			inc_sql_text(q, 1, o.consumer);
