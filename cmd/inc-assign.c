@@ -41,6 +41,15 @@ assign_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, voi
 	}
 	if (rc == 0) {
 		event = json_pack("{s:s,s:s}", "kind", "queued", "group", r.group);
+		/* queued where it was already (inc-assign --queued every
+		 * minute): nothing happened, shown, not logged again */
+		if (inc_streq(before.group, r.group) && !before.assignee &&
+		    (rc = inc_assign_queued_already(ctx, r.id, err)) != 0) {
+			if (rc < 0)
+				goto out;
+			json_object_set_new(event, "existing", json_true());
+		}
+		rc = 0;
 	} else {
 		event = json_pack("{s:s,s:s?,s:s}", "kind", "assigned", "group", r.group,
 				  "assignee", r.assignee);

@@ -195,3 +195,19 @@ inc_assign(struct inc_ctx *ctx, struct inc_incident *r, const char *group,
 	}
 	return inc_route(ctx, r, g->name, err);
 }
+
+int
+inc_assign_queued_already(struct inc_ctx *ctx, int64_t id, char *err)
+{
+	/* the last event that routed or touched the incident */
+	struct inc_sql *q = inc_sql(ctx->db, "SELECT kind FROM event WHERE incident=? AND kind IN"
+				    " ('queued','assigned','escalated','classified','updated','reopened')"
+				    " ORDER BY seq DESC LIMIT 1");
+	int rc, queued = 0;
+
+	inc_sql_int(q, 1, id);
+	if ((rc = inc_sql_step(q)) > 0)
+		queued = inc_streq(inc_sql_col_text(q, 0), "queued");
+	inc_sql_reset(q);
+	return rc < 0 ? inc_db_err(ctx->db, err) : queued;
+}

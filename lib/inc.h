@@ -981,6 +981,9 @@ int inc_route(struct inc_ctx *, struct inc_incident *, const char *group, char *
  */
 int inc_assign(struct inc_ctx *, struct inc_incident *, const char *group,
 	       const char *name, char *err);
+/* 1 when the incident's last routing event is "queued": inc-assign
+ * --queued finding nobody again changes nothing; 0 if not, -1 on error. */
+int inc_assign_queued_already(struct inc_ctx *, int64_t id, char *err);
 /* A person an incident may be assigned to (anyone who is not a requester;
  * any name when the config has no people): their configured name, or NULL. */
 const char *inc_assignable(const struct inc_config *, const char *name_or_email);

@@ -303,6 +303,13 @@ inc_update_record(struct inc_ctx *ctx, const char *where, json_t *line, int64_t 
 	    (rc = inc_incident_store(ctx, &before, &r, "updated", err)) < 0)
 		goto out;
 	event = json_pack("{s:s,s:o}", "kind", "updated", "changed", changed(&before, &r));
+	if (!json_array_size(json_object_get(event, "changed")) && !ch.note && !ch.reply) {
+		/* nothing happened (a status it had, a value it had): no event,
+		 * as no audit row; the record is written all the same */
+		json_decref(event);
+		inc_emit(ctx, &r, NULL);
+		goto out;
+	}
 	if (ch.note)
 		json_object_set_new(event, "note", json_string(ch.note));
 	if (ch.reply) {

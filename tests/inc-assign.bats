@@ -131,6 +131,12 @@ assignees() {
 	assert_success
 	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"queued","group":"l2-infra"}'
 	assert_equal "$(inc-show 1 | jq -r .status)" new
+	# offered again every minute by cron: shown, not logged again
+	events=$(sqlite3 "$INC_DB" 'SELECT count(*) FROM event')
+	run --separate-stderr inc-assign --queued
+	assert_success
+	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"queued","group":"l2-infra","existing":true}'
+	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM event')" "$events"
 }
 
 @test "--queued routes every open incident that has no assignee, and reads no stdin" {

@@ -6,11 +6,12 @@
 load test_helper
 
 # Incident 1 (joe's): logged (seq 1), assigned to alice (2), taken in hand
-# by alice at 10:05 (3).
+# by alice at 10:05 (3); the test goes on at 10:05 (history runs forward).
 three_events() {
 	log_one '{"subject":"printer offline","requester":"joe@example.com"}' >/dev/null
 	inc-assign 1 >/dev/null
-	INC_NOW=2026-11-27T10:05:00Z inc-update --as alice --status in_progress 1 >/dev/null
+	export INC_NOW=2026-11-27T10:05:00Z
+	inc-update --as alice --status in_progress 1 >/dev/null
 }
 
 # [seq, incident, kind] of each line of $output.
@@ -255,7 +256,7 @@ teardown() {
 	assert_success
 	assert_equal "$output" \
 '{"consumer":"a","seq":3,"at":"2026-11-27T10:30:00Z","behind":0}
-{"consumer":"b","seq":1,"at":"2026-11-27T10:00:00Z","behind":2}'
+{"consumer":"b","seq":1,"at":"2026-11-27T10:05:00Z","behind":2}'
 	assert_equal "$stderr" ""
 	rm "$INC_DB"
 	run --separate-stderr inc-events --consumers

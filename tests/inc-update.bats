@@ -75,8 +75,11 @@ move() {
 	audit=$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')
 	run --separate-stderr inc-update --status in_progress 1
 	assert_success
-	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"updated","changed":[]}'
+	assert_equal "$(jq -c .event <<<"$output")" null
+	assert_equal "$(jq -c .status <<<"$output")" '"in_progress"'
 	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')" "$audit"
+	# nor anything in the event log
+	assert_equal "$(sqlite3 "$INC_DB" "SELECT kind FROM event ORDER BY seq DESC LIMIT 1")" updated
 }
 
 @test "assigned -> on_hold is refused, nothing changed" {
@@ -296,7 +299,7 @@ CASES
 	run --separate-stderr inc-update --link change:CHG-1 --link incident:INC-9 --link problem:PRB-7 1
 	assert_equal "$(jq -c '[.links[].ref]' <<<"$output")" '["PRB-7","PRN-0042","CHG-1","INC-9"]'
 	run --separate-stderr inc-update --link problem:PRB-7 1
-	assert_equal "$(jq -c .event.changed <<<"$output")" '[]'
+	assert_equal "$(jq -c .event <<<"$output")" null
 }
 
 @test "--link with an unknown type or no colon: exit 2" {

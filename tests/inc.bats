@@ -25,6 +25,15 @@ SHIPPED_CONFIG="$INC_ROOT/share/config.json"
 	assert_equal "$stderr" "inc-show: 1: no such incident"
 }
 
+@test "inc events and inc notify run their tools" {
+	inc-log -s x >/dev/null
+	run --separate-stderr inc events --since-seq 0
+	assert_success
+	assert_equal "$(jq -c '[.seq, .id, .event.kind]' <<<"$output")" '[1,1,"logged"]'
+	run --separate-stderr inc notify --list
+	assert_success
+}
+
 @test "a tool's status passes through the dispatcher" {
 	run --separate-stderr inc log --impact huge -s x
 	assert_failure 2
