@@ -14,7 +14,7 @@
 #define COMMON "[-d DB] [-c CONFIG] [--now TIME] [--as USER]"
 static const char usage[] =
 	"inc-close " COMMON " --resolution TEXT [--workaround] [--code CODE] [--force] [ID...]\n"
-	"       inc-close " COMMON " --confirm [--rating N] [--feedback TEXT] [--force] [ID...]\n"
+	"       inc-close " COMMON " --confirm [--rating N] [--feedback TEXT] [--force [--code CODE]] [ID...]\n"
 	"       inc-close " COMMON " --reopen --reason TEXT [ID...]\n"
 	"       inc-close " COMMON " --expire DURATION";
 
@@ -100,8 +100,10 @@ main(int argc, char **argv)
 			" exclude each other");
 	for (o.mode = INC_CLOSE_RESOLVE; !(modes & 1 << o.mode); o.mode++)
 		;
-	if ((o.workaround || o.code) && o.mode != INC_CLOSE_RESOLVE)
-		inc_die(INC_EXIT_USAGE, "--workaround and --code go with --resolution");
+	if (o.workaround && o.mode != INC_CLOSE_RESOLVE)
+		inc_die(INC_EXIT_USAGE, "--workaround goes with --resolution");
+	if (o.code && o.mode != INC_CLOSE_RESOLVE && !(o.mode == INC_CLOSE_CONFIRM && ctx.force))
+		inc_die(INC_EXIT_USAGE, "--code goes with --resolution, or with --confirm --force");
 	if ((o.rating != INC_NULL || o.feedback) && o.mode != INC_CLOSE_CONFIRM)
 		inc_die(INC_EXIT_USAGE, "--rating and --feedback go with --confirm");
 	if (!!o.reason != (o.mode == INC_CLOSE_REOPEN))

@@ -91,12 +91,19 @@ confirm(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_close *o,
 		if (!ctx->force)
 			return inc_err(err, "not resolved (status %s): resolve it first",
 				       inc_status_name(r->status));
+		/* closed as it is: nobody resolved it, which the KPIs keep
+		 * out of the resolutions; the code says what happened */
 		snprintf(what, sizeof what, "not resolved: %s", inc_status_name(r->status));
-		if (forced(ctx, r, what, ev, err) < 0 ||
-		    inc_set_status(ctx, r, INC_RESOLVED, err) < 0)
+		if (forced(ctx, r, what, ev, err) < 0)
 			return -1;
+		inc_set_str(&r->closure_code, o->code ? o->code :
+			    inc_json_array_has(ctx->cfg->closure_codes, "cancelled") ?
+			    "cancelled" : NULL);
+		json_object_set_new(ev, "unresolved", json_true());
+	} else if (o->code) {
+		inc_set_str(&r->closure_code, o->code);
 	}
-	if (!r->closure_code)
+	if (!r->closure_code && r->resolved_at != INC_NULL)
 		inc_set_str(&r->closure_code, default_code(ctx->cfg, r->resolution_type));
 	if (o->rating != INC_NULL)
 		r->rating = o->rating;
@@ -132,7 +139,10 @@ expire(struct inc_ctx *ctx, struct inc_incident *r, const struct inc_close *o,
 	if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_WORK, r->requester))
 		return inc_err(err, "%s may not close incidents (role %s)", ctx->actor,
 			       inc_role_name(ctx->role));
-	inc_set_str(&r->closure_code, "auto-closed");
+	/* the resolver's code stands; the closing is the tool's, said by
+	 * the audit action and the event */
+	if (!r->closure_code)
+		inc_set_str(&r->closure_code, default_code(ctx->cfg, r->resolution_type));
 	json_object_set_new(ev, "auto", json_true());
 	(void)o;
 	return inc_set_status(ctx, r, INC_CLOSED, err);
@@ -171,7 +181,8 @@ inc_close_one(struct inc_ctx *ctx, int64_t id, const struct inc_close *o, char *
 		rc = modes[o->mode].fn(ctx, &r, o, ev, err);
 	}
 	if (rc >= 0)
-		rc = inc_incident_store(ctx, &before, &r, modes[o->mode].kind, err);
+		rc = inc_incident_store(ctx, &before, &r, o->mode == INC_CLOSE_EXPIRE ? "auto-closed" :
+					modes[o->mode].kind, err);
 	if (rc >= 0) {
 		rc = inc_event(ctx, &r, ev, err);
 		ev = NULL;

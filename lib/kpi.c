@@ -39,8 +39,14 @@ static const struct {
 #define NBY (sizeof by_fields / sizeof by_fields[0])
 
 #define OPEN_SQL INC_SQL_OPEN
-#define DONE_SQL INC_SQL_DONE
+/* resolved: a forced close of an incident nobody resolved is not */
+#define DONE_SQL "(" INC_SQL_DONE " AND resolved_at IS NOT NULL)"
 #define TTR_SQL "CASE WHEN " DONE_SQL " THEN resolved_at - created_at END"
+/* A target counts once decided, or once its due time passed unmet while
+ * the incident is open and not on hold, whether inc-sla has run since or
+ * not: an open incident past due is a breach, never left out. */
+#define LATE_SQL(due, met) "(" met " IS NULL AND " due " < ?3 AND hold_since IS NULL AND " \
+	OPEN_SQL ")"
 
 /* Bound parameters: ?1 since, ?2 until, ?3 now, then the tier-1 groups,
  * whose placeholders stand at TIER1 (a run-time list). */
@@ -51,8 +57,9 @@ static const char kpi_cols[] =
 	"count(*), sum(" OPEN_SQL "), sum(" DONE_SQL "),"
 	" sum(responded_at - created_at), count(responded_at),"
 	" sum(" TTR_SQL "), count(" TTR_SQL "),"
-	" sum(response_met = 1), count(response_met),"
-	" sum(resolve_met = 1), count(resolve_met),"
+	" sum(response_met = 1), count(response_met)"
+	" + sum(" LATE_SQL("response_due", "response_met") " AND responded_at IS NULL),"
+	" sum(resolve_met = 1), count(resolve_met) + sum(" LATE_SQL("resolve_due", "resolve_met") "),"
 	" sum(ever_resolved = 1 AND reopen_count > 0), sum(ever_resolved = 1),"
 	" sum(" DONE_SQL " AND reassignment_count = 0 AND escalated = 0"
 	" AND assignee = first_assignee"

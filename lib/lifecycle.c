@@ -112,8 +112,10 @@ inc_set_status(struct inc_ctx *ctx, struct inc_incident *r, enum inc_status to, 
 {
 	enum inc_status from = r->status;
 	int reopen = to == INC_IN_PROGRESS && (from == INC_RESOLVED || from == INC_CLOSED);
+	/* inc-close --confirm --force: closed, never resolved */
+	int unresolved = to == INC_CLOSED && inc_status_open(from) && ctx->force;
 
-	if (!inc_status_allowed(from, to) && !(reopen && from == INC_CLOSED))
+	if (!inc_status_allowed(from, to) && !(reopen && from == INC_CLOSED) && !unresolved)
 		return inc_err(err, "cannot move from %s to %s", inc_status_name(from),
 			       inc_status_name(to));
 	if (((to == INC_IN_PROGRESS && from == INC_NEW) || to == INC_RESOLVED) &&
@@ -146,6 +148,18 @@ inc_set_status(struct inc_ctx *ctx, struct inc_incident *r, enum inc_status to, 
 	}
 	if (to == INC_CLOSED)
 		r->closed_at = ctx->now;
+	if (to == INC_CANCELLED || unresolved) {
+		/* the clocks stop here: a target already past due is lost */
+		if (r->responded_at == INC_NULL && r->response_due != INC_NULL &&
+		    r->response_due < ctx->now && r->response_met == INC_NULL && from != INC_ON_HOLD)
+			r->response_met = 0;
+		if (r->resolve_due != INC_NULL && r->resolve_due < ctx->now &&
+		    r->resolve_met == INC_NULL && from != INC_ON_HOLD)
+			r->resolve_met = 0;
+	}
+	if (to == INC_CANCELLED && !r->closure_code &&
+	    inc_json_array_has(ctx->cfg->closure_codes, "cancelled"))
+		inc_set_str(&r->closure_code, "cancelled");
 	if (reopen) {
 		r->resolved_at = INC_NULL;
 		r->closed_at = INC_NULL;

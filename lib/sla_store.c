@@ -121,9 +121,12 @@ apply(struct inc_incident *r, const struct inc_sla_clock *ck)
 	}
 	if (!ck->stored)
 		r->paused_s = ck->paused_s;
-	r->response_met = ck->decided[INC_RESPONSE] == INC_NULL ? INC_NULL :
+	/* a target is lost at its breach, not only when it is decided late */
+	r->response_met = ck->state[INC_RESPONSE] == INC_SLA_BREACHED ? 0 :
+			  ck->decided[INC_RESPONSE] == INC_NULL ? INC_NULL :
 			  ck->state[INC_RESPONSE] == INC_SLA_MET;
-	r->resolve_met = ck->decided[INC_RESOLVE] == INC_NULL ? INC_NULL :
+	r->resolve_met = ck->state[INC_RESOLVE] == INC_SLA_BREACHED ? 0 :
+			 ck->decided[INC_RESOLVE] == INC_NULL ? INC_NULL :
 			 ck->state[INC_RESOLVE] == INC_SLA_MET;
 	inc_set_str(&r->sla_state, inc_sla_overall(ck));
 }
@@ -197,7 +200,7 @@ refresh(struct inc_ctx *ctx, struct inc_incident *r, struct inc_sla_clock *ck, c
 	}
 	if ((st = inc_sla_config_state(ctx, err)) < 0)
 		return -1;
-	if (r->status == INC_CANCELLED) {
+	if (r->status == INC_CANCELLED || (r->status == INC_CLOSED && r->resolved_at == INC_NULL)) {
 		r->sla_next_check = INC_NULL;	/* the clocks stop where they were */
 		return 0;
 	}

@@ -215,15 +215,35 @@ inc-close: x: not an incident id"
 	assert_equal "$(audit_rows)" "$before"
 }
 
-@test "confirm --force: an incident manager closes an unresolved incident" {
+@test "confirm --force: an incident manager closes an unresolved incident, as what happened" {
 	id=$(new_incident)
 	force_status "$id" in_progress
 	run --separate-stderr inc-close --as maria --force --confirm "$id"
 	assert_success
-	assert_equal "$(jq -c '[.status,.closure_code,.resolution,.resolution_type,.resolved_at,.closed_at,.event]' <<<"$output")" \
-		'["closed","fixed",null,null,"2026-11-27T10:00:00Z","2026-11-27T10:00:00Z",{"kind":"closed","forced":true}]'
+	# never resolved: no resolution time, the assignee unchanged, "cancelled"
+	assert_equal "$(jq -c '[.status,.closure_code,.resolution,.resolution_type,.resolved_at,.closed_at,.assignee,.event]' <<<"$output")" \
+		'["closed","cancelled",null,null,null,"2026-11-27T10:00:00Z",null,{"kind":"closed","forced":true,"unresolved":true}]'
 	assert_equal "$(inc-show --history "$id" | jq -c '[.history[] | select(.action=="forced") | .to]')" \
 		'["not resolved: in_progress"]'
+	# or the code given
+	id2=$(new_incident)
+	run --separate-stderr inc-close --as maria --force --confirm --code duplicate "$id2"
+	assert_success
+	assert_equal "$(jq -c '[.status,.closure_code,.resolved_at]' <<<"$output")" '["closed","duplicate",null]'
+	# not a resolution in the KPIs: counted, not resolved, no MTTR, no FCR
+	run --separate-stderr inc-report --since 2026-11-01 --until 2026-12-01
+	assert_equal "$(jq -c '[.count, .open, .resolved, .mttr_s, .fcr_pct]' <<<"$output")" '[2,0,0,null,null]'
+}
+
+@test "cancelling records the closure code cancelled, when the config has it" {
+	id=$(new_incident)
+	run --separate-stderr inc-update --as maria --status cancelled "$id"
+	assert_success
+	assert_equal "$(jq -c '[.status,.closure_code]' <<<"$output")" '["cancelled","cancelled"]'
+	edit_config '.closure_codes = ["fixed"]'
+	id2=$(new_incident)
+	run --separate-stderr inc-update --as maria --status cancelled "$id2"
+	assert_equal "$(jq -c '[.status,.closure_code]' <<<"$output")" '["cancelled",null]'
 }
 
 @test "confirm: closed or cancelled incidents are refused, even with --force" {
@@ -304,20 +324,22 @@ inc-close: x: not an incident id"
 	assert_equal "$(inc-show "$id" | jq -r .status)" new
 }
 
-@test "expire: closes resolutions older than DURATION, auto-closed, one record each" {
+@test "expire: closes resolutions older than DURATION, the resolver's code kept, one record each" {
 	old=$(INC_NOW=2026-11-20T08:00:00Z new_incident)
 	fresh=$(INC_NOW=2026-11-20T08:00:00Z new_incident)
 	open=$(INC_NOW=2026-11-20T08:00:00Z new_incident)
-	INC_NOW=2026-11-20T09:00:00Z inc-close --as alice --resolution a "$old" >/dev/null
+	INC_NOW=2026-11-20T09:00:00Z inc-close --as alice --resolution a --code no-fault-found "$old" >/dev/null
 	INC_NOW=2026-11-26T09:00:00Z inc-close --as alice --resolution b "$fresh" >/dev/null
 	run --separate-stderr env INC_NOW=2026-11-27T09:00:00Z inc-close --expire 5d </dev/null
 	assert_success
 	assert_equal "$stderr" ""
 	assert_equal "$(jq -c '[.id,.status,.closure_code,.closed_at,.resolution,.event]' <<<"$output")" \
-		"[$old,\"closed\",\"auto-closed\",\"2026-11-27T09:00:00Z\",\"a\",{\"kind\":\"closed\",\"auto\":true}]"
+		"[$old,\"closed\",\"no-fault-found\",\"2026-11-27T09:00:00Z\",\"a\",{\"kind\":\"closed\",\"auto\":true}]"
 	assert_equal "$(inc-show "$fresh" "$open" | jq -r .status | tr '\n' ' ')" "resolved new "
-	assert_equal "$(inc-show --history "$old" | jq -c '[.history[] | select(.field=="closure_code") | [.actor,.to]] | last')" \
-		'["root","auto-closed"]'
+	assert_equal "$(inc-show --history "$old" | jq -c '[.history[] | select(.field=="closure_code") | [.actor,.action,.to]]')" \
+		'[["alice","resolved","no-fault-found"]]'
+	assert_equal "$(inc-show --history "$old" | jq -c '[.history[] | select(.field=="status") | [.actor,.action,.to]] | last')" \
+		'["root","auto-closed","closed"]'
 }
 
 @test "expire: the boundary is inclusive; a second run finds nothing" {
@@ -357,7 +379,7 @@ inc-close: x: not an incident id"
 	id=$(resolved_incident)
 	run --separate-stderr inc-close --as bob --expire 0 </dev/null
 	assert_success
-	assert_equal "$(jq -c '[.id,.closure_code]' <<<"$output")" "[$id,\"auto-closed\"]"
+	assert_equal "$(jq -c '[.id,.closure_code,.event.auto]' <<<"$output")" "[$id,\"fixed\",true]"
 }
 
 # ---- usage errors: exit 2, nothing done ----
@@ -392,7 +414,10 @@ inc-close: x: not an incident id"
 	assert_equal "$stderr" "inc-close: --resolution, --confirm, --reopen and --expire exclude each other"
 	run --separate-stderr inc-close --confirm --workaround 1 </dev/null
 	assert_failure 2
-	assert_equal "$stderr" "inc-close: --workaround and --code go with --resolution"
+	assert_equal "$stderr" "inc-close: --workaround goes with --resolution"
+	run --separate-stderr inc-close --confirm --code duplicate 1 </dev/null
+	assert_failure 2
+	assert_equal "$stderr" "inc-close: --code goes with --resolution, or with --confirm --force"
 	run --separate-stderr inc-close --resolution x --rating 3 1 </dev/null
 	assert_failure 2
 	assert_equal "$stderr" "inc-close: --rating and --feedback go with --confirm"

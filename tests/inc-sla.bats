@@ -23,6 +23,34 @@ sla() {
 	assert_equal "$(jq -c '[.history[] | select(.field == "sla_policy") | [.tool, .action, .to]]' <<<"$output")" '[["inc-sla","sla","standard"]]'
 }
 
+@test "a target is lost at its breach: met is false from then, not only once decided" {
+	log_one '{"subject":"x"}' >/dev/null
+	inc-sla
+	INC_NOW=2026-11-27T14:01:00Z run --separate-stderr inc-sla
+	assert_equal "$(jq -c '[.event.kind, .event.target, .sla.response_met, .sla.resolve_met]' <<<"$output")" '["sla_breached","response",false,null]'
+	# responding late keeps it lost
+	INC_NOW=2026-11-27T15:00:00Z inc-update --status in_progress 1 >/dev/null
+	assert_equal "$(sla 1 | jq -c '[.responded_at, .response_met]')" '["2026-11-27T15:00:00Z",false]'
+}
+
+@test "KPIs count an open target past due as breached, whether inc-sla ran since or not" {
+	log_one '{"subject":"late"}' >/dev/null
+	log_one '{"subject":"on time"}' >/dev/null
+	inc-sla
+	INC_NOW=2026-11-27T11:00:00Z inc-close --as alice --resolution done 2 >/dev/null
+	# a week later, nobody ran inc-sla: incident 1 is past both due times
+	INC_NOW=2026-12-04T10:00:00Z run --separate-stderr inc-report --since 2026-11-01
+	assert_success
+	assert_equal "$(jq -c '[.count, .open, .resolved]' <<<"$output")" '[2,1,1]'
+	assert_output --partial '"sla_response_pct":50.00,"sla_resolve_pct":50.00,'
+
+	# on hold, a target is not running: not counted until the hold ends
+	INC_NOW=2026-11-27T11:00:00Z inc-update --status in_progress 1 >/dev/null
+	INC_NOW=2026-11-27T11:01:00Z inc-update --status on_hold 1 >/dev/null
+	INC_NOW=2026-12-04T10:00:00Z run --separate-stderr inc-report --since 2026-11-01
+	assert_output --partial '"sla_response_pct":100.00,"sla_resolve_pct":100.00,'
+}
+
 @test "the first policy whose match holds, in order" {
 	log_one '{"subject":"all down","impact":"high","urgency":"high"}' >/dev/null
 	log_one '{"subject":"slow","impact":"medium","urgency":"high"}' >/dev/null
