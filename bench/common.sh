@@ -9,6 +9,7 @@
 
 B=build
 table=$B/table.tsv
+export LC_ALL=C		# "1.5", not "1,5"; sort and awk alike everywhere
 # BENCH_CI=1: reduced sizes; a figure fails only beyond 10 times its budget
 ci=${BENCH_CI:-}
 case $ci in '' | 0) ci='' ;; esac

@@ -23,7 +23,7 @@ root=$(cd .. && pwd)
 if [ -n "$ci" ]; then
 	N=${BENCH_SLA_N:-20000}
 	RUNS=${BENCH_SLA_RUNS:-60}
-	REPEAT=${BENCH_SLA_REPEAT:-3}
+	REPEAT=${BENCH_SLA_REPEAT:-2}
 else
 	N=${BENCH_SLA_N:-1000000}
 	RUNS=${BENCH_SLA_RUNS:-200}
