@@ -315,7 +315,7 @@ for m in "${sizes[@]}"; do
 			if [ "$b" = n/a ]; then
 				row "$label" "${t[$s,$m]%%.*} ms" "${t[$s,$prev]%%.*} ms" n/a '<=' "$LINEAR_BUDGET"
 			elif [ "$a" = n/a ]; then
-				row "$label" "cut, ${t[$s,$m]#>} ms" \
+				row "$label" "cut at $(calc 'sprintf("%.0f s", a / 1000)' "${t[$s,$m]#>}" 0)" \
 					"$(calc 'sprintf("%.1f us", a * 1000 / b)' "$b" "$prev")" n/a '<=' "$LINEAR_BUDGET"
 			else
 				row "$label" "$(calc 'sprintf("%.1f us", a * 1000 / b)' "$a" "$m")" \
