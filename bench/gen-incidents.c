@@ -2,7 +2,7 @@
  * gen-incidents - write N realistic incident JSON lines for inc-log, the
  * same lines for the same N and SEED on every machine.
  *
- *	gen-incidents N [SEED] > incidents.jsonl
+ *	gen-incidents [--profile desk|issue15] [--offset K] N [SEED] > incidents.jsonl
  *
  * The mix is what a service desk sees: mail, portal, phone, chat and
  * monitoring alerts about VPN, Wi-Fi, printers, passwords, mail, laptops
@@ -13,6 +13,15 @@
  * monitoring line carries a unique external_id; most lines carry a
  * created_at spread over the year before 2026-11-27 (an import of
  * history), the rest are logged "now".
+ *
+ * Profile "issue15" is the input issue 15 measured against its reference
+ * loader (loader15.c): the same mix of topics, sources, categories and
+ * times, but every line carries a unique external_id, a custom object of
+ * exactly two keys and a description of 10 to 70 words; no links and no
+ * top-level fields inc does not know. About 490 bytes a line.
+ *
+ * --offset K numbers the lines from K instead of 0: the same lines, but for
+ * their external_id (the same input again, as new incidents).
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -247,8 +256,9 @@ draw_source(struct rng *r)
 	return S_MON;
 }
 
+/* Line i of n (its place in the year of history); id numbers its external_id. */
 static void
-incident(FILE *f, struct rng *r, uint64_t i, uint64_t n, uint64_t seed)
+incident(FILE *f, struct rng *r, uint64_t i, uint64_t id, uint64_t n, uint64_t seed)
 {
 	const int64_t end = 1795773600, start = end - 365 * 86400;	/* 2026-11-27T10:00Z */
 	enum src s = draw_source(r);
@@ -291,16 +301,16 @@ incident(FILE *f, struct rng *r, uint64_t i, uint64_t n, uint64_t seed)
 	switch (s) {
 	case S_EMAIL:
 		key(f, "external_id", &k);
-		fprintf(f, "\"<%016" PRIx64 ".%" PRIu64 "@mail.example.com>\"", next(r), i);
+		fprintf(f, "\"<%016" PRIx64 ".%" PRIu64 "@mail.example.com>\"", next(r), id);
 		break;
 	case S_WEB: case S_CHAT: case S_API:
 		key(f, "external_id", &k);
 		fprintf(f, "\"%s-%" PRIu64 "-%08" PRIu64 "\"", s == S_WEB ? "portal" :
-			s == S_CHAT ? "chat" : "api", seed, i);
+			s == S_CHAT ? "chat" : "api", seed, id);
 		break;
 	case S_MON:
 		key(f, "external_id", &k);
-		fprintf(f, "\"zbx-%" PRIu64 "-%" PRIu64 "\"", seed, 10000000 + i);
+		fprintf(f, "\"zbx-%" PRIu64 "-%" PRIu64 "\"", seed, 10000000 + id);
 		break;
 	case S_PHONE:
 		break;
@@ -346,35 +356,207 @@ incident(FILE *f, struct rng *r, uint64_t i, uint64_t n, uint64_t seed)
 	fputs("}\n", f);
 }
 
+/*
+ * Profile "issue15": n words of description, the lead's first (a monitoring
+ * trigger), then sentences of the pool, none naming what the shipped
+ * classification rules look for.
+ */
+static const char *const more[] = {
+	"The problem comes and goes during the day.",
+	"I have already restarted the computer twice and logged in again.",
+	"My manager asked me to open a ticket for this.",
+	"It is the same on the laptop and on the desktop in the office.",
+	"Could somebody please have a look before the end of the week?",
+	"The last time this happened the service desk fixed it remotely.",
+	"I am working on a deadline for a client presentation on Monday.",
+	"Nothing was changed on my side as far as I know.",
+	"The error appears right after signing in with my usual account.",
+	"I can provide more details or a screen share if that helps.",
+	"Authentication against the application server intermittently fails with timeouts.",
+	"Troubleshooting steps attempted: cleared browser cache, reinstalled certificates.",
+};
+
+static void
+add_words(char *d, size_t *len, size_t cap, const char *src, unsigned *left)
+{
+	while (*left && *src) {
+		while (*src == ' ')
+			src++;
+		if (!*src)
+			break;
+		if (*len && *len + 1 < cap)
+			d[(*len)++] = ' ';
+		while (*src && *src != ' ' && *len + 1 < cap)
+			d[(*len)++] = *src++;
+		(*left)--;
+	}
+	d[*len] = '\0';
+}
+
+static void
+put_description(FILE *f, struct rng *r, const char *lead, unsigned words)
+{
+	char d[2048];
+	size_t len = 0;
+
+	d[0] = '\0';
+	if (lead)
+		add_words(d, &len, sizeof d, lead, &words);
+	while (words) {
+		unsigned x = pick(r, N_(sentences) + N_(more));
+
+		add_words(d, &len, sizeof d, x < N_(sentences) ? sentences[x] :
+			  more[x - N_(sentences)], &words);
+	}
+	if (len && !strchr(".!?", d[len - 1]) && len + 1 < sizeof d) {
+		d[len++] = '.';
+		d[len] = '\0';
+	}
+	put_str(f, d);
+}
+
+static void
+incident15(FILE *f, struct rng *r, uint64_t i, uint64_t id, uint64_t n, uint64_t seed)
+{
+	const int64_t end = 1795773600, start = end - 365 * 86400;	/* 2026-11-27T10:00Z */
+	enum src s = draw_source(r);
+	const struct topic *t = draw_topic(r, s == S_MON);
+	const char *fn = first[pick(r, N_(first))], *ln = last[pick(r, N_(last))];
+	const char *fill = filler(r, t), *cat = NULL;
+	char subject[256], lead[512];
+	int k = 0;
+
+	fputc('{', f);
+	key(f, "subject", &k);
+	snprintf(subject, sizeof subject, t->subject, fill);
+	put_str(f, subject);
+	key(f, "description", &k);
+	if (s == S_MON) {
+		snprintf(lead, sizeof lead, "Trigger: %s. Severity: high. Problem started %u"
+			 " minutes ago.", subject + 8, 1 + pick(r, 30));
+		put_description(f, r, lead, 10 + pick(r, 61));
+	} else {
+		put_description(f, r, NULL, 10 + pick(r, 61));
+	}
+	key(f, "requester", &k);
+	if (s == S_MON)
+		fputs("\"zabbix@monitoring.example.com\"", f);
+	else if (s == S_PHONE && chance(r, 30))
+		fprintf(f, "\"%c%s %c%s\"", fn[0] - 32, fn + 1, ln[0] - 32, ln + 1);
+	else
+		fprintf(f, "\"%s.%s@example.com\"", fn, ln);
+	key(f, "source", &k);
+	put_str(f, src_name[s]);
+	/* every line has a key of its own, the phone's from the call system */
+	key(f, "external_id", &k);
+	switch (s) {
+	case S_EMAIL:
+		fprintf(f, "\"<%016" PRIx64 ".%" PRIu64 "@mail.example.com>\"", next(r), id);
+		break;
+	case S_MON:
+		fprintf(f, "\"zbx-%" PRIu64 "-%" PRIu64 "\"", seed, 10000000 + id);
+		break;
+	default:
+		fprintf(f, "\"%s-%" PRIu64 "-%08" PRIu64 "\"", s == S_WEB ? "portal" :
+			s == S_CHAT ? "chat" : s == S_API ? "api" : "call", seed, id);
+		break;
+	}
+	if (t->cat && chance(r, 15)) {
+		cat = t->cat;
+		key(f, "category", &k);
+		put_str(f, cat);
+	}
+	if (chance(r, 10)) {
+		key(f, "impact", &k);
+		put_str(f, levels[pick(r, 3)]);
+		key(f, "urgency", &k);
+		put_str(f, levels[pick(r, 3)]);
+	}
+	/* exactly two keys: a hardware category's form needs its asset_tag */
+	key(f, "custom", &k);
+	if (cat && strncmp(cat, "hardware", 8) == 0)
+		fprintf(f, "{\"asset_tag\":\"%s-%04u\",\"department\":\"%s\"}",
+			strstr(cat, "printer") ? "PRN" : strstr(cat, "monitor") ? "MON" :
+			"LAPTOP", pick(r, 5000), depts[pick(r, N_(depts))]);
+	else if (s == S_MON)
+		fprintf(f, "{\"host\":\"%s\",\"trigger_id\":%u}", fill, 10000 + pick(r, 90000));
+	else if (chance(r, 50))
+		fprintf(f, "{\"department\":\"%s\",\"phone\":\"+49 30 %07u\"}",
+			depts[pick(r, N_(depts))], pick(r, 10000000));
+	else
+		fprintf(f, "{\"cost_center\":\"CC-%04u\",\"site\":\"%s\"}", pick(r, 10000),
+			places[pick(r, N_(places))]);
+	if (chance(r, 90)) {
+		int64_t at = start + (int64_t)((double)i / (double)n * 365 * 86400) +
+			(int64_t)pick(r, 600);
+
+		key(f, "created_at", &k);
+		put_time(f, at < end ? at : end, pick(r, 20));
+	}
+	fputs("}\n", f);
+}
+
+static int
+number(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	*v = strtoull(s, &end, 10);
+	if (*end || !*s || *s == '-') {
+		fprintf(stderr, "gen-incidents: %s: not a number\n", s);
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	char *end;
-	unsigned long long n, seed = 1;
+	static const char usage[] =
+		"usage: gen-incidents [--profile desk|issue15] [--offset K] N [SEED]\n";
+	unsigned long long n, seed = 1, offset = 0;
+	int issue15 = 0;
 	struct rng r;
 
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: gen-incidents N [SEED]\n");
-		return 2;
-	}
-	n = strtoull(argv[1], &end, 10);
-	if (*end || !*argv[1]) {
-		fprintf(stderr, "gen-incidents: %s: not a number\n", argv[1]);
-		return 2;
-	}
-	if (argc == 3) {
-		seed = strtoull(argv[2], &end, 10);
-		if (*end || !*argv[2]) {
-			fprintf(stderr, "gen-incidents: %s: not a number\n", argv[2]);
-			return 2;
+	for (; argc > 1 && strncmp(argv[1], "--", 2) == 0; argc--, argv++) {
+		if (strcmp(argv[1], "--") == 0) {
+			argc--, argv++;
+			break;
 		}
+		if (argc < 3)
+			goto bad;
+		if (strcmp(argv[1], "--profile") == 0) {
+			if (strcmp(argv[2], "issue15") == 0)
+				issue15 = 1;
+			else if (strcmp(argv[2], "desk") == 0)
+				issue15 = 0;
+			else
+				goto bad;
+		} else if (strcmp(argv[1], "--offset") == 0) {
+			if (number(argv[2], &offset) < 0)
+				return 2;
+		} else {
+			goto bad;
+		}
+		argc--, argv++;
 	}
+	if (argc < 2 || argc > 3)
+		goto bad;
+	if (number(argv[1], &n) < 0 || (argc == 3 && number(argv[2], &seed) < 0))
+		return 2;
 	r.s = seed;
-	for (uint64_t i = 0; i < n; i++)
-		incident(stdout, &r, i, n, seed);
+	for (uint64_t i = 0; i < n; i++) {
+		if (issue15)
+			incident15(stdout, &r, i, offset + i, n, seed);
+		else
+			incident(stdout, &r, i, offset + i, n, seed);
+	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("gen-incidents: stdout");
 		return 1;
 	}
 	return 0;
+bad:
+	fputs(usage, stderr);
+	return 2;
 }

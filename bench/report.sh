@@ -5,6 +5,7 @@
 # ratio, and whether the two agree figure for figure.
 #
 #	bench/report.sh [N]	N incidents: N, else $BENCH_N, else 1000000
+#				(20000 under BENCH_CI)
 #
 # The database is built once with SQL (a recursive CTE writing incidents
 # through their whole life cycle: responded, resolved, closed, rated,
@@ -14,7 +15,14 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-n=${1:-${BENCH_N:-1000000}}
+cd "$here"
+# shellcheck source=bench/common.sh
+. ./common.sh
+if [ -n "$ci" ]; then
+	n=${1:-${BENCH_N:-20000}}
+else
+	n=${1:-${BENCH_N:-1000000}}
+fi
 case $n in '' | *[!0-9]*) echo "usage: bench/report.sh [N]" >&2; exit 2 ;; esac
 db=${BENCH_DB:-${TMPDIR:-/tmp}/inc-bench-report-$n.db}
 tool=$root/bin/inc-report
@@ -139,14 +147,15 @@ done
 # sqlite3 -csv writes CRLF line ends
 tr -d '\r' <"$out/hand.csv" >"$out/hand.lf"
 count=$(sqlite3 "$db" 'SELECT count(*) FROM incident')
-printf 'incidents:                          %d\n' "$count"
-printf 'inc-report --by category,priority:  %d.%03d s\n' $((t_tool / 1000)) $((t_tool % 1000))
-printf 'hand-written SQL (sqlite3):         %d.%03d s\n' $((t_sql / 1000)) $((t_sql % 1000))
-printf 'ratio inc-report / SQL:             %s\n' "$(awk -v a="$t_tool" -v b="$t_sql" 'BEGIN { printf "%.2f", a / (b ? b : 1) }')"
 if cmp -s "$out/tool.csv" "$out/hand.lf"; then
-	echo "figures: identical"
+	agree="figures identical"
 else
-	echo "figures: DIFFER" >&2
+	agree="figures DIFFER"
+fi
+echo "report: inc-report --by category,priority against hand-written SQL through sqlite3, best of 3"
+row "inc-report on $(thousands "$count"), vs SQL ($agree)" "$(fmt_ms "$t_tool")" "$(fmt_ms "$t_sql")" \
+	"$(calc 'a / (b ? b : 1)' "$t_tool" "$t_sql")"
+if [ "$agree" != "figures identical" ]; then
 	diff "$out/tool.csv" "$out/hand.lf" >&2 || true
 	exit 1
 fi

@@ -6,7 +6,9 @@
  *	timeit [-n RUNS] [-w WARMUP] [-i INPUT] [-o OUTPUT] COMMAND [ARG...]
  *
  * Writes one line to stdout:
- *	runs=N mean_ms=M median_ms=D min_ms=L maxrss_kb=K
+ *	runs=N mean_ms=M median_ms=D min_ms=L maxrss_kb=K cpu_ms=C
+ * C is the mean processor time (user and system) of a run: the command's
+ * and that of the children it waited for.
  * Every run reads INPUT (default /dev/null) and writes OUTPUT (default
  * /dev/null); stderr is left alone. Exits 1 if any run fails.
  */
@@ -42,7 +44,7 @@ cmp(const void *a, const void *b)
 
 /* One run: wall milliseconds, or -1 if it could not run or failed. */
 static double
-run(char **argv, const char *in, const char *out, long *maxrss)
+run(char **argv, const char *in, const char *out, long *maxrss, double *cpu)
 {
 	posix_spawn_file_actions_t fa;
 	struct rusage ru;
@@ -67,6 +69,8 @@ run(char **argv, const char *in, const char *out, long *maxrss)
 	posix_spawn_file_actions_destroy(&fa);
 	if (ru.ru_maxrss > *maxrss)
 		*maxrss = ru.ru_maxrss;
+	*cpu += (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "timeit: %s: exit status %d\n", argv[0],
 			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
@@ -81,7 +85,7 @@ main(int argc, char **argv)
 	const char *in = "/dev/null", *out = "/dev/null";
 	int runs = 1, warm = 0, c;
 	long maxrss = 0;
-	double *ms, sum = 0;
+	double *ms, sum = 0, cpu = 0, warm_cpu = 0;
 
 	while ((c = getopt(argc, argv, "+n:w:i:o:")) != -1) {
 		switch (c) {
@@ -96,13 +100,13 @@ main(int argc, char **argv)
 		goto usage;
 	argv += optind;
 	for (int i = 0; i < warm; i++)
-		if (run(argv, in, out, &maxrss) < 0)
+		if (run(argv, in, out, &maxrss, &warm_cpu) < 0)
 			return 1;
 	ms = calloc((size_t)runs, sizeof *ms);
 	if (!ms)
 		return 1;
 	for (int i = 0; i < runs; i++) {
-		ms[i] = run(argv, in, out, &maxrss);
+		ms[i] = run(argv, in, out, &maxrss, &cpu);
 		if (ms[i] < 0) {
 			free(ms);
 			return 1;
@@ -110,8 +114,8 @@ main(int argc, char **argv)
 		sum += ms[i];
 	}
 	qsort(ms, (size_t)runs, sizeof *ms, cmp);
-	printf("runs=%d mean_ms=%.3f median_ms=%.3f min_ms=%.3f maxrss_kb=%ld\n", runs,
-	       sum / runs, ms[runs / 2], ms[0], maxrss);
+	printf("runs=%d mean_ms=%.3f median_ms=%.3f min_ms=%.3f maxrss_kb=%ld cpu_ms=%.3f\n",
+	       runs, sum / runs, ms[runs / 2], ms[0], maxrss, cpu / runs);
 	free(ms);
 	return fflush(stdout) == 0 ? 0 : 1;
 usage:
