@@ -79,6 +79,8 @@ void inc_buf_add(struct inc_buf *, const char *, size_t);
 void inc_buf_addstr(struct inc_buf *, const char *);
 void inc_buf_printf(struct inc_buf *, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void inc_buf_vprintf(struct inc_buf *, const char *fmt, va_list)
+	__attribute__((format(printf, 2, 0)));
 void inc_buf_free(struct inc_buf *);
 
 void *inc_xmalloc(size_t);	/* abort on out-of-memory: nothing sane to do */

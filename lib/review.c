@@ -132,6 +132,24 @@ changes(struct inc_buf *d, const struct inc_audit_row *r, size_t n, const char *
 	return any;
 }
 
+/* The row of an escalation tool naming why: its field is the rule's key
+ * ("resolve_breached+2h:hierarchical") or "by hand", its text the reason
+ * and whom it told. */
+static int
+is_why(const struct inc_audit_row *r)
+{
+	return r->field && (eq(r->field, "by hand") || strchr(r->field, ':'));
+}
+
+static const struct inc_audit_row *
+why_row(const struct inc_audit_row *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (is_why(&r[i]))
+			return &r[i];
+	return NULL;
+}
+
 /* The steps one change (rows r[0..n), one instant, actor and action) makes. */
 static void
 change_events(struct inc_buf *b, const struct inc_audit_row *r, size_t n, int64_t created)
@@ -167,9 +185,22 @@ change_events(struct inc_buf *b, const struct inc_audit_row *r, size_t n, int64_
 		inc_buf_addstr(&d, r->new_ ? r->new_ : "");
 		event(b, r, created, "logged", &d);
 	}
-	if (eq(r->action, "note")) {
+	if (eq(r->action, "note") || eq(r->action, "reply")) {
 		inc_buf_addstr(&d, r->new_ ? r->new_ : "");
-		event(b, r, created, "note", &d);
+		event(b, r, created, eq(r->action, "note") ? "note" : "reply", &d);
+	}
+	if (eq(r->action, "forced")) {
+		inc_buf_addstr(&d, r->new_ ? r->new_ : "");
+		event(b, r, created, "forced", &d);
+	}
+	if (eq(r->action, "notified") && (c = why_row(r, n))) {
+		/* a functional rule with nowhere to go told people: it did
+		 * not escalate, as the facts say */
+		size_t k = strlen(c->field);
+		int functional = k > 11 && strcmp(c->field + k - 11, ":functional") == 0;
+
+		inc_buf_addstr(&d, c->new_ ? c->new_ : "");
+		event(b, r, created, functional ? "not escalated" : "notified", &d);
 	}
 	if (changes(&d, r, n, classify))
 		event(b, r, created, "classified", &d);
@@ -178,6 +209,10 @@ change_events(struct inc_buf *b, const struct inc_audit_row *r, size_t n, int64_
 			"reason", NULL};
 
 		changes(&d, r, n, esc);
+		if ((c = why_row(r, n)))
+			inc_buf_printf(&d, "%s%s%s", d.len ? "; " : "",
+				       eq(c->field, "by hand") ? "by hand: " : "",
+				       c->new_ ? c->new_ : "");
 		event(b, r, created, "escalated", &d);
 		assigned = 1;
 	} else if (changes(&d, r, n, assign)) {
@@ -208,7 +243,13 @@ change_events(struct inc_buf *b, const struct inc_audit_row *r, size_t n, int64_
 		changes(&d, r, n, res);
 		event(b, r, created, "resolved", &d);
 	} else if (eq(to, "closed")) {
-		event(b, r, created, "closed", &d);
+		static const char *const code[] = {"closure_code", NULL};
+
+		if (eq(r->action, "auto-closed"))
+			inc_buf_addstr(&d, "unconfirmed: closed by inc-close --expire");
+		else
+			changes(&d, r, n, code);
+		event(b, r, created, eq(r->action, "auto-closed") ? "auto-closed" : "closed", &d);
 	} else if (eq(to, "cancelled")) {
 		changes(&d, r, n, why);
 		event(b, r, created, "cancelled", &d);
@@ -271,7 +312,9 @@ timeline(struct inc_buf *b, const struct trail *t, int64_t created)
 		       inc_streq(t->r[j].actor, t->r[i].actor) &&
 		       inc_streq(t->r[j].tool, t->r[i].tool) &&
 		       inc_streq(t->r[j].action, t->r[i].action) &&
-		       !eq(t->r[i].action, "note") && !eq(t->r[i].action, "logged"))
+		       !eq(t->r[i].action, "note") && !eq(t->r[i].action, "reply") &&
+		       !eq(t->r[i].action, "forced") && !eq(t->r[i].action, "logged") &&
+		       !is_why(&t->r[j - 1]))	/* a rule's row ends its change */
 			j++;
 		change_events(b, t->r + i, j - i, created);
 		i = j;
@@ -498,6 +541,289 @@ survey(struct inc_buf *b, const struct inc_incident *inc)
 	}
 }
 
+/* ---- the review's six areas: what inc knows under each, then the
+ * questions the meeting answers ---- */
+
+/* The first row of the trail (not a task's) with this action, or field. */
+static const struct inc_audit_row *
+first(const struct trail *t, const char *action, const char *field)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->r[i].task == INC_NULL && (!action || eq(t->r[i].action, action)) &&
+		    (!field || eq(t->r[i].field, field)))
+			return &t->r[i];
+	return NULL;
+}
+
+static size_t
+count(const struct trail *t, const char *action, const char *field)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		n += t->r[i].task == INC_NULL && (!action || eq(t->r[i].action, action)) &&
+		     (!field || eq(t->r[i].field, field));
+	return n;
+}
+
+/* "- " line: a fact. */
+static void __attribute__((format(printf, 2, 3)))
+bullet(struct inc_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	inc_buf_addstr(b, "- ");
+	va_start(ap, fmt);
+	inc_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	inc_buf_addstr(b, "\n");
+}
+
+/* "N thing" or "N things" */
+static const char *
+plural(size_t n, const char *one, const char *many, char *buf, size_t len)
+{
+	snprintf(buf, len, "%zu %s", n, n == 1 ? one : many);
+	return buf;
+}
+
+static void
+area(struct inc_buf *b, int n, const char *title)
+{
+	inc_buf_printf(b, "\n### %d. %s\n\n", n, title);
+}
+
+static void
+questions(struct inc_buf *b, const char *q)
+{
+	inc_buf_printf(b, "\n%s\n", q);
+}
+
+static void
+identification(struct inc_buf *b, const struct inc_incident *inc, const struct trail *t)
+{
+	const struct inc_audit_row *c = first(t, "classified", NULL), *m = NULL;
+	char tb[INC_TIMELEN], db[INC_TIMELEN];
+
+	area(b, 1, "Identification");
+	if (inc->detected_at != INC_NULL && inc->detected_at < inc->created_at)
+		bullet(b, "Detected %s, logged %s later", inc_time_format(inc->detected_at, tb),
+		       inc_duration_format(inc->created_at - inc->detected_at, db));
+	else
+		bullet(b, "Logged when detected, %s", inc_time_format(inc->created_at, tb));
+	bullet(b, "Source: %s; requester: %s", inc->source ? inc->source : "none given",
+	       inc->requester ? inc->requester : "none given");
+	if (c)
+		bullet(b, "Classified %s after logging; priority %s now, changed %zu time%s",
+		       inc_duration_format(c->at - inc->created_at, db),
+		       inc->priority ? inc->priority : "none", count(t, NULL, "priority") ?
+		       count(t, NULL, "priority") - 1 : 0,
+		       count(t, NULL, "priority") == 2 ? "" : "s");
+	else
+		bullet(b, "Never classified by the rules; priority %s",
+		       inc->priority ? inc->priority : "none");
+	for (size_t i = 0; i < t->n; i++)
+		if (eq(t->r[i].field, "major") && eq(t->r[i].new_, "true"))
+			m = &t->r[i];
+	if (inc->major > 0)
+		bullet(b, "A major incident%s%s%s", m ? ", declared " : "",
+		       m ? inc_duration_format(m->at - inc->created_at, db) : "",
+		       m ? " after logging" : "");
+	questions(b, "How was it detected, and could it have been detected, or logged, sooner?"
+		  " Was it classified and prioritized right the first time?");
+}
+
+static int
+communication(struct inc_ctx *ctx, struct inc_buf *b, const struct inc_incident *inc,
+	      const struct trail *t, char *err)
+{
+	struct inc_sql *q = inc_sql(ctx->db, "SELECT count(*), count(sent_at),"
+				    " sum(sent_at IS NULL AND attempts > 0), sum(rcpt = ?2)"
+				    " FROM outbox WHERE incident = ?1");
+	const struct inc_audit_row *first_reply = NULL;
+	size_t desk = 0, requester = 0, notices = count(t, "notified", NULL);
+	char db[INC_TIMELEN], n1[64], n2[64];
+	int rc;
+
+	area(b, 2, "Communication");
+	for (size_t i = 0; i < t->n; i++) {
+		if (!eq(t->r[i].action, "reply") || t->r[i].task != INC_NULL)
+			continue;
+		if (inc_streq(t->r[i].actor, inc->requester)) {
+			requester++;
+		} else {
+			desk++;
+			if (!first_reply)
+				first_reply = &t->r[i];
+		}
+	}
+	if (first_reply)
+		bullet(b, "%s to the requester, the first %s after logging",
+		       plural(desk, "reply", "replies", n1, sizeof n1),
+		       inc_duration_format(first_reply->at - inc->created_at, db));
+	else
+		bullet(b, "No reply to the requester");
+	bullet(b, "%s from the requester, %s",
+	       plural(requester, "reply", "replies", n1, sizeof n1),
+	       plural(count(t, "note", NULL), "internal note", "internal notes", n2, sizeof n2));
+	bullet(b, "%s by the escalation rules", plural(notices, "notice", "notices", n1, sizeof n1));
+	inc_sql_int(q, 1, inc->id);
+	inc_sql_text(q, 2, inc->requester ? inc->requester : "");
+	if ((rc = inc_sql_step(q)) > 0) {
+		int64_t all = inc_sql_col_int(q, 0), sent = inc_sql_col_int(q, 1),
+			failing = inc_sql_col_int(q, 2), to_req = inc_sql_col_int(q, 3);
+
+		if (all > 0)
+			bullet(b, "%lld mail%s by inc-notify, %lld to the requester; %lld sent,"
+			       " %lld failing", (long long)all, all == 1 ? "" : "s",
+			       (long long)(to_req == INC_NULL ? 0 : to_req), (long long)sent,
+			       (long long)(failing == INC_NULL ? 0 : failing));
+		else
+			bullet(b, "No mail by inc-notify");
+	}
+	inc_sql_reset(q);
+	if (rc < 0)
+		return inc_db_err(ctx->db, err);
+	questions(b, "Were the requester and those affected told what they needed, when they"
+		  " needed it? Did the right people hear of the warnings and breaches?");
+	return 0;
+}
+
+static void
+structure(struct inc_buf *b, const struct inc_incident *inc, const struct trail *t)
+{
+	struct inc_buf g = {0};
+	size_t by_rule = 0, by_hand = 0, nowhere = 0;
+	char n1[64];
+
+	area(b, 3, "Structure");
+	for (size_t i = 0; i < t->n; i++) {
+		const struct inc_audit_row *r = &t->r[i];
+
+		if (r->task != INC_NULL || !r->field)
+			continue;
+		if (eq(r->field, "group") && r->new_)
+			inc_buf_printf(&g, "%s%s", g.len ? ", " : "", r->new_);
+		if (eq(r->action, "escalated") && eq(r->field, "by hand"))
+			by_hand++;
+		else if (eq(r->action, "escalated") && strchr(r->field, ':'))
+			by_rule++;
+		else if (eq(r->action, "notified") && strstr(r->field, ":functional"))
+			nowhere++;
+	}
+	inc_buf_add(&g, "", 1);
+	bullet(b, "Groups, in turn: %s", g.len > 1 ? g.data : inc->group ? inc->group : "none");
+	bullet(b, "%s; first assignee %s, now %s",
+	       plural((size_t)(inc->reassignment_count > 0 ? inc->reassignment_count : 0),
+		      "reassignment", "reassignments", n1, sizeof n1),
+	       inc->first_assignee ? inc->first_assignee : "none",
+	       inc->assignee ? inc->assignee : "none");
+	bullet(b, "Escalation level %lld: %zu by the rules, %zu by hand",
+	       (long long)(inc->escalation_level == INC_NULL ? 0 : inc->escalation_level),
+	       by_rule, by_hand);
+	if (nowhere)
+		bullet(b, "%zu functional rule%s found no group to escalate to", nowhere,
+		       nowhere == 1 ? "" : "s");
+	inc_buf_free(&g);
+	questions(b, "Did the incident reach the team that could fix it, and quickly? Were the"
+		  " roles, the groups' escalate_to and the escalation rules right?");
+}
+
+static int
+resources(struct inc_ctx *ctx, struct inc_buf *b, const struct inc_incident *inc,
+	  const struct trail *t, char *err)
+{
+	struct inc_sql *q = inc_sql(ctx->db, "SELECT count(*), sum(status = 'done'),"
+				    " sum(due IS NOT NULL AND coalesce(done_at, ?2) > due)"
+				    " FROM task WHERE incident = ?1");
+	struct inc_buf who = {0};
+	char db[INC_TIMELEN];
+	int rc;
+
+	area(b, 4, "Resources");
+	for (size_t i = 0; i < t->n; i++) {
+		const char *a = t->r[i].field && eq(t->r[i].field, "assignee") ? t->r[i].new_ : NULL;
+
+		if (a && !(who.len && strstr(who.data, a)))
+			inc_buf_printf(&who, "%s%s", who.len ? ", " : "", a);
+	}
+	inc_buf_add(&who, "", 1);
+	bullet(b, "Worked by: %s", who.len > 1 ? who.data : inc->assignee ? inc->assignee : "nobody");
+	inc_buf_free(&who);
+	inc_sql_int(q, 1, inc->id);
+	inc_sql_int(q, 2, ctx->now);
+	if ((rc = inc_sql_step(q)) > 0) {
+		int64_t n = inc_sql_col_int(q, 0), done = inc_sql_col_int(q, 1),
+			late = inc_sql_col_int(q, 2);
+
+		bullet(b, "%lld task%s, %lld done, %lld late", (long long)n, n == 1 ? "" : "s",
+		       (long long)(done == INC_NULL ? 0 : done),
+		       (long long)(late == INC_NULL ? 0 : late));
+	}
+	inc_sql_reset(q);
+	if (rc < 0)
+		return inc_db_err(ctx->db, err);
+	bullet(b, "On hold for %s of working time",
+	       inc_duration_format(inc->paused_s == INC_NULL ? 0 : inc->paused_s, db));
+	questions(b, "Did those working it have the skills, the access, the tools and the time"
+		  " they needed? What were they waiting for while it was on hold?");
+	return 0;
+}
+
+static const char *
+met_text(int64_t met)
+{
+	return met == 1 ? "met" : met == 0 ? "breached" : "not decided";
+}
+
+static void
+process(struct inc_buf *b, const struct inc_incident *inc, const struct trail *t)
+{
+	char n1[64];
+
+	area(b, 5, "Process");
+	if (inc->sla_policy)
+		bullet(b, "SLA %s: response %s, resolution %s", inc->sla_policy,
+		       met_text(inc->response_met), met_text(inc->resolve_met));
+	else
+		bullet(b, "No SLA policy");
+	bullet(b, "Reopened %lld time%s", (long long)(inc->reopen_count == INC_NULL ? 0 :
+						   inc->reopen_count),
+	       inc->reopen_count == 1 ? "" : "s");
+	bullet(b, "%s", plural(count(t, "forced", NULL), "step forced past the rules (--force)",
+			       "steps forced past the rules (--force)", n1, sizeof n1));
+	questions(b, "Was the process followed, and did it help? Where did it get in the way"
+		  " (holds, reopenings, forced steps, rules that fired too late or too often)?");
+}
+
+static void
+reporting(struct inc_buf *b, const struct inc_incident *inc, const struct trail *t)
+{
+	json_t *links = inc->links ? json_loads(inc->links, 0, NULL) : NULL, *l;
+	size_t i, problems = 0;
+	const char *how = inc->status == INC_CLOSED && first(t, "auto-closed", NULL) &&
+			  !first(t, "closed", "status") ? "closed by the expiry job, unconfirmed" :
+			  inc->status == INC_CLOSED && inc->resolved_at == INC_NULL ?
+			  "closed without a resolution" :
+			  inc->status == INC_CLOSED ? "closed, confirmed" :
+			  inc_status_name(inc->status);
+
+	area(b, 6, "Reporting");
+	bullet(b, "Status: %s; closure code %s, resolution type %s", how,
+	       inc->closure_code ? inc->closure_code : "none",
+	       inc->resolution_type ? inc->resolution_type : "none");
+	json_array_foreach(links, i, l)
+		problems += inc_streq(json_string_value(json_object_get(l, "type")), "problem");
+	json_decref(links);
+	bullet(b, "%zu problem record%s linked", problems, problems == 1 ? "" : "s");
+	if (inc->rating != INC_NULL)
+		bullet(b, "Survey: %lld of 5", (long long)inc->rating);
+	else
+		bullet(b, "No survey answer");
+	questions(b, "Is the record right for the KPIs (times, codes, category)? Does the root"
+		  " cause have a problem record? Which actions follow, with an owner and a due date?");
+}
+
 /* ---- the facts ---- */
 
 static void
@@ -556,6 +882,16 @@ facts(struct inc_buf *b, const struct inc_incident *inc)
 	fact(b, "Group", inc->group);
 	fact(b, "Assignee", inc->assignee);
 	fact(b, "First assignee", inc->first_assignee);
+	if (inc->detected_at != INC_NULL && inc->detected_at < inc->created_at) {
+		char db[INC_TIMELEN];
+
+		v.len = 0;
+		inc_buf_printf(&v, "%s (%s before logging)", inc_time_format(inc->detected_at, tb),
+			       inc_duration_format(inc->created_at - inc->detected_at, db));
+		fact(b, "Detected", v.data);
+	} else {
+		fact(b, "Detected", "at logging");
+	}
 	fact(b, "Logged", inc_time_format(inc->created_at, tb));
 	fact_time(b, "Responded", inc->responded_at, inc->created_at);
 	fact_time(b, "Resolved", inc->resolved_at, inc->created_at);
@@ -607,6 +943,16 @@ inc_review(struct inc_ctx *ctx, int64_t id, struct inc_buf *out, char *err)
 			       "- What went well:\n"
 			       "- What went wrong, and why:\n"
 			       "- Actions (owner, due date):\n");
+		identification(out, &inc, &t);
+		rc = communication(ctx, out, &inc, &t, err);
+	}
+	if (rc == 0) {
+		structure(out, &inc, &t);
+		rc = resources(ctx, out, &inc, &t, err);
+	}
+	if (rc == 0) {
+		process(out, &inc, &t);
+		reporting(out, &inc, &t);
 	}
 	inc_audit_free(t.r, t.n);
 	inc_incident_clear(&inc);

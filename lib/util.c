@@ -106,19 +106,18 @@ inc_buf_addstr(struct inc_buf *b, const char *s)
 }
 
 void
-inc_buf_printf(struct inc_buf *b, const char *fmt, ...)
+inc_buf_vprintf(struct inc_buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	char small[256];
 	int n;
 
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof small) {
-		inc_buf_add(b, small, (size_t)n);
+	if (n < 0 || (size_t)n < sizeof small) {
+		if (n > 0)
+			inc_buf_add(b, small, (size_t)n);
+		va_end(again);
 		return;
 	}
 	inc_buf_add(b, "", 0);
@@ -126,10 +125,19 @@ inc_buf_printf(struct inc_buf *b, const char *fmt, ...)
 		b->cap = b->len + (size_t)n + 1;
 		b->data = inc_xrealloc(b->data, b->cap);
 	}
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+	va_end(again);
 	b->len += (size_t)n;
+}
+
+void
+inc_buf_printf(struct inc_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	inc_buf_vprintf(b, fmt, ap);
+	va_end(ap);
 }
 
 void

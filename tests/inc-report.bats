@@ -611,6 +611,7 @@ END
 | Group | l3-network |
 | Assignee | gus |
 | First assignee | dana |
+| Detected | at logging |
 | Logged | 2026-11-26T08:00:00Z |
 | Responded | 2026-11-26T08:10:00Z (after 10m) |
 | Resolved | 2026-11-26T14:00:00Z (after 6h) |
@@ -705,6 +706,56 @@ Rating 4 of 5.
 - What went well:
 - What went wrong, and why:
 - Actions (owner, due date):
+
+### 1. Identification
+
+- Logged when detected, 2026-11-26T08:00:00Z
+- Source: email; requester: joe@example.com
+- Classified 1m after logging; priority critical now, changed 0 times
+- A major incident
+
+How was it detected, and could it have been detected, or logged, sooner? Was it classified and prioritized right the first time?
+
+### 2. Communication
+
+- No reply to the requester
+- 0 replies from the requester, 1 internal note
+- 0 notices by the escalation rules
+- No mail by inc-notify
+
+Were the requester and those affected told what they needed, when they needed it? Did the right people hear of the warnings and breaches?
+
+### 3. Structure
+
+- Groups, in turn: l2-infra, l3-network
+- 1 reassignment; first assignee dana, now gus
+- Escalation level 1: 0 by the rules, 0 by hand
+
+Did the incident reach the team that could fix it, and quickly? Were the roles, the groups' escalate_to and the escalation rules right?
+
+### 4. Resources
+
+- Worked by: dana, gus
+- 1 task, 1 done, 0 late
+- On hold for 30m of working time
+
+Did those working it have the skills, the access, the tools and the time they needed? What were they waiting for while it was on hold?
+
+### 5. Process
+
+- SLA critical: response met, resolution breached
+- Reopened 1 time
+- 0 steps forced past the rules (--force)
+
+Was the process followed, and did it help? Where did it get in the way (holds, reopenings, forced steps, rules that fired too late or too often)?
+
+### 6. Reporting
+
+- Status: closed, confirmed; closure code fixed, resolution type permanent
+- 1 problem record linked
+- Survey: 4 of 5
+
+Is the record right for the KPIs (times, codes, category)? Does the root cause have a problem record? Which actions follow, with an owner and a due date?
 END
 }
 
@@ -728,6 +779,7 @@ END
 | Group | - |
 | Assignee | - |
 | First assignee | - |
+| Detected | at logging |
 | Logged | 2026-11-27T09:00:00Z |
 | Responded | - |
 | Resolved | - |
@@ -782,6 +834,55 @@ No survey answer.
 - What went well:
 - What went wrong, and why:
 - Actions (owner, due date):
+
+### 1. Identification
+
+- Logged when detected, 2026-11-27T09:00:00Z
+- Source: none given; requester: none given
+- Never classified by the rules; priority none
+
+How was it detected, and could it have been detected, or logged, sooner? Was it classified and prioritized right the first time?
+
+### 2. Communication
+
+- No reply to the requester
+- 0 replies from the requester, 0 internal notes
+- 0 notices by the escalation rules
+- No mail by inc-notify
+
+Were the requester and those affected told what they needed, when they needed it? Did the right people hear of the warnings and breaches?
+
+### 3. Structure
+
+- Groups, in turn: none
+- 0 reassignments; first assignee none, now none
+- Escalation level 0: 0 by the rules, 0 by hand
+
+Did the incident reach the team that could fix it, and quickly? Were the roles, the groups' escalate_to and the escalation rules right?
+
+### 4. Resources
+
+- Worked by: nobody
+- 0 tasks, 0 done, 0 late
+- On hold for 0s of working time
+
+Did those working it have the skills, the access, the tools and the time they needed? What were they waiting for while it was on hold?
+
+### 5. Process
+
+- No SLA policy
+- Reopened 0 times
+- 0 steps forced past the rules (--force)
+
+Was the process followed, and did it help? Where did it get in the way (holds, reopenings, forced steps, rules that fired too late or too often)?
+
+### 6. Reporting
+
+- Status: new; closure code none, resolution type none
+- 0 problem records linked
+- No survey answer
+
+Is the record right for the KPIs (times, codes, category)? Does the root cause have a problem record? Which actions follow, with an owner and a due date?
 END
 }
 
@@ -841,4 +942,50 @@ END
 	assert_line '| in_progress | 20m |'
 	assert_line '| resolved | 25m |'
 	assert_line 'Rating 5 of 5.'
+}
+
+@test "--review from the tools' own trail: whom notices told, why it escalated, a rule with nowhere to go, an auto-close, detection, the six areas" {
+	edit_config '.groups |= map(if .name == "l2-infra" then del(.escalate_to) else . end)'
+	inc-log <<<'{"subject":"Printer jams","requester":"joe@example.com","source":"email","detected_at":"2026-11-27T09:40:00Z"}' >/dev/null
+	inc-sla
+	inc-assign 1 >/dev/null
+	INC_NOW=2026-11-27T13:13:00Z bash -c 'inc-sla | inc-escalate' >/dev/null
+	INC_NOW=2026-11-27T13:20:00Z inc-update --as alice --reply "Looking into it" 1 >/dev/null
+	INC_NOW=2026-11-27T13:25:00Z inc-update --as joe@example.com --reply "Thanks" 1 >/dev/null
+	INC_NOW=2026-11-27T13:30:00Z inc-escalate 1 --to l2-infra --reason "needs the network team" >/dev/null
+	INC_NOW=2026-12-02T10:30:00Z bash -c 'inc-sla | inc-escalate' >/dev/null
+	INC_NOW=2026-12-02T11:00:00Z inc-close --resolution "new fuser" 1 >/dev/null
+	INC_NOW=2026-12-10T00:00:00Z inc-close --expire 3d >/dev/null
+	INC_NOW=2026-12-10T00:00:00Z run --separate-stderr inc-report --review 1 </dev/null
+	assert_success
+	assert_equal "$stderr" ""
+	assert_line '| Detected | 2026-11-27T09:40:00Z (20m before logging) |'
+	assert_line '| Escalated | yes |'
+	assert_line '| 2026-11-27T13:13:00Z | 3h13m | notified | root | response_warning: response due 2026-11-27T14:00:00Z; notify ["alice@example.com"] |'
+	assert_line '| 2026-11-27T13:20:00Z | 3h20m | reply | alice | Looking into it |'
+	assert_line '| 2026-11-27T13:25:00Z | 3h25m | reply | joe@example.com | Thanks |'
+	assert_line '| 2026-11-27T13:30:00Z | 3h30m | escalated | root | escalation_level 1 (was 0), group l2-infra (was service-desk), assignee dana (was alice); by hand: needs the network team; notify ["omar@example.com"] |'
+	assert_line '| 2026-12-02T10:30:00Z | 5d30m | not escalated | root | resolve_breached: resolve due 2026-12-02T10:00:00Z; no escalate_to: the incident stays in l2-infra; notify ["omar@example.com"] |'
+	assert_line '| 2026-12-10T00:00:00Z | 12d14h | auto-closed | root | unconfirmed: closed by inc-close --expire |'
+	refute_line --partial '| updated |'
+	# the six areas, in order, each with what inc knows
+	assert_equal "$(grep '^### ' <<<"$output")" "### 1. Identification
+### 2. Communication
+### 3. Structure
+### 4. Resources
+### 5. Process
+### 6. Reporting"
+	assert_line '- Detected 2026-11-27T09:40:00Z, logged 20m later'
+	assert_line '- 1 reply to the requester, the first 3h20m after logging'
+	assert_line '- 1 reply from the requester, 0 internal notes'
+	assert_line '- Groups, in turn: service-desk, l2-infra'
+	assert_line '- Escalation level 1: 0 by the rules, 1 by hand'
+	assert_line '- 1 functional rule found no group to escalate to'
+	assert_line '- Worked by: alice, dana'
+	assert_line '- SLA standard: response met, resolution breached'
+	assert_line '- Status: closed by the expiry job, unconfirmed; closure code fixed, resolution type permanent'
+	# mail the desk sent is communication too
+	INC_NOW=2026-12-10T00:00:00Z inc-notify --queue-only --as root >/dev/null
+	INC_NOW=2026-12-10T00:00:00Z run --separate-stderr inc-report --review 1 </dev/null
+	assert_line --regexp '^- [0-9]+ mails by inc-notify, [0-9]+ to the requester; 0 sent, 0 failing$'
 }
