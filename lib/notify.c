@@ -223,13 +223,74 @@ queue_one(struct inc_ctx *ctx, const struct inc_incident *r, const struct inc_ev
 	return rc;
 }
 
+/* The subject: the template's first line when it is "Subject: ...",
+ * rendered on its own (so that a newline in a field stays in the one
+ * header, where compose makes it a space), else the incident's subject;
+ * "[INC-42] " in front unless the first reference it holds is this
+ * incident's already (inc-mail threads a reply on the first one). *body is
+ * the rest of the template, from its first non-blank line. */
+static void
+make_subject(struct inc_buf *subject, const char *tmpl, const char **body,
+	     const struct inc_config *c, const struct inc_incident *r,
+	     const struct inc_event_row *e)
+{
+	struct inc_buf text = {0};
+	const char *nl = strchr(tmpl, '\n');
+	int64_t ref;
+
+	*body = tmpl;
+	if (strncmp(tmpl, "Subject:", 8) == 0 && nl) {
+		const char *s = tmpl + 8;
+		char *line;
+		size_t n;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		n = (size_t)(nl - s);
+		while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		line = inc_xmalloc(n + 1);
+		memcpy(line, s, n);
+		line[n] = '\0';
+		render(&text, line, c, r, e);
+		free(line);
+		for (*body = nl + 1; **body == '\n' || (**body == '\r' && (*body)[1] == '\n'); )
+			*body += **body == '\r' ? 2 : 1;
+	} else {
+		inc_buf_addstr(&text, r->subject ? r->subject : "");
+	}
+	inc_buf_add(&text, "", 0);
+	if (!inc_mail_ref(text.data, &ref) || ref != r->id)
+		inc_buf_printf(subject, "[INC-%lld] ", (long long)r->id);
+	inc_buf_addstr(subject, text.data);
+	inc_buf_add(subject, "", 0);
+	inc_buf_free(&text);
+}
+
+/* A warning's quoted value: no control character of a requester field
+ * reaches the terminal or cron's mail raw. */
+static void
+warn_address(const struct inc_incident *r, const struct inc_event_row *e, const char *addr)
+{
+	struct inc_buf q = {0};
+	json_t *s = json_string(addr);
+
+	inc_json_value(&q, s);
+	inc_buf_add(&q, "", 0);
+	inc_warn("INC-%lld: %s: %s: not one mail address, not mailed", (long long)r->id,
+		 e->kind, q.data);
+	json_decref(s);
+	inc_buf_free(&q);
+}
+
 int
 inc_notify_queue(struct inc_ctx *ctx, const struct inc_event_row *e, char *err)
 {
 	const struct inc_config *c = ctx->cfg;
 	struct inc_incident r;
 	struct inc_buf text = {0}, subject = {0};
-	char *tmpl = NULL, *nl, tag[64];
+	const char *body;
+	char *tmpl = NULL;
 	json_t *to = NULL, *a;
 	size_t i;
 	int rc = 0, n = 0;
@@ -246,27 +307,9 @@ inc_notify_queue(struct inc_ctx *ctx, const struct inc_event_row *e, char *err)
 		rc = -1;
 		goto out;
 	}
-	render(&text, tmpl, c, &r, e);
+	make_subject(&subject, tmpl, &body, c, &r, e);
+	render(&text, body, c, &r, e);
 	inc_buf_add(&text, "", 0);
-	/* "Subject: ..." on the first line, a blank line, the body */
-	nl = strchr(text.data, '\n');
-	snprintf(tag, sizeof tag, "[INC-%lld]", (long long)r.id);
-	if (strncmp(text.data, "Subject:", 8) == 0 && nl) {
-		const char *s = text.data + 8;
-
-		while (*s == ' ')
-			s++;
-		if (!strstr(s, tag) || strstr(s, tag) > nl)
-			inc_buf_printf(&subject, "%s ", tag);
-		inc_buf_add(&subject, s, (size_t)(nl - s));
-		nl++;
-		while (*nl == '\n')
-			nl++;
-	} else {
-		inc_buf_printf(&subject, "%s %s", tag, r.subject ? r.subject : "");
-		nl = text.data;
-	}
-	inc_buf_add(&subject, "", 0);
 	json_array_foreach(to, i, a) {
 		const char *addr = json_string_value(a);
 
@@ -275,10 +318,10 @@ inc_notify_queue(struct inc_ctx *ctx, const struct inc_event_row *e, char *err)
 			continue;
 		if (!inc_mail_address_valid(addr)) {
 			/* a requester field that is no address (a name, a list) */
-			inc_warn("INC-%lld: %s: not one mail address, not mailed", (long long)r.id, addr);
+			warn_address(&r, e, addr);
 			continue;
 		}
-		if ((rc = queue_one(ctx, &r, e, addr, n++, subject.data, nl, err)) < 0)
+		if ((rc = queue_one(ctx, &r, e, addr, n++, subject.data, text.data, err)) < 0)
 			break;
 	}
 out:
