@@ -10,12 +10,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -335,55 +337,76 @@ out:
 
 /* ---- delivery ---- */
 
-/* The message on the command's stdin: 0 when it exits 0. */
+/* The message on the command's stdin: 0 when it exits 0. The command
+ * reads it from an unlinked file, not a pipe: when inc-notify is killed
+ * while sendmail runs, sendmail still reads the whole message, never a
+ * truncated one that it would deliver as it is (sendmail -i takes end of
+ * input as the end of the message). */
 static int
 pipe_to(const char *cmd, const char *msg, char *err)
 {
-	int fd[2], status;
 	size_t len = strlen(msg);
+	FILE *f = tmpfile();
+	int status;
 	pid_t pid;
 
-	if (pipe(fd) < 0)
-		return inc_err(err, "pipe: %s", strerror(errno));
+	if (!f)
+		return inc_err(err, "a temporary file: %s", strerror(errno));
+	if (fwrite(msg, 1, len, f) != len || fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0) {
+		inc_err(err, "a temporary file: %s", strerror(errno));
+		fclose(f);
+		return -1;
+	}
 	fflush(stdout);
+	fflush(stderr);
 	if ((pid = fork()) < 0) {
-		close(fd[0]);
-		close(fd[1]);
+		fclose(f);
 		return inc_err(err, "fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
-		dup2(fd[0], 0);
-		close(fd[0]);
-		close(fd[1]);
+		dup2(fileno(f), 0);
+		close(fileno(f));
 		/* sendmail's own output is not ours: stdout carries records */
 		dup2(2, 1);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
-	close(fd[0]);
-	signal(SIGPIPE, SIG_IGN);
-	while (len > 0) {
-		ssize_t w = write(fd[1], msg, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		msg += w;
-		len -= (size_t)w;
-	}
-	close(fd[1]);
-	signal(SIGPIPE, SIG_DFL);
+	fclose(f);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return inc_err(err, "wait: %s", strerror(errno));
-	if (len > 0)
-		return inc_err(err, "%s: did not read the message", cmd);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status))
 		return inc_err(err, "%s: exit status %d", cmd, WEXITSTATUS(status));
 	return inc_err(err, "%s: killed by signal %d", cmd, WTERMSIG(status));
+}
+
+/* One run delivers at a time: two runs at once (cron's next minute while
+ * a slow sendmail still works, an admin's run) would both take an unsent
+ * message to sendmail. A lock beside the database, held by this open file
+ * only (the kernel drops it when the process dies, kill -9 included, and
+ * sendmail does not inherit it). The fd, -2 when another run holds it, or
+ * -1 (err). */
+static int
+lock_delivery(struct inc_ctx *ctx, char *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (snprintf(path, sizeof path, "%s-notify.lock", inc_db_name(ctx->db)) >= (int)sizeof path)
+		return inc_err(err, "%s: name too long for its lock", inc_db_name(ctx->db));
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0)
+		return inc_err(err, "%s: %s", path, strerror(errno));
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		close(fd);
+		if (errno == EWOULDBLOCK)
+			return -2;
+		return inc_err(err, "%s: %s", path, strerror(errno));
+	}
+	return fd;
 }
 
 /* A message's outcome, in a transaction of its own. */
@@ -409,8 +432,18 @@ mark(struct inc_ctx *ctx, int64_t id, const char *error, char *err)
 	return 0;
 }
 
-int
-inc_notify_send(struct inc_ctx *ctx, inc_notify_fn fn, void *arg, char *err)
+static void
+outbox_clear(struct inc_outbox *m)
+{
+	free(m->kind);
+	free(m->rcpt);
+	free(m->message_id);
+	free(m->subject);
+	free(m->message);
+}
+
+static int
+deliver(struct inc_ctx *ctx, inc_notify_fn fn, void *arg, char *err)
 {
 	struct inc_sql *q = inc_sql(ctx->db, "SELECT id, seq, incident, kind, rcpt, message_id,"
 				    " subject, message FROM outbox WHERE sent_at IS NULL AND id > ?"
@@ -441,6 +474,8 @@ inc_notify_send(struct inc_ctx *ctx, inc_notify_fn fn, void *arg, char *err)
 		}
 		inc_sql_reset(q);
 		if (rc < 0) {
+			while (n > 0)
+				outbox_clear(&box[--n]);
 			free(box);
 			return inc_db_err(ctx->db, err);
 		}
@@ -463,11 +498,7 @@ inc_notify_send(struct inc_ctx *ctx, inc_notify_fn fn, void *arg, char *err)
 				else
 					fn(ctx, m, arg);
 			}
-			free(m->kind);
-			free(m->rcpt);
-			free(m->message_id);
-			free(m->subject);
-			free(m->message);
+			outbox_clear(m);
 		}
 		free(box);
 		if (rc < 0)
@@ -475,4 +506,18 @@ inc_notify_send(struct inc_ctx *ctx, inc_notify_fn fn, void *arg, char *err)
 		if (n < 100)
 			return failed;
 	}
+}
+
+int
+inc_notify_send(struct inc_ctx *ctx, inc_notify_fn fn, void *arg, char *err)
+{
+	int fd = lock_delivery(ctx, err), rc;
+
+	if (fd == -2)
+		return 0;	/* another run delivers: the outbox is its */
+	if (fd < 0)
+		return -1;
+	rc = deliver(ctx, fn, arg, err);
+	close(fd);
+	return rc;
 }
