@@ -21,6 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "inc.h"
 
 /* ---- who ---- */
@@ -167,12 +169,25 @@ render(struct inc_buf *b, const char *t, const struct inc_config *c,
 
 /* ---- queueing ---- */
 
-static const char *
-domain_of(const char *addr)
+/* The domain of the desk's address for Message-IDs, which must be ASCII:
+ * an IDN domain in its ACE form (xn--), so that a desk at bücher.example
+ * does not make every event a message compose refuses, held up forever. */
+static void
+id_domain(const char *addr, char *out, size_t len)
 {
-	const char *at = addr ? strchr(addr, '@') : NULL;
+	const char *at = addr ? strchr(addr, '@') : NULL, *d = at ? at + 1 : "localhost";
+	char *ace = NULL;
 
-	return at ? at + 1 : "localhost";
+	for (const char *p = d; *p; p++)
+		if ((unsigned char)*p > 0x7e) {
+			ace = g_hostname_to_ascii(d);
+			break;
+		}
+	snprintf(out, len, "%s", ace ? ace : d);
+	g_free(ace);
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p > 0x7e || *p == '<' || *p == '>')
+			*p = '-';
 }
 
 /* One mail to one address, into the outbox; a Message-ID made of the
@@ -184,7 +199,7 @@ queue_one(struct inc_ctx *ctx, const struct inc_incident *r, const struct inc_ev
 {
 	const struct inc_config *c = ctx->cfg;
 	const char *from = c->mail_address ? c->mail_address : "inc@localhost";
-	char msgid[512], root[256], tag[64];
+	char msgid[512], root[256], tag[64], domain[200];
 	const char *refs[1] = {root};
 	struct inc_mail_header hdrs[] = {
 		{"Auto-Submitted", "auto-generated"},
@@ -201,10 +216,11 @@ queue_one(struct inc_ctx *ctx, const struct inc_incident *r, const struct inc_ev
 	struct inc_sql *q;
 	int rc;
 
+	id_domain(from, domain, sizeof domain);
 	snprintf(tag, sizeof tag, "INC-%lld", (long long)r->id);
-	snprintf(root, sizeof root, "INC-%lld@%s", (long long)r->id, domain_of(from));
+	snprintf(root, sizeof root, "INC-%lld@%s", (long long)r->id, domain);
 	snprintf(msgid, sizeof msgid, "INC-%lld.%lld.%d@%s", (long long)r->id, (long long)e->seq,
-		 n, domain_of(from));
+		 n, domain);
 	if (inc_mail_compose(&o, &msg, err) < 0) {
 		inc_buf_free(&msg);
 		return -1;
