@@ -54,12 +54,15 @@ recipients(const struct inc_config *c, const struct inc_incident *r,
 static char *
 find_template(const struct inc_config *c, const char *kind, char *err)
 {
-	char dirs[3][PATH_MAX], cfgdir[PATH_MAX], def[PATH_MAX];
+	char dirs[3][PATH_MAX], cfgpath[PATH_MAX], def[PATH_MAX];
+	const char *cfgdir;
 	const char *names[] = {kind, "default"};
 	int nd = 0;
 
-	snprintf(cfgdir, sizeof cfgdir, "%s", c->path);
-	dirname(cfgdir);
+	/* dirname's result, not its argument: "config.json" is left as it
+	 * is, and "." returned */
+	snprintf(cfgpath, sizeof cfgpath, "%s", c->path ? c->path : "");
+	cfgdir = dirname(cfgpath);
 	if (c->templates) {
 		if (c->templates[0] == '/')
 			snprintf(dirs[nd++], PATH_MAX, "%s", c->templates);

@@ -441,6 +441,16 @@ IT Service Desk <helpdesk@example.com>; [] critical -'
 	assert_equal "$(body "$f" | head -n 1)" "INC-6: classified by root at 2026-11-27T10:00:00Z."
 }
 
+@test "templates: beside a config named without a folder (-c config.json)" {
+	mkdir "$BATS_TEST_TMPDIR/templates"
+	printf 'Subject: custom\n\nmine\n' >"$BATS_TEST_TMPDIR/templates/logged.txt"
+	log_one '{"subject":"VPN down","requester":"joe@example.com"}' >/dev/null
+	cd "$BATS_TEST_TMPDIR"
+	INC_CONFIG= run --separate-stderr inc-notify -c edited.json </dev/null
+	assert_success
+	assert_equal "$(jq -r .subject <<<"$output")" "[INC-1] custom"
+}
+
 @test "a template that cannot be read stops the run at its event, which waits there" {
 	mkdir -p "$BATS_TEST_TMPDIR/templates/logged.txt"	# a folder: unreadable
 	log_one '{"subject":"VPN down","requester":"joe@example.com"}' >/dev/null
