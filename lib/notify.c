@@ -81,18 +81,31 @@ find_template(const struct inc_config *c, const char *kind, char *err)
 			size_t got;
 
 			snprintf(path, sizeof path, "%s/%s.txt", dirs[d], names[n]);
-			if (!(f = fopen(path, "r")))
-				continue;
+			/* only a missing file passes on to the next: one that
+			 * cannot be read is an error, not the shipped text */
+			if (!(f = fopen(path, "r"))) {
+				if (errno == ENOENT || errno == ENOTDIR)
+					continue;
+				inc_err(err, "%s: %s", path, strerror(errno));
+				return NULL;
+			}
 			while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
 				inc_buf_add(&b, chunk, got);
 			if (ferror(f)) {
+				inc_err(err, "%s: %s", path, strerror(errno));
 				fclose(f);
 				inc_buf_free(&b);
-				inc_err(err, "%s: %s", path, strerror(errno));
 				return NULL;
 			}
 			fclose(f);
 			inc_buf_add(&b, "", 0);
+			/* UTF-8, as every text inc writes: a Latin-1 template
+			 * made a subject no JSON line can carry */
+			if (!inc_utf8_valid(b.data, strlen(b.data))) {
+				inc_err(err, "%s: not UTF-8 text", path);
+				inc_buf_free(&b);
+				return NULL;
+			}
 			return b.data;
 		}
 	inc_err(err, "no template for %s (looked for %s.txt and default.txt)", kind, kind);

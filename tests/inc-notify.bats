@@ -462,6 +462,14 @@ IT Service Desk <helpdesk@example.com>; [] critical -'
 	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM outbox")" 0
 	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM cursor")" 0
 	rmdir "$BATS_TEST_TMPDIR/templates/logged.txt"
+	# one that is not UTF-8 (Latin-1): refused too, not sent garbled
+	printf 'Subject: Gr\374\337e\n\nK\366ln\n' >"$BATS_TEST_TMPDIR/templates/logged.txt"
+	run --separate-stderr inc-notify </dev/null
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "inc-notify: event 1 (INC-1 logged): $BATS_TEST_TMPDIR/templates/logged.txt: not UTF-8 text"
+	assert_equal "$(received)" 0
+	rm "$BATS_TEST_TMPDIR/templates/logged.txt"
 	run --separate-stderr inc-notify </dev/null
 	assert_success
 	assert_equal "$(jq -r .message_id <<<"$output")" 'INC-1.1.0@example.com
