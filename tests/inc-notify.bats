@@ -563,17 +563,19 @@ mail=1'
 }
 
 @test "killed while sendmail reads: sendmail still gets the whole message; the next run sends it again" {
-	# a message larger than a pipe holds; a sendmail that waits before reading
-	desk '.mail.sendmail = "sleep 1; '"$SENDMAIL"' -t -i"'
+	# a message larger than a pipe holds; a sendmail that says it started,
+	# then waits before reading
+	desk '.mail.sendmail = "touch '"$BATS_TEST_TMPDIR"'/started; sleep 1; '"$SENDMAIL"' -t -i && touch '"$BATS_TEST_TMPDIR"'/done"'
 	log_one "{\"subject\":\"big\",\"requester\":\"joe@example.com\",\"description\":\"$(head -c 150000 /dev/zero | tr '\0' 'x' | fold -w 70 | tr '\n' ' ')\"}" >/dev/null
 	inc-assign 1 --to alice --group service-desk >/dev/null
 	inc-notify --queue-only </dev/null
 	inc-notify --send-only </dev/null >/dev/null &
 	pid=$!
-	sleep 0.3
+	for _ in $(seq 600); do [ -e "$BATS_TEST_TMPDIR/started" ] && break; sleep 0.05; done
 	kill -9 "$pid"
 	wait "$pid" || true
-	sleep 1.5	# the orphaned sendmail finishes
+	# the orphaned sendmail finishes
+	for _ in $(seq 600); do [ -e "$BATS_TEST_TMPDIR/done" ] && break; sleep 0.05; done
 	assert_equal "$(received)" 1
 	sqlite3 "$INC_DB" "SELECT writefile('$BATS_TEST_TMPDIR/stored', message) FROM outbox WHERE id = 1" >/dev/null
 	cmp "$BATS_TEST_TMPDIR/stored" "$(messages)"
@@ -655,7 +657,7 @@ INC-5.5.0@example.com'
 	log_one '{"subject":"VPN down","requester":"joe@example.com"}' >/dev/null
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	exec 7<>"$BATS_TEST_TMPDIR/fifo"	# open, never written: no end
-	run --separate-stderr timeout 10 inc-notify <&7
+	run --separate-stderr timeout 60 inc-notify <&7
 	exec 7>&-
 	assert_success
 	assert_equal "$(jq -r .message_id <<<"$output")" "INC-1.1.0@example.com"
