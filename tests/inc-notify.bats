@@ -446,7 +446,7 @@ IT Service Desk <helpdesk@example.com>; [] critical -'
 	printf 'Subject: custom\n\nmine\n' >"$BATS_TEST_TMPDIR/templates/logged.txt"
 	log_one '{"subject":"VPN down","requester":"joe@example.com"}' >/dev/null
 	cd "$BATS_TEST_TMPDIR"
-	INC_CONFIG= run --separate-stderr inc-notify -c edited.json </dev/null
+	INC_CONFIG='' run --separate-stderr inc-notify -c edited.json </dev/null
 	assert_success
 	assert_equal "$(jq -r .subject <<<"$output")" "[INC-1] custom"
 }
