@@ -333,10 +333,19 @@ escalated omar@example.com'
 [INC-1] Escalated (functional): ERP down
 [INC-1] MAJOR INCIDENT: ERP down
 [INC-1] SLA notice: ERP down'
-	assert_equal "$(body "$(mail_to omar@example.com escalated)" | head -n 2)" 'INC-1 was escalated from service-desk to l2-infra, level 1.
+	assert_equal "$(body "$(mail_to omar@example.com escalated)" | head -n 3)" 'INC-1 has been escalated (functional), to level 1.
+Group: service-desk -> l2-infra
 Why: resolve_breached: resolve due 2026-12-02T10:00:00Z'
 	assert_equal "$(received)" 9
 	all_rfc5322
+	# the hierarchical escalation, 2h later: the group stays
+	INC_NOW=2026-12-02T12:01:00Z inc-escalate 1 >/dev/null
+	INC_NOW=2026-12-02T12:01:00Z run --separate-stderr inc-notify </dev/null
+	assert_equal "$(jq -r '"\(.kind) \(.to)"' <<<"$output")" 'escalated dana@example.com
+escalated maria@example.com
+escalated ivy@example.com'
+	assert_equal "$(body "$(mail_to maria@example.com escalated)" | head -n 2)" 'INC-1 has been escalated (hierarchical), to level 2.
+Group: l2-infra -> l2-infra'
 }
 
 @test "resolved, closed, reopened: the requester; reopened: the assignee too" {
