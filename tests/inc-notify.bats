@@ -572,9 +572,10 @@ mail=1'
 }
 
 @test "killed while sendmail reads: sendmail still gets the whole message; the next run sends it again" {
-	# a message larger than a pipe holds; a sendmail that says it started,
-	# then waits before reading
-	desk '.mail.sendmail = "touch '"$BATS_TEST_TMPDIR"'/started; sleep 1; '"$SENDMAIL"' -t -i && touch '"$BATS_TEST_TMPDIR"'/done"'
+	# a message larger than a pipe holds (the assignee's, with the
+	# description; no acknowledgement first); a sendmail that says it
+	# started, then waits before reading
+	desk '.notify.on.logged = [] | .mail.sendmail = "touch '"$BATS_TEST_TMPDIR"'/started; sleep 1; '"$SENDMAIL"' -t -i && touch '"$BATS_TEST_TMPDIR"'/done"'
 	log_one "{\"subject\":\"big\",\"requester\":\"joe@example.com\",\"description\":\"$(head -c 150000 /dev/zero | tr '\0' 'x' | fold -w 70 | tr '\n' ' ')\"}" >/dev/null
 	inc-assign 1 --to alice --group service-desk >/dev/null
 	inc-notify --queue-only </dev/null
@@ -587,16 +588,15 @@ mail=1'
 	for _ in $(seq 600); do [ -e "$BATS_TEST_TMPDIR/done" ] && break; sleep 0.05; done
 	assert_equal "$(received)" 1
 	sqlite3 "$INC_DB" "SELECT writefile('$BATS_TEST_TMPDIR/stored', message) FROM outbox WHERE id = 1" >/dev/null
+	assert [ "$(stat -c %s "$BATS_TEST_TMPDIR/stored")" -gt 150000 ]
 	cmp "$BATS_TEST_TMPDIR/stored" "$(messages)"
 	# not marked: the next run sends it again, the same message (at least once)
-	assert_equal "$(inc-notify --list </dev/null | jq -c '[.message_id, .attempts]')" '["INC-1.1.0@example.com",0]
-["INC-1.2.0@example.com",0]'
+	assert_equal "$(inc-notify --list </dev/null | jq -c '[.message_id, .attempts]')" '["INC-1.2.0@example.com",0]'
 	desk
 	run --separate-stderr inc-notify </dev/null
 	assert_success
-	assert_equal "$(received)" 3
-	assert_equal "$(for f in "$M"/*; do field "$f" message-id; done | sort | uniq -c | awk '{ print $1, $2 }')" '2 <INC-1.1.0@example.com>
-1 <INC-1.2.0@example.com>'
+	assert_equal "$(received)" 2
+	assert_equal "$(for f in "$M"/*; do field "$f" message-id; done | sort | uniq -c | awk '{ print $1, $2 }')" '2 <INC-1.2.0@example.com>'
 	all_rfc5322
 }
 
