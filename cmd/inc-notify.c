@@ -30,7 +30,7 @@ told(struct inc_ctx *ctx, const struct inc_outbox *m, void *arg)
 
 	(void)arg;
 	if (m->error) {
-		inc_warn("INC-%lld: %s: %s", (long long)m->incident, m->rcpt, m->error);
+		inc_warn("%s: to %s: %s", m->message_id, m->rcpt, m->error);
 		return;
 	}
 	snprintf(ref, sizeof ref, "INC-%lld", (long long)m->incident);

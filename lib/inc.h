@@ -1096,8 +1096,10 @@ struct inc_outbox {
 typedef void (*inc_notify_fn)(struct inc_ctx *, const struct inc_outbox *, void *arg);
 /* Each unsent message of the outbox through the config's sendmail, no
  * transaction held while it runs: marked sent once it exits 0, else its
- * error kept for the next run. fn hears of each. Returns how many failed,
- * or -1 (err) when the database does. */
+ * error kept for the next run. fn hears of each. One run at a time, under
+ * a lock beside the database: when another run holds it, 0 and nothing
+ * sent. Returns how many failed, or -1 (err) when the database (or the
+ * lock) does. */
 int inc_notify_send(struct inc_ctx *, inc_notify_fn fn, void *arg, char *err);
 
 /* ---- runs over selected incidents (batch.c) ---- */

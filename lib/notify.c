@@ -10,14 +10,18 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <glib.h>
 
 #include "inc.h"
 
@@ -50,12 +54,15 @@ recipients(const struct inc_config *c, const struct inc_incident *r,
 static char *
 find_template(const struct inc_config *c, const char *kind, char *err)
 {
-	char dirs[3][PATH_MAX], cfgdir[PATH_MAX], def[PATH_MAX];
+	char dirs[3][PATH_MAX], cfgpath[PATH_MAX], def[PATH_MAX];
+	const char *cfgdir;
 	const char *names[] = {kind, "default"};
 	int nd = 0;
 
-	snprintf(cfgdir, sizeof cfgdir, "%s", c->path);
-	dirname(cfgdir);
+	/* dirname's result, not its argument: "config.json" is left as it
+	 * is, and "." returned */
+	snprintf(cfgpath, sizeof cfgpath, "%s", c->path ? c->path : "");
+	cfgdir = dirname(cfgpath);
 	if (c->templates) {
 		if (c->templates[0] == '/')
 			snprintf(dirs[nd++], PATH_MAX, "%s", c->templates);
@@ -74,18 +81,31 @@ find_template(const struct inc_config *c, const char *kind, char *err)
 			size_t got;
 
 			snprintf(path, sizeof path, "%s/%s.txt", dirs[d], names[n]);
-			if (!(f = fopen(path, "r")))
-				continue;
+			/* only a missing file passes on to the next: one that
+			 * cannot be read is an error, not the shipped text */
+			if (!(f = fopen(path, "r"))) {
+				if (errno == ENOENT || errno == ENOTDIR)
+					continue;
+				inc_err(err, "%s: %s", path, strerror(errno));
+				return NULL;
+			}
 			while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
 				inc_buf_add(&b, chunk, got);
 			if (ferror(f)) {
+				inc_err(err, "%s: %s", path, strerror(errno));
 				fclose(f);
 				inc_buf_free(&b);
-				inc_err(err, "%s: %s", path, strerror(errno));
 				return NULL;
 			}
 			fclose(f);
 			inc_buf_add(&b, "", 0);
+			/* UTF-8, as every text inc writes: a Latin-1 template
+			 * made a subject no JSON line can carry */
+			if (!inc_utf8_valid(b.data, strlen(b.data))) {
+				inc_err(err, "%s: not UTF-8 text", path);
+				inc_buf_free(&b);
+				return NULL;
+			}
 			return b.data;
 		}
 	inc_err(err, "no template for %s (looked for %s.txt and default.txt)", kind, kind);
@@ -172,12 +192,25 @@ render(struct inc_buf *b, const char *t, size_t len, int oneline, const struct i
 
 /* ---- queueing ---- */
 
-static const char *
-domain_of(const char *addr)
+/* The domain of the desk's address for Message-IDs, which must be ASCII:
+ * an IDN domain in its ACE form (xn--), so that a desk at bücher.example
+ * does not make every event a message compose refuses, held up forever. */
+static void
+id_domain(const char *addr, char *out, size_t len)
 {
-	const char *at = addr ? strchr(addr, '@') : NULL;
+	const char *at = addr ? strchr(addr, '@') : NULL, *d = at ? at + 1 : "localhost";
+	char *ace = NULL;
 
-	return at ? at + 1 : "localhost";
+	for (const char *p = d; *p; p++)
+		if ((unsigned char)*p > 0x7e) {
+			ace = g_hostname_to_ascii(d);
+			break;
+		}
+	snprintf(out, len, "%s", ace ? ace : d);
+	g_free(ace);
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p > 0x7e || *p == '<' || *p == '>')
+			*p = '-';
 }
 
 /* One mail to one address, into the outbox; a Message-ID made of the
@@ -189,7 +222,7 @@ queue_one(struct inc_ctx *ctx, const struct inc_incident *r, const struct inc_ev
 {
 	const struct inc_config *c = ctx->cfg;
 	const char *from = c->mail_address ? c->mail_address : "inc@localhost";
-	char msgid[512], root[256], tag[64];
+	char msgid[512], root[256], tag[64], domain[200];
 	const char *refs[1] = {root};
 	struct inc_mail_header hdrs[] = {
 		{"Auto-Submitted", "auto-generated"},
@@ -206,10 +239,11 @@ queue_one(struct inc_ctx *ctx, const struct inc_incident *r, const struct inc_ev
 	struct inc_sql *q;
 	int rc;
 
+	id_domain(from, domain, sizeof domain);
 	snprintf(tag, sizeof tag, "INC-%lld", (long long)r->id);
-	snprintf(root, sizeof root, "INC-%lld@%s", (long long)r->id, domain_of(from));
+	snprintf(root, sizeof root, "INC-%lld@%s", (long long)r->id, domain);
 	snprintf(msgid, sizeof msgid, "INC-%lld.%lld.%d@%s", (long long)r->id, (long long)e->seq,
-		 n, domain_of(from));
+		 n, domain);
 	if (inc_mail_compose(&o, &msg, err) < 0) {
 		inc_buf_free(&msg);
 		return -1;
@@ -230,14 +264,69 @@ queue_one(struct inc_ctx *ctx, const struct inc_incident *r, const struct inc_ev
 	return rc;
 }
 
+/* The subject: the template's first line when it is "Subject: ...",
+ * rendered on its own (so that a newline in a field stays in the one
+ * header, where compose makes it a space), else the incident's subject;
+ * "[INC-42] " in front unless the first reference it holds is this
+ * incident's already (inc-mail threads a reply on the first one). *body is
+ * the rest of the template, from its first non-blank line. */
+static void
+make_subject(struct inc_buf *subject, const char *tmpl, const char **body,
+	     const struct inc_config *c, const struct inc_incident *r,
+	     const struct inc_event_row *e)
+{
+	struct inc_buf text = {0};
+	const char *nl = strchr(tmpl, '\n');
+	int64_t ref;
+
+	*body = tmpl;
+	if (strncmp(tmpl, "Subject:", 8) == 0 && nl) {
+		const char *s = tmpl + 8;
+		size_t n;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		n = (size_t)(nl - s);
+		while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		render(&text, s, n, 1, c, r, e);
+		for (*body = nl + 1; **body == '\n' || (**body == '\r' && (*body)[1] == '\n'); )
+			*body += **body == '\r' ? 2 : 1;
+	} else {
+		render(&text, "{{subject}}", 11, 1, c, r, e);
+	}
+	inc_buf_add(&text, "", 0);
+	if (!inc_mail_ref(text.data, &ref) || ref != r->id)
+		inc_buf_printf(subject, "[INC-%lld] ", (long long)r->id);
+	inc_buf_addstr(subject, text.data);
+	inc_buf_add(subject, "", 0);
+	inc_buf_free(&text);
+}
+
+/* A warning's quoted value: no control character of a requester field
+ * reaches the terminal or cron's mail raw. */
+static void
+warn_address(const struct inc_incident *r, const struct inc_event_row *e, const char *addr)
+{
+	struct inc_buf q = {0};
+	json_t *s = json_string(addr);
+
+	inc_json_value(&q, s);
+	inc_buf_add(&q, "", 0);
+	inc_warn("INC-%lld: %s: %s: not one mail address, not mailed", (long long)r->id,
+		 e->kind, q.data);
+	json_decref(s);
+	inc_buf_free(&q);
+}
+
 int
 inc_notify_queue(struct inc_ctx *ctx, const struct inc_event_row *e, char *err)
 {
 	const struct inc_config *c = ctx->cfg;
 	struct inc_incident r;
 	struct inc_buf text = {0}, subject = {0};
-	char *tmpl = NULL, *nl, tag[64];
 	const char *body;
+	char *tmpl = NULL;
 	json_t *to = NULL, *a;
 	size_t i;
 	int rc = 0, n = 0;
@@ -254,30 +343,7 @@ inc_notify_queue(struct inc_ctx *ctx, const struct inc_event_row *e, char *err)
 		rc = -1;
 		goto out;
 	}
-	/* "Subject: ..." on the first line, a blank line, the body */
-	snprintf(tag, sizeof tag, "[INC-%lld]", (long long)r.id);
-	body = tmpl;
-	if (strncmp(tmpl, "Subject:", 8) == 0 && (nl = strchr(tmpl, '\n'))) {
-		const char *s = tmpl + 8;
-
-		while (*s == ' ')
-			s++;
-		render(&subject, s, (size_t)(nl - s), 1, c, &r, e);
-		inc_buf_add(&subject, "", 0);
-		body = nl + 1;
-		while (*body == '\n')
-			body++;
-	} else {
-		render(&subject, "{{subject}}", 11, 1, c, &r, e);
-		inc_buf_add(&subject, "", 0);
-	}
-	if (!strstr(subject.data, tag)) {
-		struct inc_buf t = {0};
-
-		inc_buf_printf(&t, "%s %s", tag, subject.data);
-		inc_buf_free(&subject);
-		subject = t;
-	}
+	make_subject(&subject, tmpl, &body, c, &r, e);
 	render(&text, body, strlen(body), 0, c, &r, e);
 	inc_buf_add(&text, "", 0);
 	json_array_foreach(to, i, a) {
@@ -288,7 +354,7 @@ inc_notify_queue(struct inc_ctx *ctx, const struct inc_event_row *e, char *err)
 			continue;
 		if (!inc_mail_address_valid(addr)) {
 			/* a requester field that is no address (a name, a list) */
-			inc_warn("INC-%lld: %s: not one mail address, not mailed", (long long)r.id, addr);
+			warn_address(&r, e, addr);
 			continue;
 		}
 		if ((rc = queue_one(ctx, &r, e, addr, n++, subject.data, text.data, err)) < 0)
@@ -305,55 +371,76 @@ out:
 
 /* ---- delivery ---- */
 
-/* The message on the command's stdin: 0 when it exits 0. */
+/* The message on the command's stdin: 0 when it exits 0. The command
+ * reads it from an unlinked file, not a pipe: when inc-notify is killed
+ * while sendmail runs, sendmail still reads the whole message, never a
+ * truncated one that it would deliver as it is (sendmail -i takes end of
+ * input as the end of the message). */
 static int
 pipe_to(const char *cmd, const char *msg, char *err)
 {
-	int fd[2], status;
 	size_t len = strlen(msg);
+	FILE *f = tmpfile();
+	int status;
 	pid_t pid;
 
-	if (pipe(fd) < 0)
-		return inc_err(err, "pipe: %s", strerror(errno));
+	if (!f)
+		return inc_err(err, "a temporary file: %s", strerror(errno));
+	if (fwrite(msg, 1, len, f) != len || fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0) {
+		inc_err(err, "a temporary file: %s", strerror(errno));
+		fclose(f);
+		return -1;
+	}
 	fflush(stdout);
+	fflush(stderr);
 	if ((pid = fork()) < 0) {
-		close(fd[0]);
-		close(fd[1]);
+		fclose(f);
 		return inc_err(err, "fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
-		dup2(fd[0], 0);
-		close(fd[0]);
-		close(fd[1]);
+		dup2(fileno(f), 0);
+		close(fileno(f));
 		/* sendmail's own output is not ours: stdout carries records */
 		dup2(2, 1);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
-	close(fd[0]);
-	signal(SIGPIPE, SIG_IGN);
-	while (len > 0) {
-		ssize_t w = write(fd[1], msg, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		msg += w;
-		len -= (size_t)w;
-	}
-	close(fd[1]);
-	signal(SIGPIPE, SIG_DFL);
+	fclose(f);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return inc_err(err, "wait: %s", strerror(errno));
-	if (len > 0)
-		return inc_err(err, "%s: did not read the message", cmd);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status))
 		return inc_err(err, "%s: exit status %d", cmd, WEXITSTATUS(status));
 	return inc_err(err, "%s: killed by signal %d", cmd, WTERMSIG(status));
+}
+
+/* One run delivers at a time: two runs at once (cron's next minute while
+ * a slow sendmail still works, an admin's run) would both take an unsent
+ * message to sendmail. A lock beside the database, held by this open file
+ * only (the kernel drops it when the process dies, kill -9 included, and
+ * sendmail does not inherit it). The fd, -2 when another run holds it, or
+ * -1 (err). */
+static int
+lock_delivery(struct inc_ctx *ctx, char *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (snprintf(path, sizeof path, "%s-notify.lock", inc_db_name(ctx->db)) >= (int)sizeof path)
+		return inc_err(err, "%s: name too long for its lock", inc_db_name(ctx->db));
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0)
+		return inc_err(err, "%s: %s", path, strerror(errno));
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		close(fd);
+		if (errno == EWOULDBLOCK)
+			return -2;
+		return inc_err(err, "%s: %s", path, strerror(errno));
+	}
+	return fd;
 }
 
 /* A message's outcome, in a transaction of its own. */
@@ -379,8 +466,18 @@ mark(struct inc_ctx *ctx, int64_t id, const char *error, char *err)
 	return 0;
 }
 
-int
-inc_notify_send(struct inc_ctx *ctx, inc_notify_fn fn, void *arg, char *err)
+static void
+outbox_clear(struct inc_outbox *m)
+{
+	free(m->kind);
+	free(m->rcpt);
+	free(m->message_id);
+	free(m->subject);
+	free(m->message);
+}
+
+static int
+deliver(struct inc_ctx *ctx, inc_notify_fn fn, void *arg, char *err)
 {
 	struct inc_sql *q = inc_sql(ctx->db, "SELECT id, seq, incident, kind, rcpt, message_id,"
 				    " subject, message FROM outbox WHERE sent_at IS NULL AND id > ?"
@@ -411,6 +508,8 @@ inc_notify_send(struct inc_ctx *ctx, inc_notify_fn fn, void *arg, char *err)
 		}
 		inc_sql_reset(q);
 		if (rc < 0) {
+			while (n > 0)
+				outbox_clear(&box[--n]);
 			free(box);
 			return inc_db_err(ctx->db, err);
 		}
@@ -433,11 +532,7 @@ inc_notify_send(struct inc_ctx *ctx, inc_notify_fn fn, void *arg, char *err)
 				else
 					fn(ctx, m, arg);
 			}
-			free(m->kind);
-			free(m->rcpt);
-			free(m->message_id);
-			free(m->subject);
-			free(m->message);
+			outbox_clear(m);
 		}
 		free(box);
 		if (rc < 0)
@@ -445,4 +540,18 @@ inc_notify_send(struct inc_ctx *ctx, inc_notify_fn fn, void *arg, char *err)
 		if (n < 100)
 			return failed;
 	}
+}
+
+int
+inc_notify_send(struct inc_ctx *ctx, inc_notify_fn fn, void *arg, char *err)
+{
+	int fd = lock_delivery(ctx, err), rc;
+
+	if (fd == -2)
+		return 0;	/* another run delivers: the outbox is its */
+	if (fd < 0)
+		return -1;
+	rc = deliver(ctx, fn, arg, err);
+	close(fd);
+	return rc;
 }
