@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -173,6 +174,9 @@ main(int argc, char **argv)
 		inc_config_free(ctx.cfg);
 		inc_die(EX_TEMPFAIL, "%s", err);
 	}
+	/* a reader gone is a failed write, answered 75, not a death by
+	 * signal the MTA would have to interpret */
+	signal(SIGPIPE, SIG_IGN);
 	inc_mail_init();
 	if (maildir) {
 		status = from_maildir(&ctx, maildir, dry_run);

@@ -366,49 +366,54 @@ existing(struct gate *g, int64_t id, const char *kind, char *err)
 	return rc < 0 ? -1 : 0;
 }
 
+/* The incident a Message-ID names: one inc-notify made (its form, or its
+ * outbox), or one this gateway took (mail_seen, external_id). 1 (*id),
+ * 0 none, -1. */
+static int
+ref_incident(struct inc_ctx *ctx, const char *ref, int64_t *id, char *err)
+{
+	char *bracketed;
+	int rc;
+
+	if (desk_ref(ref, domain_of(desk_address(ctx->cfg)), id))
+		return 1;
+	rc = lookup(ctx, "SELECT incident FROM outbox WHERE message_id = ?", ref, id, err);
+	if (rc != 0)
+		return rc;
+	bracketed = inc_xmalloc(strlen(ref) + 3);
+	sprintf(bracketed, "<%s>", ref);
+	rc = lookup(ctx, "SELECT incident FROM mail_seen WHERE message_id = ?", bracketed, id, err);
+	if (rc == 0)
+		rc = lookup(ctx, "SELECT id FROM incident WHERE external_id = ?", bracketed, id, err);
+	free(bracketed);
+	return rc;
+}
+
 /* The incident a message answers: 1 (*id), 0 none. The subject's tag
- * first; then In-Reply-To and References, newest first, naming a mail
- * inc-notify sent (its outbox, or its form of Message-ID) or one this
- * gateway took. A reference to no incident is no reference. */
+ * first; then In-Reply-To and References, newest first. A tag or a
+ * reference to no incident is none. */
 static int
 target(struct gate *g, int64_t *id, char *err)
 {
-	struct inc_ctx *ctx = g->ctx;
-	const char *domain = domain_of(desk_address(ctx->cfg));
 	const struct inc_mail *m = &g->m;
 	size_t n = m->nreferences + (m->in_reply_to ? 1 : 0);
-	struct inc_incident r;
 	int64_t v;
 	int rc;
 
 	for (size_t i = 0; i <= n; i++) {
-		const char *ref = i == 0 ? NULL : m->in_reply_to && i == 1 ? m->in_reply_to :
-				  m->references[m->nreferences - (i - (m->in_reply_to ? 1 : 0))];
-		char *bracketed = NULL;
+		if (i == 0)
+			rc = inc_mail_ref(m->subject, &v);
+		else if (m->in_reply_to && i == 1)
+			rc = ref_incident(g->ctx, m->in_reply_to, &v, err);
+		else
+			rc = ref_incident(g->ctx, m->references[n - i], &v, err);
+		if (rc > 0) {
+			struct inc_incident r;
 
-		if (i == 0) {
-			if (!inc_mail_ref(m->subject, &v))
-				continue;
-		} else if (!desk_ref(ref, domain, &v)) {
-			rc = lookup(ctx, "SELECT incident FROM outbox WHERE message_id = ?", ref, &v, err);
-			if (rc == 0) {
-				bracketed = inc_xmalloc(strlen(ref) + 3);
-				sprintf(bracketed, "<%s>", ref);
-				rc = lookup(ctx, "SELECT incident FROM mail_seen WHERE message_id = ?",
-					    bracketed, &v, err);
-				if (rc == 0)
-					rc = lookup(ctx, "SELECT id FROM incident WHERE external_id = ?",
-						    bracketed, &v, err);
-				free(bracketed);
-			}
-			if (rc < 0)
-				return -1;
-			if (rc == 0)
-				continue;
+			inc_incident_init(&r);
+			rc = inc_incident_load(g->ctx, v, &r, err);
+			inc_incident_clear(&r);
 		}
-		inc_incident_init(&r);
-		rc = inc_incident_load(ctx, v, &r, err);
-		inc_incident_clear(&r);
 		if (rc < 0)
 			return -1;
 		if (rc > 0) {
@@ -698,12 +703,12 @@ mark_dry(struct inc_buf *out)
 
 /* The database failed under the message: say where, for the retry. */
 static int
-db_failed(struct inc_ctx *ctx, const char *what, char *err)
+db_failed(struct inc_ctx *ctx, char *err)
 {
 	char msg[INC_ERRLEN];
 
 	inc_db_err(ctx->db, msg);
-	inc_err(err, "%s: %s%s", inc_db_name(ctx->db), what, msg);
+	inc_err(err, "%s: %s", inc_db_name(ctx->db), msg);
 	return INC_MG_TEMPFAIL;
 }
 
@@ -763,7 +768,7 @@ inc_mailgate(struct inc_ctx *ctx, const char *data, size_t len, size_t size, int
 	snprintf(ctx->actor, sizeof ctx->actor, "%s", g.person ? g.person->name : g.m.from_addr);
 	ctx->role = inc_role(ctx->cfg, ctx->actor);
 	if (inc_tx_begin(ctx) < 0) {
-		outcome = db_failed(ctx, "", err);
+		outcome = db_failed(ctx, err);
 	} else if (apply(&g, why) < 0) {
 		if (inc_db_failed(ctx->db)) {
 			inc_err(err, "%s: %s", inc_db_name(ctx->db), why);
@@ -787,7 +792,7 @@ inc_mailgate(struct inc_ctx *ctx, const char *data, size_t len, size_t size, int
 		inc_ctx_flush(ctx);
 		outcome = INC_MG_DELIVERED;
 	} else if (inc_tx_commit(ctx) < 0) {
-		outcome = db_failed(ctx, "", err);
+		outcome = db_failed(ctx, err);
 		res->incident = INC_NULL;
 		res->action = NULL;
 	} else {
