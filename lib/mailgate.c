@@ -68,20 +68,12 @@ person_of(const struct inc_config *c, const char *addr)
 	return NULL;
 }
 
-/* addr, or "Name <addr>" ending with it. */
+/* Names and addresses compare without regard to case, as access.c
+ * compares them. */
 static int
-same_address(const char *field, const char *addr)
+same_who(const char *a, const char *b)
 {
-	size_t n, k;
-
-	if (!field || !addr)
-		return 0;
-	if (strcasecmp(field, addr) == 0)
-		return 1;
-	n = strlen(field);
-	k = strlen(addr);
-	return n > k + 2 && field[n - 1] == '>' && field[n - k - 2] == '<' &&
-	       strncasecmp(field + n - k - 1, addr, k) == 0;
+	return a && b && strcasecmp(a, b) == 0;
 }
 
 static enum rel
@@ -89,9 +81,8 @@ relation(const struct gate *g, const struct inc_incident *r)
 {
 	const struct inc_person *p = g->person;
 
-	if (same_address(r->requester, g->m.from_addr) ||
-	    (p && r->requester && (strcmp(r->requester, p->name) == 0 ||
-				   same_address(r->requester, p->email))))
+	if (same_who(r->requester, g->m.from_addr) ||
+	    (p && (same_who(r->requester, p->name) || same_who(r->requester, p->email))))
 		return REL_REQUESTER;
 	if (p && p->role != INC_REQUESTER)
 		return REL_DESK;

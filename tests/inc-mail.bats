@@ -431,6 +431,20 @@ EOF
 	assert_equal "$(count)" 0
 }
 
+@test "a text over 16 MiB, the most a field holds: the description cut there, and said" {
+	mail_config '.mail.max_size = "20M"'
+	{
+		printf 'From: joe@example.com\nSubject: long log\nMessage-ID: <long@example.com>\n\n'
+		yes 'the same log line, over and over again' | head -c 17000000
+	} >"$BATS_TEST_TMPDIR/long.eml"
+	run --separate-stderr deliver long
+	assert_success
+	assert_equal "$stderr" "inc-mail: <long@example.com>: INC-1: description cut at 16 MiB"
+	assert_equal "$(jq -r '.description | utf8bytelength' <<<"$output")" 16777216
+	assert_equal "$(inc-show 1 --history | jq -r '.history[] | select(.action == "note") | .to')" \
+		"description cut at 16 MiB"
+}
+
 @test "no From address: dropped" {
 	msg nofrom <<'EOF'
 Subject: who am I
