@@ -55,8 +55,13 @@ _inc_choices() {
 _inc_values() {
 	local tool=$1 opt=$2 cur=$3 words
 	case $opt in
-	-d | --db | -c | --config)
+	-d | --db | -c | --config | --mbox)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		compopt -o filenames 2>/dev/null
+		return 0
+		;;
+	--maildir)
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		compopt -o filenames 2>/dev/null
 		return 0
 		;;
@@ -203,3 +208,7 @@ _inc() {
 
 complete -F _inc inc inc-log inc-classify inc-assign inc-update inc-task inc-sla \
 	inc-escalate inc-close inc-show inc-report
+
+# inc-mail, the mail gateway
+_inc_commands+=" mail"
+complete -F _inc inc-mail

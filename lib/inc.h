@@ -5,7 +5,8 @@
  *   1. base        messages, buffers, JSON output, vocabularies, the field
  *                  registry, rule expressions, times, business calendars,
  *                  mail messages, other desks' logs (util, json, vocab,
- *                  registry, regex, time, tz, calendar, mail, import)
+ *                  registry, regex, time, tz, calendar, mail, mailbox,
+ *                  import)
  *   2. config      the configuration, validated whole; who may do what
  *                                                            (config, access)
  *   3. storage     the database, whatever its engine         (db, db_sqlite)
@@ -19,7 +20,8 @@
  *                  kept in the database, --explain     (incident, events,
  *                  lifecycle, sla_store, sla_explain)
  *   8. work        what the tools do: classify, assign, update, tasks,
- *                  close, escalate, the cron pass, KPIs, reviews
+ *                  close, escalate, the cron pass, KPIs, reviews,
+ *                  the mail gateway
  *   9. input       the loop every tool runs over ids or JSON lines (input)
  *
  * A module calls only into its own layer or those below it. Library code
@@ -271,7 +273,7 @@ void inc_rule_re_free(struct inc_rule_re *);
 /* 1 if re matches s (NULL never matches); 0 when not, and when the match
  * gave up at its limits. */
 int inc_rule_re_match(const struct inc_rule_re *, const char *s);
-/* ---- mail (mail.c, mail_reply.c, html.c) ---- */
+/* ---- mail (mail.c, mail_reply.c, html.c, mailbox.c) ---- */
 
 /* the mail logic of inc-mail (the gateway) and inc-notify: parsing
  * an inbound RFC 5322 message, the text of a reply, the CONFIRM convention,
@@ -409,6 +411,33 @@ int inc_mail_address_valid(const char *s);
 
 /* Lowercase hex SHA-256 of data into out (65 bytes with the NUL); 0, or -1. */
 int inc_mail_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* ---- mailboxes (mailbox.c): where inc-mail's messages come from ---- */
+
+/* A whole message from f into out (NUL-terminated), at most limit bytes
+ * kept; *size counts them all, so that a message over the limit is known
+ * as such and its pipe drained. 0, or -1 with err on a read error. */
+int inc_mail_read(FILE *f, size_t limit, struct inc_buf *out, size_t *size, char *err);
+
+/* An mbox, message by message: each from its "From " line (kept: it is
+ * the envelope) to the next "From " line that follows a blank line, with
+ * mboxrd's ">From " lines unquoted by one '>'. */
+struct inc_mbox;
+struct inc_mbox *inc_mbox_open(FILE *f);
+void inc_mbox_close(struct inc_mbox *);
+/* The next message into out, as inc_mail_read: 1, 0 at the end, -1 (err). */
+int inc_mbox_next(struct inc_mbox *, size_t limit, struct inc_buf *out, size_t *size,
+		  char *err);
+
+/* The messages of maildir dir to take: those of new/, then those of cur/
+ * without the S (seen) flag, each folder in name (arrival) order; paths
+ * relative to dir ("new/NAME"), NULL-ended. NULL with err when a folder
+ * cannot be read. */
+char **inc_maildir_list(const char *dir, char *err);
+void inc_maildir_free(char **list);
+/* Message path (as listed) moved to cur/ with flags added to its own
+ * ("S": seen), in the maildir's flag order. 0, or -1 (err). */
+int inc_maildir_done(const char *dir, const char *path, const char *flags, char *err);
 
 /* ---- reading other desks' logs (import_map.c, import_event.c, import_read.c, import_xes.c) ---- */
 
@@ -1101,6 +1130,55 @@ typedef void (*inc_notify_fn)(struct inc_ctx *, const struct inc_outbox *, void 
  * sent. Returns how many failed, or -1 (err) when the database (or the
  * lock) does. */
 int inc_notify_send(struct inc_ctx *, inc_notify_fn fn, void *arg, char *err);
+
+/* ---- the mail gateway (mailgate.c) ---- */
+
+/*
+ * What inc-mail does with one inbound message (SPEC section 2, inc-mail(1)).
+ * Dropped before anything is written: a message larger than mail.max_size,
+ * from the desk's own address or with a Message-ID of inc-notify's (a
+ * loop), an auto-reply, bounce or list message, one without a From
+ * address, or from a sender domain in mail.deny or not in mail.allow.
+ * Otherwise the sender is the actor (the person whose email the From is,
+ * by name, else the address) and, in one transaction:
+ *  - a message acted on before (its Message-ID, or the SHA-256 of a
+ *    message without one, in table mail_seen; or an incident's
+ *    external_id) writes nothing: the incident as it is, event
+ *    {"kind": what it did then, "existing": true};
+ *  - a message naming an incident (subject "[INC-n]", else In-Reply-To or
+ *    References naming a mail of inc-notify's or one taken here) is, from
+ *    its requester, a public reply (event replied, by requester) or, on a
+ *    resolved incident, a confirmation (CONFIRM [1-5] [feedback]: closed)
+ *    or a reopening (anything else: reopened), on a closed one within the
+ *    reopen window a reopening (a late CONFIRM only brings its rating),
+ *    past it a new incident linked to it; from a person of the desk a
+ *    public reply to the requester (replied, by desk: the response); from
+ *    anyone else an internal note; the text is inc_mail_strip_quoted's;
+ *  - any other message is a new incident: subject ("(no subject)"),
+ *    requester (the From address), description, source "email",
+ *    external_id "<Message-ID>", attachments (event logged).
+ * Attachments within mail.max_attachment are stored under the database's
+ * folder, attachments/ab/abcdef... by SHA-256 (one copy), before the
+ * transaction; larger ones are named in the incident's history and in
+ * res->note. A dry run stores no file, writes the records it would write
+ * (event.dry_run) and rolls everything back.
+ */
+enum inc_mailgate_outcome {
+	INC_MG_DELIVERED,	/* done (or done before): its record is on the output */
+	INC_MG_DROPPED,		/* deliberately not taken; err says why */
+	INC_MG_BAD,		/* not a message, or refused by the life cycle; err */
+	INC_MG_TEMPFAIL		/* database or storage failing: nothing written; err */
+};
+struct inc_mailgate_result {
+	char msgid[256];	/* "<Message-ID>" for messages, "" when none */
+	int64_t incident;	/* what it acted on, INC_NULL when nothing */
+	const char *action;	/* logged, replied, updated, closed, reopened, existing */
+	char note[INC_ERRLEN];	/* delivered, but something was not kept */
+};
+/* data[0..len) of a message of size bytes in all (more than len when its
+ * reader stopped at mail.max_size). Returns an enum inc_mailgate_outcome. */
+int inc_mailgate(struct inc_ctx *, const char *data, size_t len, size_t size, int dry_run,
+		 struct inc_mailgate_result *res, char *err);
 
 /* ---- runs over selected incidents (batch.c) ---- */
 

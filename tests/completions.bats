@@ -36,7 +36,7 @@ complete_zsh() {
 
 @test "bash: the commands of inc, and inc's own" {
 	run complete_bash inc ''
-	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report init config help version)"
+	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report init config help version mail)"
 	run complete_bash inc -d x.db s
 	assert_output $'sla\nshow'
 	run complete_bash inc config ''
@@ -100,7 +100,7 @@ complete_zsh() {
 
 @test "zsh: commands, options, values" {
 	run complete_zsh inc ''
-	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report init config help version)"
+	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report init config help version mail)"
 	run complete_zsh inc log --impact ''
 	assert_output $'high\nmedium\nlow'
 	run complete_zsh inc-show --status ''
@@ -137,4 +137,23 @@ complete_zsh() {
 	assert_output "l3-network "
 	run complete_bash inc-task ''
 	assert_output $'add\nstart\ndone\ncancel\nlist'
+}
+
+@test "inc-mail: its options, a folder for --maildir, a file for --mbox" {
+	mkdir -p "$BATS_TEST_TMPDIR/Maildir" && : >"$BATS_TEST_TMPDIR/Mbox"
+	run complete_bash inc-mail --m
+	assert_output $'--maildir\n--mbox'
+	run complete_bash inc mail --dr
+	assert_output "--dry-run"
+	run complete_bash inc-mail --maildir "$BATS_TEST_TMPDIR/M"
+	assert_output "$BATS_TEST_TMPDIR/Maildir"
+	run complete_bash inc-mail --mbox "$BATS_TEST_TMPDIR/Mb"
+	assert_output "$BATS_TEST_TMPDIR/Mbox"
+	run complete_bash inc-mail --as al
+	assert_output "alice "
+	run complete_zsh inc-mail --mbox ''
+	assert_output "<files>"
+	run complete_zsh inc-mail -
+	assert_line -- "--maildir"
+	assert_line -- "--dry-run"
 }
