@@ -17,7 +17,7 @@ override CFLAGS += -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lsqlite3 -lpcre2-8) -lcsv -lm
 
 TOOLS = inc inc-log inc-show inc-classify inc-assign inc-update inc-task \
-	inc-sla inc-escalate inc-close inc-report inc-events inc-notify
+	inc-sla inc-escalate inc-close inc-report inc-events inc-notify inc-import
 BINS = bin/inc $(patsubst %,bin/%,$(filter $(TOOLS),$(patsubst cmd/%.c,%,$(wildcard cmd/inc-*.c))))
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:.c=.o)
