@@ -1160,6 +1160,23 @@ int inc_report_format(const char *name);
  * database error. */
 int inc_report(struct inc_ctx *, const struct inc_report *, struct inc_buf *out,
 	       char *err);
+/* inc-sla --what-if (sla_whatif.c): the SLA outcome of every incident
+ * created in [since, until) (INC_NULL: open) recomputed at ctx->now under
+ * cfg's first matching policy and its calendar, beside its outcome under
+ * its own policy and the config in use. jsonl: one line per incident whose
+ * outcome (response_met, resolve_met, state, or having a policy) changes,
+ * {id, ref, external_id, now:{policy, response_met, resolve_met, state},
+ * what_if:{...}}; then, in every format, two rows "now" and "what_if":
+ * {sla, config, count, response_met, response_breached, sla_response_pct,
+ * resolve_met, resolve_breached, sla_resolve_pct, changed}, a target still
+ * open past its due time counting as breached. Writes nothing. */
+struct inc_whatif {
+	const struct inc_config *cfg;	/* the other config */
+	int64_t since, until;
+	enum inc_report_format format;
+};
+int inc_sla_whatif(struct inc_ctx *, const struct inc_whatif *, struct inc_buf *out,
+		   char *err);
 /* The post-incident review of an incident as Markdown, appended to out:
  * 1 done, 0 no such incident, -1 database error (err). */
 int inc_review(struct inc_ctx *, int64_t id, struct inc_buf *out, char *err);

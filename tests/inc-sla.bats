@@ -399,6 +399,9 @@ null"
 	assert_equal "$(jq -c '[.id, .event.kind]' <<<"$output")" '[2,"sla_warning"]'
 }
 
+SLA_USAGE="usage: inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--all | --recompute | --explain ID]
+       inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] --what-if CONFIG [--since TIME] [--until TIME] [--format jsonl|csv|tsv|table]"
+
 @test "never reads stdin; options and their conflicts" {
 	log_one '{"subject":"x"}' >/dev/null
 	run --separate-stderr inc-sla <<<'{"id":1}'
@@ -406,14 +409,19 @@ null"
 	assert_output ""
 	run --separate-stderr inc-sla 1
 	assert_failure 2
-	assert_equal "$stderr" "usage: inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--all | --recompute | --explain ID]"
+	assert_equal "$stderr" "$SLA_USAGE"
 	run --separate-stderr inc-sla --all --recompute
 	assert_failure 2
 	run --separate-stderr inc-sla --bogus
 	assert_failure 2
 	run --separate-stderr inc-sla -h
 	assert_success
-	assert_output "usage: inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--all | --recompute | --explain ID]"
+	assert_output "$SLA_USAGE"
+	run --separate-stderr inc-sla --since -1d
+	assert_failure 2
+	assert_equal "$stderr" "$SLA_USAGE"
+	run --separate-stderr inc-sla --what-if "$INC_CONFIG" --all
+	assert_failure 2
 }
 
 @test "a database that cannot be opened is exit status 3" {
