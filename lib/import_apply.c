@@ -344,45 +344,46 @@ create(struct run *run, struct replay *rp, const char *key, const char *xid, jso
 }
 
 /*
- * The end of an incident's replay. Its SLA states count as reported (at
- * its last event: an inc-sla pass would otherwise announce every breach of
- * the history). Still open: history, left out of the SLA watch
- * (sla_next_check null), unless live: then its clocks are brought to now,
- * their states reported as they stand, and a "logged" event tells
- * inc-escalate and inc-notify of it.
+ * The end of an incident's replay. History is silent: its SLA states count
+ * as reported (at its last event: an inc-sla pass would otherwise announce
+ * every breach of the history), and one still open is left out of the SLA
+ * watch (sla_next_check null). Live, an incident still open is watched
+ * from now on: its clocks brought to now by the importer, their states left
+ * for the next inc-sla pass to report (and inc-escalate to act on), and a
+ * "logged" event in the event log for inc-notify and other consumers.
  */
 static int
 finish(struct run *run, struct replay *rp, char *err)
 {
 	struct inc_ctx *ctx = run->ctx;
-	struct inc_incident *r = &rp->r;
-	int live = run->opt->live && inc_status_open(r->status);
+	struct inc_incident *r = &rp->r, before;
+	int live = run->opt->live && inc_status_open(r->status), rc;
 	json_t *ev = NULL, *out;
 
+	inc_incident_init(&before);
 	if (live) {
 		ctx->now = run->now > r->updated_at ? run->now : r->updated_at;
 		snprintf(ctx->actor, sizeof ctx->actor, "%s", run->actor);
-	}
-	if (inc_sla_check(ctx, r, INC_SLA_PASS, &ev, err) < 0)
-		return -1;
-	json_decref(ev);
-	if (!live && inc_status_open(r->status) && r->sla_next_check != INC_NULL) {
-		struct inc_incident before;
-		int rc;
-
 		inc_incident_copy(&before, r);
-		r->sla_next_check = INC_NULL;
-		rc = inc_record_save(ctx, &before, r, "import", err);
-		inc_incident_clear(&before);
-		if (rc < 0)
-			return -1;
+		rc = store(ctx, &before, r, err);
+	} else {
+		rc = inc_sla_check(ctx, r, INC_SLA_PASS, &ev, err);
+		json_decref(ev);
+		if (rc >= 0 && inc_status_open(r->status) && r->sla_next_check != INC_NULL) {
+			inc_incident_copy(&before, r);
+			r->sla_next_check = INC_NULL;
+			rc = inc_record_save(ctx, &before, r, "import", err);
+		}
 	}
+	inc_incident_clear(&before);
+	if (rc < 0)
+		return -1;
 	out = json_pack("{s:s,s:b,s:I}", "kind", "logged", "imported", 1, "events",
 			(json_int_t)rp->events);
 	if (live) {
 		json_t *logged = json_pack("{s:s,s:b}", "kind", "logged", "imported", 1);
-		int rc = inc_event_log(ctx, r, logged, err);
 
+		rc = inc_event_log(ctx, r, logged, err);
 		json_decref(logged);
 		if (rc < 0) {
 			json_decref(out);
