@@ -111,6 +111,8 @@ install: all
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 share/config.json $(DESTDIR)$(SHAREDIR)
+	install -d $(DESTDIR)$(SHAREDIR)/import
+	install -m 644 share/import/*.json $(DESTDIR)$(SHAREDIR)/import
 	install -d $(DESTDIR)$(SHAREDIR)/migrations $(DESTDIR)$(SHAREDIR)/templates
 	install -m 644 $(MIGRATIONS) $(DESTDIR)$(SHAREDIR)/migrations
 	install -m 644 share/templates/*.txt $(DESTDIR)$(SHAREDIR)/templates

@@ -26,13 +26,14 @@ static const char usage[] =
 	"  close      resolve, confirm, reopen, expire (inc-close)\n"
 	"  show       select incidents and write their records (inc-show)\n"
 	"  report     KPIs, aging, post-incident review (inc-report)\n"
+	"  import     another desk's history, from its event log (inc-import)\n"
 	"  init       create the database and a starter config\n"
 	"  config     config check [FILE] | config path\n"
 	"  help       this text, or help COMMAND for its manual\n"
 	"  version    the version";
 
 static const char *const verbs[] = {"log", "classify", "assign", "update", "task", "sla",
-	"escalate", "close", "show", "report", NULL};
+	"escalate", "close", "show", "report", "import", NULL};
 
 static void
 exec_tool(const char *verb, char **argv)
