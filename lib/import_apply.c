@@ -24,7 +24,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "import_int.h"
 #include "sla_int.h"
 
 /* Events staged per transaction of the stage (the connection's own table:
@@ -81,7 +80,8 @@ inc_import_prefix(const struct inc_import_map *map)
 		inc_buf_addstr(&b, "import:");
 		return b.data;
 	}
-	base = strrchr(map->path, '/') ? strrchr(map->path, '/') + 1 : map->path;
+	base = strrchr(inc_import_map_file(map), '/') ? strrchr(inc_import_map_file(map), '/') + 1 :
+	       inc_import_map_file(map);
 	dot = strrchr(base, '.');
 	inc_buf_add(&b, base, dot && dot > base ? (size_t)(dot - base) : strlen(base));
 	inc_buf_addstr(&b, ":");

@@ -441,6 +441,8 @@ struct inc_import_map *inc_import_map_load(const char *path, char *err);
 struct inc_import_map *inc_import_map_parse(const char *text, const char *name,
 					    char *err);
 void inc_import_map_free(struct inc_import_map *);
+/* The path (or name) it was loaded from. */
+const char *inc_import_map_file(const struct inc_import_map *);
 
 /*
  * Reads in (to its end) as format: "servicenow", "helpdesk" or "csv" (a CSV
