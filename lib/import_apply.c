@@ -150,6 +150,7 @@ struct replay {
 	int64_t tier;		/* of the current group; INC_NULL: unknown */
 	int64_t events;
 	int created;
+	int raced;		/* its external_id taken meanwhile by another run */
 };
 
 static void
@@ -326,8 +327,12 @@ create(struct run *run, struct replay *rp, const char *key, const char *xid, jso
 	r->created_at = ctx->now;
 	if ((p = inc_sla_match(ctx->cfg, r)))
 		inc_set_str(&r->sla_policy, p->name);
-	if (inc_incident_insert(ctx, r, err) < 0)
+	if (inc_incident_insert(ctx, r, err) < 0) {
+		/* another import of the same log got there first */
+		if (inc_db_errclass(ctx->db) == INC_DBE_UNIQUE && !inc_db_failed(ctx->db))
+			rp->raced = 1;
 		return -1;
+	}
 	rp->created = 1;
 	/* status, group, assignee, tier: the moves of the first event */
 	moves = json_object();
@@ -396,7 +401,8 @@ finish(struct run *run, struct replay *rp, char *err)
 }
 
 /* Replay the staged events of incident key: 1 created, 0 there already,
- * -1 refused (err). */
+ * -1 refused (err), -2 created meanwhile by another run (to be rolled
+ * back: there already). */
 static int
 replay(struct run *run, const char *key, char *err)
 {
@@ -443,6 +449,8 @@ replay(struct run *run, const char *key, char *err)
 	snprintf(ctx->actor, sizeof ctx->actor, "%s", run->actor);
 	inc_incident_clear(&rp.r);
 	inc_buf_free(&xid);
+	if (rc < 0 && rp.raced)
+		return -2;
 	return rc < 0 ? -1 : 1;
 }
 
@@ -518,7 +526,12 @@ apply_all(struct run *run, char *err)
 		if (inc_db_savepoint(ctx->db) < 0)
 			goto failed;
 		rc = replay(run, key, why);
-		if (rc < 0) {
+		if (rc == -2) {
+			if (inc_db_failed(ctx->db) || inc_db_rollback_to(ctx->db) < 0)
+				goto failed;
+			ctx->out.len = mark;
+			run->st->existing++;
+		} else if (rc < 0) {
 			if (inc_db_failed(ctx->db) || inc_db_rollback_to(ctx->db) < 0)
 				goto failed;
 			ctx->out.len = mark;
