@@ -234,6 +234,8 @@ apply_assignment(struct inc_ctx *ctx, struct replay *rp, json_t *ev, char **from
 		tier = json_integer_value(json_object_get(ev, "tier"));
 	if (g || a)
 		inc_set_assignment(ctx, r, group, assignee);
+	if (g)
+		r->explicit_ |= INC_EXPLICIT_GROUP;	/* the log's, not the rules' */
 	if (!inc_streq(old, r->group) && rp->tier != INC_NULL && tier != INC_NULL &&
 	    tier > rp->tier) {
 		r->escalation_level++;
