@@ -17,7 +17,7 @@ override CFLAGS += -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lsqlite3 -lpcre2-8) -lcsv -lm
 
 TOOLS = inc inc-log inc-show inc-classify inc-assign inc-update inc-task \
-	inc-sla inc-escalate inc-close inc-report inc-events inc-notify inc-mail
+	inc-sla inc-escalate inc-close inc-report inc-events inc-notify inc-mail inc-import
 BINS = bin/inc $(patsubst %,bin/%,$(filter $(TOOLS),$(patsubst cmd/%.c,%,$(wildcard cmd/inc-*.c))))
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:.c=.o)
@@ -111,6 +111,8 @@ install: all
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 share/config.json $(DESTDIR)$(SHAREDIR)
+	install -d $(DESTDIR)$(SHAREDIR)/import
+	install -m 644 share/import/*.json $(DESTDIR)$(SHAREDIR)/import
 	install -d $(DESTDIR)$(SHAREDIR)/migrations $(DESTDIR)$(SHAREDIR)/templates
 	install -m 644 $(MIGRATIONS) $(DESTDIR)$(SHAREDIR)/migrations
 	install -m 644 share/templates/*.txt $(DESTDIR)$(SHAREDIR)/templates

@@ -29,13 +29,14 @@ static const char usage[] =
 	"  events     read the event log through a cursor (inc-events)\n"
 	"  notify     mail the people events concern (inc-notify)\n"
 	"  mail       a mail message into an incident or a reply (inc-mail)\n"
+	"  import     another desk's history, from its event log (inc-import)\n"
 	"  init       create the database and a starter config\n"
 	"  config     config check [FILE] | config path\n"
 	"  help       this text, or help COMMAND for its manual\n"
 	"  version    the version";
 
 static const char *const verbs[] = {"log", "classify", "assign", "update", "task", "sla",
-	"escalate", "close", "show", "report", "events", "notify", "mail", NULL};
+	"escalate", "close", "show", "report", "events", "notify", "mail", "import", NULL};
 
 static void
 exec_tool(const char *verb, char **argv)

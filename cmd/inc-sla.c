@@ -3,7 +3,8 @@
  * cron, write each incident whose SLA state changed since the last run (or
  * whose delayed escalation rule came due), once; --all writes every open
  * incident's state, --recompute applies an edited config, --explain shows
- * the arithmetic of one incident's clocks.
+ * the arithmetic of one incident's clocks, --what-if the outcomes and the
+ * compliance under another config, writing nothing.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -13,7 +14,9 @@
 #include "tool.h"
 
 static const char usage[] =
-	"inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--all | --recompute | --explain ID]";
+	"inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--all | --recompute | --explain ID]\n"
+	"       inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] --what-if CONFIG"
+	" [--since TIME] [--until TIME] [--format jsonl|csv|tsv|table]";
 
 /* The cron pass: incidents whose next check has come, and open ones that
  * have no policy yet and were not looked at since they changed. Both
@@ -74,6 +77,37 @@ explain(struct inc_ctx *ctx, int64_t id)
 	return tool_close(ctx);
 }
 
+/* --what-if CONFIG: outcomes and compliance under another config's
+ * policies and calendars; reads only. */
+static int
+what_if(struct inc_ctx *ctx, struct inc_whatif *w, const char *path)
+{
+	char err[INC_ERRLEN];
+	struct inc_config *other;
+	int rc;
+
+	if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_REPORT, NULL)) {
+		inc_warn("%s: may not read reports (role %s)", ctx->actor, inc_role_name(ctx->role));
+		ctx->status = INC_EXIT_REFUSED;
+		return tool_close(ctx);
+	}
+	if (!(other = inc_config_load(path, err)))
+		inc_die(INC_EXIT_USAGE, "%s", err);
+	w->cfg = other;
+	rc = inc_sla_whatif(ctx, w, &ctx->out, err);
+	inc_config_free(other);
+	if (rc < 0)
+		tool_db_fail(ctx, err);
+	return tool_close(ctx);
+}
+
+static void
+parse_time(struct inc_ctx *ctx, const char *opt, const char *arg, int64_t *out)
+{
+	if (arg && inc_time_parse(arg, ctx->now, 1, out) < 0)
+		inc_die(INC_EXIT_USAGE, "--%s: bad time \"%s\"", opt, arg);
+}
+
 static void
 run(struct inc_ctx *ctx, const char *sql, enum inc_sla_mode mode)
 {
@@ -99,16 +133,23 @@ record_config(struct inc_ctx *ctx)
 int
 main(int argc, char **argv)
 {
-	enum { O_ALL = INC_OPT_TOOL, O_RECOMPUTE, O_EXPLAIN };
+	enum { O_ALL = INC_OPT_TOOL, O_RECOMPUTE, O_EXPLAIN, O_WHAT_IF, O_SINCE, O_UNTIL,
+	       O_FORMAT };
 	static const struct option longopts[] = {
 		INC_COMMON_LONGOPTS,
 		{"all", no_argument, 0, O_ALL},
 		{"recompute", no_argument, 0, O_RECOMPUTE},
 		{"explain", required_argument, 0, O_EXPLAIN},
+		{"what-if", required_argument, 0, O_WHAT_IF},
+		{"since", required_argument, 0, O_SINCE},
+		{"until", required_argument, 0, O_UNTIL},
+		{"format", required_argument, 0, O_FORMAT},
 		{0, 0, 0, 0}
 	};
 	struct inc_ctx ctx = {0};
+	struct inc_whatif w = {.since = INC_NULL, .until = INC_NULL, .format = INC_FMT_JSONL};
 	char err[INC_ERRLEN];
+	const char *whatif = NULL, *since = NULL, *until = NULL, *format = NULL;
 	int c, all = 0, recompute = 0, state;
 	int64_t explain_id = INC_NULL;
 
@@ -122,13 +163,28 @@ main(int argc, char **argv)
 			if (inc_parse_id(optarg, &explain_id) < 0)
 				inc_die(INC_EXIT_USAGE, "--explain: not an incident id: \"%s\"", optarg);
 			break;
+		case O_WHAT_IF: whatif = optarg; break;
+		case O_SINCE: since = optarg; break;
+		case O_UNTIL: until = optarg; break;
+		case O_FORMAT: format = optarg; break;
 		default: inc_usage_error(usage);
 		}
 	}
 	/* never reads stdin: cron must not hang on it */
-	if (optind < argc || all + recompute + (explain_id != INC_NULL) > 1)
+	if (optind < argc || all + recompute + (explain_id != INC_NULL) + !!whatif > 1 ||
+	    (!whatif && (since || until || format)))
 		inc_usage_error(usage);
 	ctx.read_only = explain_id != INC_NULL;
+	if (format && (int)(w.format = inc_report_format(format)) < 0)
+		inc_die(INC_EXIT_USAGE, "--format: unknown format \"%s\" (want jsonl, csv, tsv or"
+			" table)", format);
+	if (whatif) {
+		tool_config(&ctx);
+		parse_time(&ctx, "since", since, &w.since);
+		parse_time(&ctx, "until", until, &w.until);
+		tool_db(&ctx);
+		return what_if(&ctx, &w, whatif);
+	}
 	tool_open(&ctx);
 	if (explain_id != INC_NULL)
 		return explain(&ctx, explain_id);

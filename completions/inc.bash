@@ -7,7 +7,7 @@
 # Needs no bash-completion helpers. Installed as "inc", with a link per tool.
 # shellcheck shell=bash
 
-_inc_commands="log classify assign update task sla escalate close show report init config help version"
+_inc_commands="log classify assign update task sla escalate close show report import init config help version"
 
 # The configuration the command line would use: -c/--config, else what
 # "inc config path" says (INC_CONFIG, XDG, /etc, shipped).
@@ -55,7 +55,7 @@ _inc_choices() {
 _inc_values() {
 	local tool=$1 opt=$2 cur=$3 words
 	case $opt in
-	-d | --db | -c | --config | --mbox)
+	-d | --db | -c | --config | --mbox | --what-if)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		compopt -o filenames 2>/dev/null
 		return 0
@@ -94,6 +94,12 @@ _inc_values() {
 	--code) words=$(_inc_conf '(.closure_codes // ["fixed","workaround","no-fault-found",
 		"user-error","duplicate","auto-closed","cancelled"])[]') ;;
 	--rating) words="1 2 3 4 5" ;;
+	--map)
+		# a mapping file, or a shipped one by name
+		mapfile -t COMPREPLY < <(compgen -W "servicenow bpi2013 helpdesk" -- "$cur"; compgen -f -- "$cur")
+		compopt -o filenames 2>/dev/null
+		return 0
+		;;
 	*)
 		# an option that takes an argument we cannot guess: complete nothing
 		case $(command "$tool" --help 2>/dev/null) in
@@ -199,7 +205,7 @@ _inc() {
 		;;
 	help)
 		((COMP_CWORD == at + 1)) &&
-			mapfile -t COMPREPLY < <(compgen -W "log classify assign update task sla escalate close show report" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "log classify assign update task sla escalate close show report import" -- "$cur")
 		;;
 	init | version) ;;
 	*) _inc_tool "inc-$cmd" $((at + 1)) ;;
@@ -207,7 +213,7 @@ _inc() {
 }
 
 complete -F _inc inc inc-log inc-classify inc-assign inc-update inc-task inc-sla \
-	inc-escalate inc-close inc-show inc-report
+	inc-escalate inc-close inc-show inc-report inc-import
 
 # inc-mail, the mail gateway
 _inc_commands+=" mail"

@@ -210,6 +210,14 @@ inc_db_exec(struct inc_db *db, const char *sql, char *err)
 }
 
 int
+inc_db_scratch(struct inc_db *db, char *err)
+{
+	if (db->failed || db->ops->scratch(db) < 0)
+		return inc_db_err(db, err);
+	return 0;
+}
+
+int
 inc_db_wait(struct inc_db *db, int timeout_ms)
 {
 	return db->ops->wait(db, timeout_ms);

@@ -48,6 +48,9 @@ struct inc_db_ops {
 	void (*finish)(struct inc_db *);
 	/* wait until another process may have committed (inc_db_wait) */
 	int (*wait)(struct inc_db *, int timeout_ms);
+	/* a private schema "scratch" for work tables as large as the input,
+	 * on disk, gone with the connection (inc_db_scratch) */
+	int (*scratch)(struct inc_db *);
 };
 
 struct inc_db {

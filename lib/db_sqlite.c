@@ -376,6 +376,57 @@ in_tx(struct inc_db *db)
 	return !sqlite3_get_autocommit(H(db));
 }
 
+/*
+ * A private scratch schema: a database file of its own in TMPDIR (else
+ * /var/tmp, where large temporary files belong, else /tmp), attached as
+ * "scratch" and unlinked at once, so that it goes with the connection or
+ * the process, whatever ends it. Not a TEMP table: those are kept in memory
+ * here (temp_store=MEMORY), and with temp_store=FILE SQLite 3.40 fails any
+ * statement journal that spills past the 1 MiB set above ("database or
+ * disk is full"). No journal: nothing in it outlives a failure.
+ */
+static int
+scratch(struct inc_db *db)
+{
+	static const char *const dirs[] = {"/var/tmp", "/tmp", NULL};
+	const char *dir = getenv("TMPDIR");
+	char path[PATH_MAX];
+	sqlite3_stmt *st;
+	int fd = -1, rc;
+
+	if (dir && *dir) {
+		snprintf(path, sizeof path, "%s/inc-scratch-XXXXXX", dir);
+		fd = mkstemp(path);
+	}
+	for (int i = 0; fd < 0 && dirs[i]; i++) {
+		snprintf(path, sizeof path, "%s/inc-scratch-XXXXXX", dirs[i]);
+		fd = mkstemp(path);
+	}
+	if (fd < 0) {
+		char msg[INC_ERRLEN];
+
+		snprintf(msg, sizeof msg, "cannot make a scratch file in %s: %s",
+			 dir && *dir ? dir : "/var/tmp or /tmp", strerror(errno));
+		inc_db_fail(db, INC_DBE_FATAL, msg);
+		return -1;
+	}
+	close(fd);
+	if (sqlite3_prepare_v2(H(db), "ATTACH ? AS scratch", -1, &st, NULL) != SQLITE_OK) {
+		fail(db);
+		unlink(path);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	unlink(path);
+	if (rc != SQLITE_DONE) {
+		fail(db);
+		return -1;
+	}
+	return exec_(db, "PRAGMA scratch.journal_mode=OFF; PRAGMA scratch.synchronous=OFF");
+}
+
 const struct inc_db_ops inc_db_sqlite_ops = {
 	.engine = "sqlite",
 	.open = open_,
@@ -397,4 +448,5 @@ const struct inc_db_ops inc_db_sqlite_ops = {
 	.foreign = foreign,
 	.finish = finish,
 	.wait = wait_,
+	.scratch = scratch,
 };

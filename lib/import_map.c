@@ -718,6 +718,12 @@ list_free(char **l, size_t n)
 	free(l);
 }
 
+const char *
+inc_import_map_file(const struct inc_import_map *m)
+{
+	return m->path;
+}
+
 void
 inc_import_map_free(struct inc_import_map *m)
 {

@@ -477,6 +477,8 @@ struct inc_import_map *inc_import_map_load(const char *path, char *err);
 struct inc_import_map *inc_import_map_parse(const char *text, const char *name,
 					    char *err);
 void inc_import_map_free(struct inc_import_map *);
+/* The path (or name) it was loaded from. */
+const char *inc_import_map_file(const struct inc_import_map *);
 
 /*
  * Reads in (to its end) as format: "servicenow", "helpdesk" or "csv" (a CSV
@@ -646,6 +648,12 @@ const char *inc_db_engine(const struct inc_db *);	/* "sqlite" */
 int inc_db_schema_version(void);
 int inc_db_created(const struct inc_db *);	/* this open made the database */
 int inc_db_exec(struct inc_db *, const char *sql, char *err);
+
+/* A private schema "scratch" on this connection, for a work table as
+ * large as the input (inc-import's stage): on disk, seen by no other
+ * connection, gone when this one closes or the process ends. Outside a
+ * transaction. 0, or -1 with err. */
+int inc_db_scratch(struct inc_db *, char *err);
 
 /* The last failure: its message into err (returns -1), its class, and
  * whether the run must stop (a busy or fatal failure happened). */
@@ -918,6 +926,11 @@ int inc_status_allowed(enum inc_status from, enum inc_status to);
  * closed, resolved_at and closed_at, clearing on reopen (resolved or
  * closed -> in_progress, with reopen_count + 1). Refuses others. */
 int inc_set_status(struct inc_ctx *, struct inc_incident *, enum inc_status to, char *err);
+/* The same move as another desk's log has it (inc-import): every move is
+ * made, those refused above included, with what it implies (holds, the
+ * response clock, resolution, closure, a reopening when a resolved or
+ * closed incident goes back to an open status); nobody is taken. */
+int inc_status_replay(struct inc_ctx *, struct inc_incident *, enum inc_status to, char *err);
 /* The first response: responded_at. */
 void inc_mark_response(struct inc_ctx *, struct inc_incident *);
 /* Group and assignee: the first assignee is remembered, every later change
@@ -1180,6 +1193,53 @@ struct inc_mailgate_result {
 int inc_mailgate(struct inc_ctx *, const char *data, size_t len, size_t size, int dry_run,
 		 struct inc_mailgate_result *res, char *err);
 
+/* ---- another desk's history imported (import_apply.c) ---- */
+
+struct inc_import {
+	const char *format;		/* inc_import_read's */
+	const struct inc_import_map *map;	/* NULL for jsonl */
+	const char *prefix;		/* external_id = prefix + the source's id */
+	int live;			/* the still-open incidents watched from now on */
+	/* hears of each refused row or incident as it goes ("line 12: ...",
+	 * "INC0000045: ..."); may be NULL */
+	void (*warn)(const char *msg, void *arg);
+	void *warn_arg;
+};
+
+struct inc_import_stats {
+	int64_t events;		/* normalized events read */
+	int64_t refused;	/* rows or events the reader refused */
+	int64_t incidents;	/* incidents created */
+	int64_t existing;	/* incidents there already, left as they are */
+	int64_t failed;		/* incidents refused (warned of), nothing of them kept */
+	int64_t live;		/* still open and watched from now on (live) */
+	int stopped;		/* the log could not be read to its end: nothing imported */
+};
+
+/*
+ * Reads the log in (inc_import_read) and creates each incident it holds
+ * with its history, in the order of its events' times, whatever the order
+ * of the log: every event applied at its own time by its own actor (ctx's
+ * now and actor are restored after), through the life cycle
+ * (inc_status_replay), assignment (inc_set_assignment), the SLA clocks of
+ * the config's matching policy and the audit trail (action "import"). An
+ * incident whose external_id exists is left as it is. Nothing is written
+ * to the event log but, when live, a "logged" event for each incident
+ * still open. Each created incident's record is emitted with
+ * {"kind":"logged","imported":true,"events":N}. Commits in batches.
+ * 0, or -1 with err: the log could not be read to its end (st->stopped:
+ * nothing imported) or the database failed (what was committed stands).
+ */
+int inc_import(struct inc_ctx *, FILE *in, const struct inc_import *,
+	       struct inc_import_stats *st, char *err);
+/* The mapping file --map names: a path (with a slash, or ending in .json)
+ * as it is, else NAME a shipped mapping, share/import/NAME.json beside the
+ * shipped config; NULL when that one does not exist. */
+const char *inc_import_map_path(const char *name, char *buf, size_t len);
+/* The default prefix of external ids: the mapping file's name without
+ * .json, and ":" ("servicenow:"); "import:" without a mapping. Malloc'd. */
+char *inc_import_prefix(const struct inc_import_map *);
+
 /* ---- runs over selected incidents (batch.c) ---- */
 
 /* The ids a statement selects (its first column), malloc'd; NULL with err
@@ -1207,6 +1267,23 @@ int inc_report_format(const char *name);
  * database error. */
 int inc_report(struct inc_ctx *, const struct inc_report *, struct inc_buf *out,
 	       char *err);
+/* inc-sla --what-if (sla_whatif.c): the SLA outcome of every incident
+ * created in [since, until) (INC_NULL: open) recomputed at ctx->now under
+ * cfg's first matching policy and its calendar, beside its outcome under
+ * its own policy and the config in use. jsonl: one line per incident whose
+ * outcome (response_met, resolve_met, state, or having a policy) changes,
+ * {id, ref, external_id, now:{policy, response_met, resolve_met, state},
+ * what_if:{...}}; then, in every format, two rows "now" and "what_if":
+ * {sla, config, count, response_met, response_breached, sla_response_pct,
+ * resolve_met, resolve_breached, sla_resolve_pct, changed}, a target still
+ * open past its due time counting as breached. Writes nothing. */
+struct inc_whatif {
+	const struct inc_config *cfg;	/* the other config */
+	int64_t since, until;
+	enum inc_report_format format;
+};
+int inc_sla_whatif(struct inc_ctx *, const struct inc_whatif *, struct inc_buf *out,
+		   char *err);
 /* The post-incident review of an incident as Markdown, appended to out:
  * 1 done, 0 no such incident, -1 database error (err). */
 int inc_review(struct inc_ctx *, int64_t id, struct inc_buf *out, char *err);

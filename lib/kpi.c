@@ -63,7 +63,7 @@ static const char kpi_cols[] =
 	" sum(ever_resolved = 1 AND reopen_count > 0), sum(ever_resolved = 1),"
 	" sum(" DONE_SQL " AND reassignment_count = 0 AND escalated = 0"
 	" AND assignee = first_assignee"
-	" AND first_group IN (" TIER1 ")),"
+	" AND (first_tier = 1 OR (first_tier IS NULL AND first_group IN (" TIER1 ")))),"
 	" sum(reassignment_count), sum(escalated <> 0), sum(rating), count(rating)";
 enum { A_COUNT, A_OPEN, A_DONE, A_TTA_SUM, A_TTA_N, A_TTR_SUM, A_TTR_N, A_RESP_MET,
        A_RESP_N, A_RES_MET, A_RES_N, A_REOPENED, A_EVER, A_FCR, A_REASSIGN,

@@ -173,3 +173,61 @@ inc_set_status(struct inc_ctx *ctx, struct inc_incident *r, enum inc_status to, 
 	r->status = to;
 	return 0;
 }
+
+/*
+ * Another desk's history replayed (inc-import): the log's moves are facts,
+ * not requests, so every move is made, those SPEC section 3 refuses
+ * included (closed -> in_progress without a reopening, in_progress ->
+ * assigned, new -> closed), with what each implies: holds opened and
+ * closed, the response clock at in_progress or resolution, resolved_at at
+ * a move into resolved (or into closed from an unresolved status: closing
+ * resolves), closed_at, and a reopening (reopen_count + 1, the resolution
+ * cleared) at any move from resolved or closed back to an open status.
+ * Nobody is taken: the assignee is the log's.
+ */
+int
+inc_status_replay(struct inc_ctx *ctx, struct inc_incident *r, enum inc_status to, char *err)
+{
+	enum inc_status from = r->status;
+	int done = from == INC_RESOLVED || from == INC_CLOSED;
+
+	if (from == to)
+		return 0;
+	if (from == INC_ON_HOLD) {
+		if (hold_sql(ctx, "UPDATE hold SET end=?2 WHERE incident=?1 AND end IS NULL",
+			     r->id, err) < 0)
+			return -1;
+		r->hold_since = INC_NULL;
+	}
+	if (to == INC_ON_HOLD) {
+		/* held, resumed and held again within one second (a log of
+		 * minutes has many): one hold from that second */
+		if (hold_sql(ctx, "INSERT INTO hold(incident, start) VALUES(?1, ?2)"
+			     " ON CONFLICT(incident, start) DO UPDATE SET end=NULL", r->id, err) < 0)
+			return -1;
+		r->hold_since = ctx->now;
+	}
+	if (done && inc_status_open(to)) {
+		r->resolved_at = INC_NULL;
+		r->closed_at = INC_NULL;
+		inc_set_str(&r->resolution, NULL);
+		inc_set_str(&r->resolution_type, NULL);
+		inc_set_str(&r->closure_code, NULL);
+		r->rating = INC_NULL;
+		inc_set_str(&r->feedback, NULL);
+		r->reopen_count++;
+	}
+	if (to == INC_IN_PROGRESS)
+		inc_mark_response(ctx, r);
+	if ((to == INC_RESOLVED && from != INC_CLOSED) || (to == INC_CLOSED && !done)) {
+		r->resolved_at = ctx->now;
+		r->ever_resolved = 1;
+		inc_mark_response(ctx, r);
+	}
+	if (to == INC_RESOLVED)
+		r->closed_at = INC_NULL;	/* closed -> resolved: the resolution stands */
+	if (to == INC_CLOSED)
+		r->closed_at = ctx->now;
+	r->status = to;
+	return 0;
+}

@@ -63,4 +63,9 @@ const char *inc_sla_overall(const struct inc_sla_clock *);
  * holds read from the database. 0, or -1 (err). */
 int inc_sla_clock(struct inc_ctx *, const struct inc_incident *, struct inc_sla_clock *,
 		  char *err);
+/* The same under policy p of config cfg (another config's: inc-sla
+ * --what-if), whatever policy r has. */
+int inc_sla_clock_with(struct inc_ctx *, const struct inc_config *cfg,
+		       const struct inc_policy *p, const struct inc_incident *r,
+		       struct inc_sla_clock *, char *err);
 #endif

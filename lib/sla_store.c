@@ -48,8 +48,6 @@ inc_sla_clock(struct inc_ctx *ctx, const struct inc_incident *r, struct inc_sla_
 	      char *err)
 {
 	const struct inc_policy *p = inc_sla_policy(ctx->cfg, r->sla_policy);
-	struct inc_sla_hold *holds;
-	size_t n;
 	int st = inc_sla_config_state(ctx, err);
 
 	memset(ck, 0, sizeof *ck);
@@ -63,9 +61,21 @@ inc_sla_clock(struct inc_ctx *ctx, const struct inc_incident *r, struct inc_sla_
 	if (!p)
 		return inc_err(err, "SLA policy \"%s\" is not in %s", r->sla_policy ? r->sla_policy : "",
 			       ctx->cfg->path);
+	return inc_sla_clock_with(ctx, ctx->cfg, p, r, ck, err);
+}
+
+int
+inc_sla_clock_with(struct inc_ctx *ctx, const struct inc_config *cfg,
+		   const struct inc_policy *p, const struct inc_incident *r,
+		   struct inc_sla_clock *ck, char *err)
+{
+	struct inc_sla_hold *holds;
+	size_t n;
+
+	memset(ck, 0, sizeof *ck);
 	if (load_holds(ctx, r->id, &holds, &n, err) < 0)
 		return -1;
-	inc_sla_clock_compute(ctx->cfg, p, r, ctx->now, holds, n, ck);
+	inc_sla_clock_compute(cfg, p, r, ctx->now, holds, n, ck);
 	return 0;
 }
 

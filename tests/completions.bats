@@ -36,7 +36,7 @@ complete_zsh() {
 
 @test "bash: the commands of inc, and inc's own" {
 	run complete_bash inc ''
-	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report init config help version mail)"
+	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report import init config help version mail)"
 	run complete_bash inc -d x.db s
 	assert_output $'sla\nshow'
 	run complete_bash inc config ''
@@ -100,7 +100,7 @@ complete_zsh() {
 
 @test "zsh: commands, options, values" {
 	run complete_zsh inc ''
-	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report init config help version mail)"
+	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report import init config help version mail)"
 	run complete_zsh inc log --impact ''
 	assert_output $'high\nmedium\nlow'
 	run complete_zsh inc-show --status ''
@@ -118,6 +118,19 @@ complete_zsh() {
 	assert_line -- "--help"
 	run complete_zsh inc-log -s ''
 	assert_output ""
+	run complete_zsh inc-import --map ''
+	assert_output $'servicenow\nbpi2013\nhelpdesk'
+	run complete_zsh inc-sla --what-if ''
+	assert_output "<files>"
+}
+
+@test "bash: inc-import's formats and mappings, inc-sla's --what-if file" {
+	run complete_bash inc import --format ''
+	assert_output "$(printf '%s\n' servicenow xes helpdesk csv jsonl)"
+	run complete_bash inc-import --map bp
+	assert_output bpi2013
+	run complete_bash inc-sla --what-if "$INC_ROOT/share/conf"
+	assert_output "$INC_ROOT/share/config.json"
 }
 
 @test "bash: comma lists, short options with values, subcommands of inc-task" {

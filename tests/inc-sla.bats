@@ -448,6 +448,9 @@ null"
 	assert_equal "$(jq -c '[.id, .event.kind]' <<<"$output")" '[2,"sla_warning"]'
 }
 
+SLA_USAGE="usage: inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--all | --recompute | --explain ID]
+       inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] --what-if CONFIG [--since TIME] [--until TIME] [--format jsonl|csv|tsv|table]"
+
 @test "never reads stdin; options and their conflicts" {
 	log_one '{"subject":"x"}' >/dev/null
 	run --separate-stderr inc-sla <<<'{"id":1}'
@@ -455,18 +458,102 @@ null"
 	assert_output ""
 	run --separate-stderr inc-sla 1
 	assert_failure 2
-	assert_equal "$stderr" "usage: inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--all | --recompute | --explain ID]"
+	assert_equal "$stderr" "$SLA_USAGE"
 	run --separate-stderr inc-sla --all --recompute
 	assert_failure 2
 	run --separate-stderr inc-sla --bogus
 	assert_failure 2
 	run --separate-stderr inc-sla -h
 	assert_success
-	assert_output "usage: inc-sla [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--all | --recompute | --explain ID]"
+	assert_output "$SLA_USAGE"
+	run --separate-stderr inc-sla --since -1d
+	assert_failure 2
+	assert_equal "$stderr" "$SLA_USAGE"
+	run --separate-stderr inc-sla --what-if "$INC_CONFIG" --all
+	assert_failure 2
 }
 
 @test "a database that cannot be opened is exit status 3" {
 	run --separate-stderr inc-sla -d "$BATS_TEST_TMPDIR/no/such/dir/inc.db"
 	assert_failure 3
 	assert_output ""
+}
+
+# ---- --what-if CONFIG ----
+
+# Four critical incidents (24x7: response 15m, resolve 4h) with their
+# history imported: met in 2h; late on both; still open past its due time;
+# met in 4.5h of which 2h on hold.
+whatif_history() {
+	inc-import --format jsonl >/dev/null <<'EOF2'
+{"id":"W-1","at":"2026-11-02T09:00:00Z","subject":"fast","priority":"critical"}
+{"id":"W-1","at":"2026-11-02T09:10:00Z","status":"in_progress"}
+{"id":"W-1","at":"2026-11-02T11:00:00Z","status":"resolved"}
+{"id":"W-2","at":"2026-11-02T09:00:00Z","subject":"slow","priority":"critical"}
+{"id":"W-2","at":"2026-11-02T09:20:00Z","status":"in_progress"}
+{"id":"W-2","at":"2026-11-02T14:00:00Z","status":"resolved"}
+{"id":"W-3","at":"2026-11-26T08:00:00Z","subject":"still open","priority":"critical"}
+{"id":"W-3","at":"2026-11-26T08:05:00Z","status":"in_progress"}
+{"id":"W-4","at":"2026-11-02T09:00:00Z","subject":"held","priority":"critical"}
+{"id":"W-4","at":"2026-11-02T09:05:00Z","status":"in_progress"}
+{"id":"W-4","at":"2026-11-02T10:00:00Z","status":"on_hold"}
+{"id":"W-4","at":"2026-11-02T12:00:00Z","status":"in_progress"}
+{"id":"W-4","at":"2026-11-02T13:30:00Z","status":"resolved"}
+EOF2
+}
+
+@test "--what-if a tighter policy: the incidents it would breach, compliance now and then" {
+	whatif_history
+	jq '.sla[0].resolve = "1h"' "$INC_CONFIG" >"$BATS_TEST_TMPDIR/tight.json"
+	dump=$(sqlite3 "$INC_DB" .dump | md5sum)
+	run --separate-stderr inc-sla --what-if "$BATS_TEST_TMPDIR/tight.json"
+	assert_success
+	assert_equal "$stderr" ""
+	# W-4's hold starts at the tighter due time: it no longer moves it
+	assert_output '{"id":1,"ref":"INC-1","external_id":"import:W-1","now":{"policy":"critical","response_met":true,"resolve_met":true,"state":"met"},"what_if":{"policy":"critical","response_met":true,"resolve_met":false,"state":"breached"}}
+{"id":4,"ref":"INC-4","external_id":"import:W-4","now":{"policy":"critical","response_met":true,"resolve_met":true,"state":"met"},"what_if":{"policy":"critical","response_met":true,"resolve_met":false,"state":"breached"}}
+{"sla":"now","config":"'"$INC_CONFIG"'","count":4,"response_met":3,"response_breached":1,"sla_response_pct":75.00,"resolve_met":2,"resolve_breached":2,"sla_resolve_pct":50.00,"changed":2}
+{"sla":"what_if","config":"'"$BATS_TEST_TMPDIR/tight.json"'","count":4,"response_met":3,"response_breached":1,"sla_response_pct":75.00,"resolve_met":0,"resolve_breached":4,"sla_resolve_pct":0.00,"changed":2}'
+	# nothing written
+	assert_equal "$(sqlite3 "$INC_DB" .dump | md5sum)" "$dump"
+}
+
+@test "--what-if a looser policy, a window, csv and a table" {
+	whatif_history
+	jq '.sla[0].response = "30m" | .sla[0].resolve = "8h"' "$INC_CONFIG" >"$BATS_TEST_TMPDIR/loose.json"
+	run --separate-stderr inc-sla --what-if "$BATS_TEST_TMPDIR/loose.json"
+	assert_success
+	assert_equal "$(head -n 1 <<<"$output")" '{"id":2,"ref":"INC-2","external_id":"import:W-2","now":{"policy":"critical","response_met":false,"resolve_met":false,"state":"breached"},"what_if":{"policy":"critical","response_met":true,"resolve_met":true,"state":"met"}}'
+	assert_equal "$(wc -l <<<"$output")" 3
+	# the incidents created in the window only: W-3 alone, late either way
+	run --separate-stderr inc-sla --what-if "$BATS_TEST_TMPDIR/loose.json" --since 2026-11-20 \
+		--until 2026-11-27 --format csv
+	assert_success
+	assert_output "sla,config,count,response_met,response_breached,sla_response_pct,resolve_met,resolve_breached,sla_resolve_pct,changed
+now,$INC_CONFIG,1,1,0,100.00,0,1,0.00,0
+what_if,$BATS_TEST_TMPDIR/loose.json,1,1,0,100.00,0,1,0.00,0"
+	# under a config like loose.json, nothing changes; relative paths as given
+	cd "$BATS_TEST_TMPDIR"
+	cp loose.json l.json
+	run --separate-stderr inc-sla -c l.json --what-if loose.json --format table
+	assert_success
+	assert_output "sla      config      count  response_met  response_breached  sla_response_pct  resolve_met  resolve_breached  sla_resolve_pct  changed
+now      l.json          4             4                  0            100.00            3                 1            75.00        0
+what_if  loose.json      4             4                  0            100.00            3                 1            75.00        0"
+}
+
+@test "--what-if: a bad config is exit 2, a requester exit 1, an empty window null" {
+	whatif_history
+	echo '{"sla": 3}' >"$BATS_TEST_TMPDIR/bad.json"
+	run --separate-stderr inc-sla --what-if "$BATS_TEST_TMPDIR/bad.json"
+	assert_failure 2
+	assert_output ""
+	run --separate-stderr inc-sla --what-if "$INC_CONFIG" --as nobody@example.com
+	assert_failure 1
+	assert_equal "$stderr" "inc-sla: nobody@example.com: may not read reports (role requester)"
+	run --separate-stderr inc-sla --what-if "$INC_CONFIG" --since 2030-01-01 --format tsv
+	assert_success
+	assert_equal "$(cut -f1,3- <<<"$output")" "$(printf '%s\n' \
+		$'sla\tcount\tresponse_met\tresponse_breached\tsla_response_pct\tresolve_met\tresolve_breached\tsla_resolve_pct\tchanged' \
+		$'now\t0\t0\t0\t\t0\t0\t\t0' $'what_if\t0\t0\t0\t\t0\t0\t\t0')"
 }

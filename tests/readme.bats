@@ -113,3 +113,20 @@ load test_helper
 		"$(inc-show | jq -r 'select(.requester | test("@")) | .id' | wc -l)"
 	assert_equal "$(inc-notify --list | wc -l)" 0
 }
+
+@test "bring your history: the README's commands (the two larger logs are inc-import.bats's)" {
+	local data="$INC_ROOT/../shared/data"
+	[ -r "$data/helpdesk-event-log.csv.gz" ] || skip "no $data (real incident logs live in ../shared/data)"
+	awk '/^## Bring your history/ { f = 1; next } /^## / { f = 0 } f && /^    / { sub(/^    /, ""); print }' \
+		"$INC_ROOT/README.md" | grep -v -e uci- -e bpi2013- |
+		sed -e "s|/etc/inc/config.json|$INC_CONFIG|" -e "s|/tmp/|$BATS_TEST_TMPDIR/|g" >"$BATS_TEST_TMPDIR/cmds"
+	assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/cmds")" 4
+	cd "$data"
+	while IFS= read -r cmd; do
+		run --separate-stderr sh -c "$cmd"
+		assert_success
+		assert_equal "$stderr" ""
+	done <"$BATS_TEST_TMPDIR/cmds"
+	assert_line --regexp '^now +.*config\.json +4580 '
+	assert_line --regexp '^what_if +.*4h\.json +4580 '
+}
