@@ -376,6 +376,20 @@ in_tx(struct inc_db *db)
 	return !sqlite3_get_autocommit(H(db));
 }
 
+static int64_t
+data_version(struct inc_db *db)
+{
+	static const char sql[] = "PRAGMA data_version";
+	struct inc_sql *q = inc_sql(db, sql);	/* cached: asked once a record */
+	int64_t v = -1;
+
+	if (q && sqlite3_step(q->h) == SQLITE_ROW)
+		v = sqlite3_column_int64(q->h, 0);
+	if (q)
+		sqlite3_reset(q->h);
+	return v;
+}
+
 const struct inc_db_ops inc_db_sqlite_ops = {
 	.engine = "sqlite",
 	.open = open_,
@@ -397,4 +411,5 @@ const struct inc_db_ops inc_db_sqlite_ops = {
 	.foreign = foreign,
 	.finish = finish,
 	.wait = wait_,
+	.data_version = data_version,
 };
