@@ -11,16 +11,38 @@
 
 #include "inc.h"
 
+/* Who incident id is stored as open with (a copy), NULL when nobody or
+ * not open; -1 on error. */
+static int
+stored_assignee(struct inc_ctx *ctx, int64_t id, char **who, char *err)
+{
+	struct inc_sql *q;
+	int rc;
+
+	*who = NULL;
+	if (id == INC_NULL)
+		return 0;
+	q = inc_sql(ctx->db, "SELECT assignee FROM incident WHERE id=? AND " INC_SQL_OPEN);
+	inc_sql_int(q, 1, id);
+	if ((rc = inc_sql_step(q)) > 0)
+		*who = inc_sql_col_dup(q, 0);
+	inc_sql_reset(q);
+	return rc < 0 ? inc_db_err(ctx->db, err) : 0;
+}
+
 int64_t
 inc_open_load(struct inc_ctx *ctx, const char *name, int64_t except, char *err)
 {
-	struct inc_sql *q = inc_sql(ctx->db,
-		"SELECT count(*) FROM incident WHERE assignee=?1 AND " INC_SQL_OPEN " AND id<>?2");
-	int64_t n = -1;
+	char *who;
+	int64_t n;
 
-	inc_sql_text(q, 1, name);
-	inc_sql_int(q, 2, except == INC_NULL ? 0 : except);
-	return inc_sql_one_int(q, &n, err) < 0 ? -1 : n;
+	if (stored_assignee(ctx, except, &who, err) < 0)
+		return -1;
+	n = inc_open_count(ctx, name, err);
+	if (n > 0 && inc_streq(who, name))
+		n--;
+	free(who);
+	return n;
 }
 
 /* The member after the one who took the group's last incident: the first
@@ -85,6 +107,7 @@ inc_route(struct inc_ctx *ctx, struct inc_incident *r, const char *group, char *
 	const struct inc_group *g = inc_config_group(ctx->cfg, group);
 	size_t n, i;
 	int64_t *load;
+	char *self;
 	int pick = -1;
 	json_t *m;
 
@@ -93,6 +116,9 @@ inc_route(struct inc_ctx *ctx, struct inc_incident *r, const char *group, char *
 	if (!inc_status_open(r->status))
 		return inc_err(err, "%s: only open incidents are assigned", inc_status_name(r->status));
 	n = json_array_size(g->members);
+	/* the incident itself does not count against whoever has it */
+	if (stored_assignee(ctx, r->id, &self, err) < 0)
+		return -1;
 	load = inc_xmalloc(sizeof *load * (n + 1));
 	/* load -1: not free (unavailable, or at max_open) */
 	json_array_foreach(g->members, i, m) {
@@ -101,14 +127,18 @@ inc_route(struct inc_ctx *ctx, struct inc_incident *r, const char *group, char *
 		load[i] = -1;
 		if (p && !p->available)
 			continue;
-		load[i] = inc_open_load(ctx, json_string_value(m), r->id, err);
+		load[i] = inc_open_count(ctx, json_string_value(m), err);
 		if (load[i] < 0) {
 			free(load);
+			free(self);
 			return -1;
 		}
+		if (load[i] > 0 && inc_streq(self, json_string_value(m)))
+			load[i]--;
 		if (p && p->max_open != INC_NULL && load[i] >= p->max_open)
 			load[i] = -1;
 	}
+	free(self);
 	if (g->strategy == INC_ROUND_ROBIN) {
 		int start = n ? rotation_start(ctx, g, err) : 0;
 

@@ -190,6 +190,11 @@ inc_ctx_close(struct inc_ctx *ctx, char *err)
 	}
 	write_out(ctx);
 	inc_buf_free(&ctx->out);
+	for (size_t i = 0; i < ctx->loads.n; i++)
+		free(ctx->loads.name[i]);
+	free(ctx->loads.name);
+	free(ctx->loads.open);
+	memset(&ctx->loads, 0, sizeof ctx->loads);
 	inc_config_free(ctx->cfg);
 	ctx->cfg = NULL;
 	if (fclose(stdout) != 0 && !ctx->out_errno)

@@ -201,6 +201,17 @@ inc_db_changes(struct inc_db *db)
 	return db->ops->changes(db);
 }
 
+int64_t
+inc_db_generation(struct inc_db *db)
+{
+	int64_t v = db->ops->data_version(db);
+
+	if (v < 0 || v != db->data_version)
+		db->gen++;
+	db->data_version = v;
+	return db->gen;
+}
+
 int
 inc_db_exec(struct inc_db *db, const char *sql, char *err)
 {
@@ -288,6 +299,7 @@ inc_db_rollback(struct inc_db *db)
 	if (!db->tx)
 		return;
 	db->tx = 0;
+	db->gen++;
 	if (db->ops->in_tx(db))
 		db->ops->exec(db, "ROLLBACK");
 }
@@ -325,6 +337,7 @@ inc_db_release(struct inc_db *db)
 int
 inc_db_rollback_to(struct inc_db *db)
 {
+	db->gen++;
 	if (savepoint(db, "ROLLBACK TO rec") < 0)
 		return -1;
 	return savepoint(db, "RELEASE rec");

@@ -51,6 +51,10 @@ struct inc_db_ops {
 	/* a private schema "scratch" for work tables as large as the input,
 	 * on disk, gone with the connection (inc_db_scratch) */
 	int (*scratch)(struct inc_db *);
+	/* a number that changes when another connection has committed since
+	 * it was last asked; -1 when the engine cannot tell (then every call
+	 * counts as a change) */
+	int64_t (*data_version)(struct inc_db *);
 };
 
 struct inc_db {
@@ -66,6 +70,8 @@ struct inc_db {
 	int busy_ms;			/* how long to wait for a lock */
 	int watch_fd;			/* inc_db_wait's watch, -1 before the first */
 	int64_t busy_since;		/* when the current wait began (monotonic ns) */
+	int64_t gen;			/* inc_db_generation() */
+	int64_t data_version;		/* the engine's, when gen was last asked */
 	struct inc_sql cache[INC_SQL_CACHE];
 	int ncache;
 };

@@ -681,6 +681,11 @@ int inc_sql_run(struct inc_sql *, char *err);
 /* The first column of the first row: 1 found, 0 no row, -1 with err. */
 int inc_sql_one_int(struct inc_sql *, int64_t *out, char *err);
 int64_t inc_db_changes(struct inc_db *);	/* rows changed since opening */
+/* A number that moves whenever what this connection read may no longer
+ * hold: another connection committed, or this one rolled back. Asked
+ * inside a transaction, a cache of what was read stays good while it
+ * stays the same. */
+int64_t inc_db_generation(struct inc_db *);
 /* Wait, without polling the database, until another process may have
  * committed something: 1 (perhaps something new), 0 timeout, -1 a signal
  * or an error. The first call starts watching and returns 1 at once, so
@@ -724,6 +729,14 @@ struct inc_ctx {
 	int no_savepoint;
 	/* sla_store.c's cache of inc_sla_config_state() + 1; 0: not asked yet */
 	int sla_config;
+	/* record.c's count of open incidents per assignee (inc_open_count):
+	 * good while the database's generation stays gen */
+	struct inc_loads {
+		char **name;
+		int64_t *open;
+		size_t n, cap;
+		int64_t gen;
+	} loads;
 };
 
 /* Long options every tool takes; put INC_COMMON_LONGOPTS in the
@@ -797,6 +810,12 @@ int inc_incident_insert(struct inc_ctx *, struct inc_incident *, char *err);
  * is what tools call, so that the SLA clocks follow. */
 int inc_record_save(struct inc_ctx *, const struct inc_incident *before,
 		    struct inc_incident *r, const char *action, char *err);
+/* Open incidents assigned to name as stored, this run's writes included;
+ * -1 with err on error. Inside a transaction each name is counted once,
+ * then kept as inc_incident_insert and inc_record_save move incidents, as
+ * long as inc_db_generation() stays (nobody else wrote, nothing rolled
+ * back): routing a million incidents costs no million counts. */
+int64_t inc_open_count(struct inc_ctx *, const char *name, char *err);
 /* The audit rows of inc_record_save alone, for the audited fields that
  * have all of `only` (INC_F_SLA_OBJ: the clocks'); nothing written to the
  * incident row. */

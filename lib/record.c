@@ -330,6 +330,90 @@ inc_incident_by_external(struct inc_ctx *ctx, const char *xid, struct inc_incide
 	return load_by(ctx, sql_select_xid, 0, xid, r, err);
 }
 
+/* ---- open incidents per assignee ---- */
+
+/* The counts hold while the generation does: another process's commit
+ * or a rollback drops them all. */
+static void
+loads_check(struct inc_ctx *ctx)
+{
+	struct inc_loads *l = &ctx->loads;
+
+	if (!l->n || inc_db_generation(ctx->db) == l->gen)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		free(l->name[i]);
+	l->n = 0;
+}
+
+static int64_t *
+load_slot(struct inc_ctx *ctx, const char *name)
+{
+	struct inc_loads *l = &ctx->loads;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->name[i], name) == 0)
+			return &l->open[i];
+	return NULL;
+}
+
+/* An incident stored as open with this assignee (+1), or no longer (-1). */
+static void
+loads_move(struct inc_ctx *ctx, const char *name, int64_t by)
+{
+	int64_t *slot;
+
+	if (name && (slot = load_slot(ctx, name)))
+		*slot += by;
+}
+
+/* After a write of r over before (NULL: a new incident). */
+static void
+loads_note(struct inc_ctx *ctx, const struct inc_incident *before, const struct inc_incident *r)
+{
+	int was = before && before->assignee && inc_status_open(before->status);
+	int is = r->assignee && inc_status_open(r->status);
+
+	if (!ctx->loads.n || (was == is && (!is || strcmp(before->assignee, r->assignee) == 0)))
+		return;
+	loads_check(ctx);
+	if (was)
+		loads_move(ctx, before->assignee, -1);
+	if (is)
+		loads_move(ctx, r->assignee, 1);
+}
+
+int64_t
+inc_open_count(struct inc_ctx *ctx, const char *name, char *err)
+{
+	struct inc_sql *q = inc_sql(ctx->db,
+		"SELECT count(*) FROM incident WHERE assignee=? AND " INC_SQL_OPEN);
+	struct inc_loads *l = &ctx->loads;
+	int64_t n = -1, *slot;
+
+	/* outside a transaction every statement sees its own snapshot */
+	if (inc_db_in_tx(ctx->db)) {
+		loads_check(ctx);
+		if ((slot = load_slot(ctx, name)))
+			return *slot;
+	}
+	inc_sql_text(q, 1, name);
+	if (inc_sql_one_int(q, &n, err) < 0)
+		return -1;
+	if (inc_db_in_tx(ctx->db)) {
+		if (!l->n)
+			l->gen = inc_db_generation(ctx->db);
+		if (l->n == l->cap) {
+			l->cap = l->cap ? 2 * l->cap : 16;
+			l->name = inc_xrealloc(l->name, l->cap * sizeof *l->name);
+			l->open = inc_xrealloc(l->open, l->cap * sizeof *l->open);
+		}
+		l->name[l->n] = inc_xstrdup(name);
+		l->open[l->n++] = n;
+	}
+	return n;
+}
+
 int
 inc_incident_insert(struct inc_ctx *ctx, struct inc_incident *r, char *err)
 {
@@ -355,6 +439,7 @@ inc_incident_insert(struct inc_ctx *ctx, struct inc_incident *r, char *err)
 	inc_sql_reset(q);
 	if (rc <= 0)
 		return inc_db_err(ctx->db, err);
+	loads_note(ctx, NULL, r);
 	return inc_audit(ctx, r->id, INC_NULL, "logged", NULL, NULL, r->subject, err);
 }
 
@@ -439,7 +524,10 @@ inc_record_save(struct inc_ctx *ctx, const struct inc_incident *before,
 	q = inc_sql(ctx->db, sql_update);
 	i = bind_fields(q, r, 1);
 	inc_sql_int(q, i, r->id);
-	return inc_sql_run(q, err);
+	if (inc_sql_run(q, err) < 0)
+		return -1;
+	loads_note(ctx, before, r);
+	return 0;
 }
 
 int
