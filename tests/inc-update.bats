@@ -79,14 +79,16 @@ move() {
 	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')" "$audit"
 }
 
-@test "assigned -> on_hold is refused, nothing changed" {
-	before=$(inc-show 1)
-	run --separate-stderr inc-update --status on_hold --note "waiting" 1
-	assert_failure 1
-	assert_equal "$output" ""
-	assert_equal "$stderr" "inc-update: 1: cannot move from assigned to on_hold"
-	assert_equal "$(inc-show 1)" "$before"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM audit WHERE action = 'note'")" 0
+@test "assigned -> on_hold: waiting for the requester before work starts" {
+	run --separate-stderr inc-update --status on_hold --note "waiting for joe" 1
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(jq -c '[.status, .assignee, .sla.responded_at]' <<<"$output")" '["on_hold","alice",null]'
+	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM hold WHERE incident = 1 AND end IS NULL')" 1
+	run --separate-stderr inc-update --status in_progress 1
+	assert_success
+	assert_equal "$(jq -r .status <<<"$output")" in_progress
+	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM hold WHERE incident = 1 AND end IS NOT NULL')" 1
 }
 
 @test "new -> on_hold is refused" {
@@ -309,7 +311,7 @@ CASES
 	before=$(inc-show 1)
 	run --separate-stderr inc-update <<<'{"id":1,"status":"resolved"}
 {"id":1,"stauts":"on_hold"}
-{"id":1,"status":"on_hold"}
+{"id":1,"status":"new"}
 {"id":1,"impact":"huge"}
 {"id":1,"major":"yes"}
 {"id":1,"note":""}
@@ -324,7 +326,7 @@ CASES
 	assert_equal "$stderr" "$(cat <<'EOF'
 inc-update: line 1: status: resolved: use inc-close
 inc-update: line 2: unknown field "stauts"
-inc-update: line 3: cannot move from assigned to on_hold
+inc-update: line 3: status: new: an incident never goes back to new
 inc-update: line 4: impact: unknown impact "huge" (want high, medium, low)
 inc-update: line 5: major: expected true or false
 inc-update: line 6: note: expected a non-empty string
