@@ -832,7 +832,9 @@ int inc_review(struct inc_ctx *, int64_t id, struct inc_buf *out, char *err);
 typedef int (*inc_record_fn)(struct inc_ctx *, const char *where, json_t *line,
 			     int64_t id, void *arg, char *err);
 enum { INC_EACH_NEEDS_ID = 1 };
-/* ids as arguments (argc > 0), else JSON lines (or bare ids) from in. */
+/* ids as arguments (argc > 0), else JSON lines from in; with
+ * INC_EACH_NEEDS_ID also lines that are an id alone (5, INC-5, "INC-5"),
+ * taken as {"id":5}. */
 int inc_each(struct inc_ctx *, int argc, char **argv, FILE *in, unsigned flags,
 	     inc_record_fn, void *arg);
 /* ids a query selected, a transaction per slice of a few thousand. */

@@ -340,7 +340,7 @@ assignees() {
 []'
 	assert_failure 1
 	assert_equal "$(assignees)" alice
-	assert_equal "$stderr" "$(printf '%s\n' 'inc-assign: line 1: no such incident' 'inc-assign: line 3: expected a JSON object')"
+	assert_equal "$stderr" "$(printf '%s\n' 'inc-assign: line 1: no such incident' 'inc-assign: line 3: expected a JSON object or an incident id')"
 }
 
 @test "a bad option is a usage error" {

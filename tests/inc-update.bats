@@ -307,6 +307,15 @@ CASES
 	assert_equal "$stderr" ""
 }
 
+@test "ids alone on stdin get the options' changes: jq -r .id | inc-update" {
+	log_one '{"subject":"second"}' >/dev/null
+	run --separate-stderr inc-update --note "seen" <<<'1
+"INC-2"'
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(jq -c '[.id, .event.note]' <<<"$output" | paste -sd' ')" '[1,"seen"] [2,"seen"]'
+}
+
 @test "bad patch lines are refused, the others go on" {
 	before=$(inc-show 1)
 	run --separate-stderr inc-update <<<'{"id":1,"status":"resolved"}
