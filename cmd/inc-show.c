@@ -269,9 +269,9 @@ main(int argc, char **argv)
 		checked(&ctx, "category", f.category, inc_config_category(ctx.cfg, f.category, NULL));
 	if (f.assignee && ctx.cfg->npeople)
 		checked(&ctx, "assignee", f.assignee, inc_config_person(ctx.cfg, f.assignee) != NULL);
-	if (since && inc_time_parse(since, ctx.now, 1, &f.since) < 0)
+	if (since && inc_time_parse_tz(since, ctx.now, 1, ctx.cfg->tz, &f.since) < 0)
 		inc_die(INC_EXIT_USAGE, "--since: bad time \"%s\"", since);
-	if (until && inc_time_parse(until, ctx.now, 1, &f.until) < 0)
+	if (until && inc_time_parse_tz(until, ctx.now, 1, ctx.cfg->tz, &f.until) < 0)
 		inc_die(INC_EXIT_USAGE, "--until: bad time \"%s\"", until);
 	if (optind < argc) {
 		f.ids = json_array();

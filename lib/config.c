@@ -742,12 +742,29 @@ load_misc(struct vctx *v, struct inc_config *c)
 	return 0;
 }
 
+/* The desk's time zone, for people: tables, calendar keys of reports,
+ * times written without an offset. NULL is UTC. */
+static int
+load_timezone(struct vctx *v, struct inc_config *c)
+{
+	json_t *x = json_object_get(c->root, "timezone");
+	char err[INC_ERRLEN];
+
+	if (!x)
+		return 0;
+	if (!json_is_string(x) || !*json_string_value(x))
+		return bad(v, "timezone", "expected an IANA time zone name (e.g. Europe/Berlin)");
+	if (inc_tz_load(json_string_value(x), &c->tz, err) < 0)
+		return bad(v, "timezone", "%s", err);
+	return 0;
+}
+
 static int
 validate(struct vctx *v, struct inc_config *c)
 {
 	static const char *const keys[] = {"levels", "priority_matrix", "defaults",
 		"categories", "rules", "groups", "people", "calendars", "sla", "escalation",
-		"closure_codes", "reopen_window", NULL};
+		"closure_codes", "reopen_window", "timezone", NULL};
 	json_t *defaults = json_loads(default_config_text, 0, NULL);
 	int rc;
 
@@ -779,6 +796,8 @@ validate(struct vctx *v, struct inc_config *c)
 		rc = load_escalation(v, c);
 	if (!rc)
 		rc = load_misc(v, c);
+	if (!rc)
+		rc = load_timezone(v, c);
 	return rc;
 }
 
@@ -924,6 +943,7 @@ inc_config_free(struct inc_config *c)
 	free(c->calendars);
 	free(c->policies);
 	free(c->escalation);
+	inc_tz_free(c->tz);
 	json_decref(c->root);
 	free(c->path);
 	free(c);

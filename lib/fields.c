@@ -168,7 +168,8 @@ set_category(const struct inc_config *c, struct inc_incident *r, const char *s, 
 
 /* A field no check of its own covers: by its type. */
 static int
-set_by_type(struct inc_incident *r, const struct inc_field *f, json_t *v, char *err)
+set_by_type(const struct inc_config *c, struct inc_incident *r, const struct inc_field *f,
+	    json_t *v, char *err)
 {
 	const char *s = NULL;
 	int64_t t;
@@ -184,7 +185,7 @@ set_by_type(struct inc_incident *r, const struct inc_field *f, json_t *v, char *
 			MEMBER(r, f, int64_t) = INC_NULL;
 			return 0;
 		}
-		if (inc_time_from_json(v, 0, &t) < 0)
+		if (inc_time_from_json_tz(v, 0, c->tz, &t) < 0)
 			return json_is_string(v) ?
 				inc_err(err, "%s: bad time \"%s\"", f->name, json_string_value(v)) :
 				inc_err(err, "%s: bad time", f->name);
@@ -265,7 +266,7 @@ inc_field_set(const struct inc_config *c, struct inc_incident *r, const char *k,
 			return inc_err(err, "custom: expected an object");
 		inc_custom_merge(r, NULL, NULL, v);
 	} else {
-		int rc = set_by_type(r, f, v, err);
+		int rc = set_by_type(c, r, f, v, err);
 
 		if (rc != 0)
 			return rc;

@@ -144,12 +144,16 @@ extern const struct inc_vocab inc_sources;	/* phone, email, sms, web, ... */
 
 /* ---- times and durations (time.c) ---- */
 
+struct inc_tz;		/* a loaded IANA zone (tz.c, below); NULL: UTC */
 /*
- * Times: "2026-11-27T04:23:00Z", any ISO 8601 offset, a date alone
- * (midnight UTC), or epoch seconds. With rel != 0, also relative to now:
- * "-7d", "+2h", "now".
+ * Times: "2026-11-27T04:23:00Z", any ISO 8601 offset, or epoch seconds; a
+ * time without an offset ("2026-11-27T09:00:00", "2026-11-27 09:00") and a
+ * date alone (its midnight) are local times in zone tz (NULL: UTC). With
+ * rel != 0, also relative to now: "-7d", "+2h", "now".
  */
-int inc_time_parse(const char *s, int64_t now, int rel, int64_t *out);
+int inc_time_parse_tz(const char *s, int64_t now, int rel, const struct inc_tz *tz,
+		      int64_t *out);
+int inc_time_parse(const char *s, int64_t now, int rel, int64_t *out);	/* in UTC */
 /* ISO 8601 UTC, buf of INC_TIMELEN bytes. */
 #define INC_TIMELEN 80
 char *inc_time_format(int64_t t, char *buf);
@@ -157,12 +161,21 @@ char *inc_time_format(int64_t t, char *buf);
 int inc_duration_parse(const char *s, int64_t *out);
 /* Shortest form: 5400 -> "1h30m". buf of INC_TIMELEN. */
 char *inc_duration_format(int64_t secs, char *buf);
-/* JSON value (string or integer) to time. */
-int inc_time_from_json(const json_t *, int64_t now, int64_t *out);
+/* JSON value (string or integer) to time; without an offset in zone tz. */
+int inc_time_from_json_tz(const json_t *, int64_t now, const struct inc_tz *tz, int64_t *out);
+int inc_time_from_json(const json_t *, int64_t now, int64_t *out);	/* in UTC */
+/* For people: the local time in zone tz (NULL: UTC), to the minute,
+ * "2026-11-27 11:00" (buf of INC_TIMELEN). */
+char *inc_time_local(int64_t t, const struct inc_tz *tz, char *buf);
+/* Seconds east of UTC of zone tz at t; 0 for NULL (UTC). */
+long inc_local_offset(const struct inc_tz *tz, int64_t t);
+/* For people: the two largest units, cut: "2d 4h", "3h 20m", "45m", "0s"
+ * (buf of INC_TIMELEN). */
+char *inc_duration_human(int64_t secs, char *buf);
 
 /* ---- business calendars (tz.c, calendar.c) ---- */
 
-struct inc_tz;		/* a loaded IANA zone (TZif + POSIX rule footer) */
+/* struct inc_tz: a loaded IANA zone (TZif + POSIX rule footer) */
 int inc_tz_load(const char *name, struct inc_tz **out, char *err);
 void inc_tz_free(struct inc_tz *);
 /* Seconds east of UTC in force at instant t. */
@@ -170,6 +183,9 @@ long inc_tz_offset(const struct inc_tz *, int64_t t);
 /* Local wall-clock seconds (as if UTC) to the instant; a time in a spring
  * gap maps to the end of the gap, an ambiguous one to its first occurrence. */
 int64_t inc_tz_to_utc(const struct inc_tz *, int64_t local);
+/* The first instant after t at which the zone changes its UTC offset (or
+ * might: a change of abbreviation only counts too); INT64_MAX if none. */
+int64_t inc_tz_next_change(const struct inc_tz *, int64_t t);
 
 struct inc_calendar;
 /* Builds a calendar from its config object; err names the problem (the
@@ -321,6 +337,7 @@ struct inc_config {
 	struct inc_policy *policies; size_t npolicies;
 	struct inc_escrule *escalation; size_t nescalation;
 	int64_t reopen_window;	/* closed incidents reopen within this */
+	struct inc_tz *tz;	/* the desk's time zone; NULL: UTC */
 };
 
 /* Finds the config (-c, INC_CONFIG, XDG, /etc, shipped default); path may be

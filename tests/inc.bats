@@ -151,6 +151,9 @@ config: $XDG_CONFIG_HOME/inc/config.json (kept)"
 .people[0].role = "king"|people[0]: role: unknown role "king"
 .people[0].max_open = -1|people[0]: max_open: expected a non-negative integer
 .calendars[1].timezone = "Mars/Olympus"|calendars[1]: timezone: unknown time zone "Mars/Olympus"
+.timezone = "Mars/Olympus"|timezone: unknown time zone "Mars/Olympus"
+.timezone = 1|timezone: expected an IANA time zone name (e.g. Europe/Berlin)
+.timezone = ""|timezone: expected an IANA time zone name (e.g. Europe/Berlin)
 .calendars[1].hours.mon = ["17:00-09:00"]|calendars[1]: hours.mon[0]: bad interval "17:00-09:00" (start must be before end)
 .calendars[1].hours.sun = ["9-17"]|calendars[1]: hours.sun[0]: bad interval "9-17" (want HH:MM-HH:MM)
 .calendars[1].hours.fri = ["09:00-12:00","11:00-17:00"]|calendars[1]: hours.fri[1]: "11:00-17:00" overlaps or precedes "09:00-12:00" (want sorted, non-overlapping intervals)
