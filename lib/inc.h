@@ -274,14 +274,36 @@ void inc_rule_re_free(struct inc_rule_re *);
 /* 1 if re matches s (NULL never matches); 0 when not, and when the match
  * gave up at its limits. */
 int inc_rule_re_match(const struct inc_rule_re *, const char *s);
-/* ---- tables for people (table.c) ---- */
+/* ---- tables for people, CSV and TSV for spreadsheets (table.c) ---- */
 
 int inc_term_width(void);	/* COLUMNS, the terminal, else 80 */
 size_t inc_u8_width(const char *s);	/* characters of a UTF-8 string */
+/* s with its control characters shown, never raw: \n, \r, \t, \e (ESC),
+ * \xHH (other C0 and DEL), \u00HH (C1); a new string, NULL for NULL. */
+char *inc_table_escape(const char *s);
 /* A row of n cells, the first n-1 at widths w, the last filling width;
- * cells cut with "~". */
+ * cells escaped (inc_table_escape), cut with "~", NULL shown as "-". */
 void inc_table_row(struct inc_buf *, const char *const cells[], const size_t w[], int n,
 		   int width);
+/* A table held whole, so that its columns fit their cells: each column as
+ * wide as its widest cell, and when the row is wider than the terminal the
+ * widest columns are cut, down to min[] at most. */
+struct inc_table {
+	int ncols;
+	const char *const *head;	/* ncols names */
+	const size_t *min;		/* ncols least widths */
+	char **cells;			/* row-major, escaped; NULL shown as "-" */
+	size_t nrows, cap;
+};
+/* Add a row of ncols cells (malloc'd or NULL; taken, and set to NULL). */
+void inc_table_add(struct inc_table *, char **cells);
+void inc_table_write(struct inc_buf *, const struct inc_table *, int width);
+void inc_table_free(struct inc_table *);
+/* One CSV (sep ',', RFC 4180) or TSV (sep '\t': \\, \t, \n, \r escaped)
+ * cell; NULL is empty. A cell starting with =, +, -, @, tab or CR that is
+ * not a number gets a leading ' (spreadsheet formula injection). */
+void inc_sv_cell(struct inc_buf *, const char *s, char sep);
+void inc_sv_row(struct inc_buf *, const char *const cells[], int n, char sep);
 
 /* ======================================================================
  * 2. config (config.c, access.c)

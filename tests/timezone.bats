@@ -75,3 +75,42 @@ JSON
 	assert_failure 2
 	assert_equal "$stderr" 'inc-show: --since: bad time "2026-11-27 25:00"'
 }
+
+@test "inc-report --by day, week, month: the desk's local dates, across DST changes" {
+	berlin
+	inc-log >/dev/null <<'JSON'
+{"subject":"a","created_at":"2026-11-26T22:59:59Z"}
+{"subject":"b","created_at":"2026-11-26T23:00:00Z"}
+{"subject":"c","created_at":"2026-03-28T22:59:59Z"}
+{"subject":"d","created_at":"2026-03-29T21:59:59Z"}
+{"subject":"e","created_at":"2026-03-29T22:00:00Z"}
+{"subject":"f","created_at":"2026-10-24T21:59:59Z"}
+{"subject":"g","created_at":"2026-10-24T22:00:00Z"}
+{"subject":"h","created_at":"2026-10-25T22:59:59Z"}
+{"subject":"i","created_at":"2026-10-25T23:00:00Z"}
+{"subject":"j","created_at":"2026-12-31T23:00:00Z"}
+JSON
+	run --separate-stderr inc-report --by day
+	assert_success
+	assert_equal "$(jq -c '[.day, .count]' <<<"$output" | paste -sd' ')" \
+		'["2026-03-28",1] ["2026-03-29",1] ["2026-03-30",1] ["2026-10-24",1] ["2026-10-25",2] ["2026-10-26",1] ["2026-11-26",1] ["2026-11-27",1] ["2027-01-01",1]'
+	run --separate-stderr inc-report --by month,week
+	assert_equal "$(jq -c '[.month, .week, .count]' <<<"$output" | paste -sd' ')" \
+		'["2026-03","2026-W13",2] ["2026-03","2026-W14",1] ["2026-10","2026-W43",3] ["2026-10","2026-W44",1] ["2026-11","2026-W48",2] ["2027-01","2026-W53",1]'
+	# UTC, the default, as before
+	export INC_CONFIG="$INC_ROOT/share/config.json"
+	run --separate-stderr inc-report --by day --since 2026-11-26 --until 2026-11-28
+	assert_equal "$(jq -c '[.day, .count]' <<<"$output" | paste -sd' ')" '["2026-11-26",2]'
+}
+
+@test "inc-report --by day in a zone without DST changes, and the percentiles by local day" {
+	edit_config '.timezone = "Asia/Kolkata"'
+	inc-log >/dev/null <<'JSON'
+{"subject":"a","created_at":"2026-11-26T18:29:59Z"}
+{"subject":"b","created_at":"2026-11-26T18:30:00Z"}
+JSON
+	sqlite3 "$INC_DB" "UPDATE incident SET status = 'resolved', resolved_at = created_at + 600 * id"
+	run --separate-stderr inc-report --by day --format csv
+	assert_success
+	assert_equal "$(cut -d, -f1-8 <<<"$output")" $'day,count,open,resolved,mtta_s,mttr_s,mttr_p50_s,mttr_p90_s\n2026-11-26,1,0,1,,600,600,600\n2026-11-27,1,0,1,,1200,1200,1200'
+}
