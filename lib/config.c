@@ -1025,22 +1025,30 @@ inc_config_category(const struct inc_config *c, const char *cat, const char *sub
 	return 0;
 }
 
+/* "(want a, b or c)", or "(the config has none)" */
+static void
+want_list(struct inc_buf *b, const json_t *names)
+{
+	size_t i, n = json_array_size(names);
+	json_t *x;
+
+	inc_buf_addstr(b, n ? "(want " : "(the config has none)");
+	json_array_foreach(names, i, x) {
+		if (i)
+			inc_buf_addstr(b, i == n - 1 ? " or " : ", ");
+		inc_buf_addstr(b, json_string_value(x));
+	}
+	if (n)
+		inc_buf_addstr(b, ")");
+}
+
 int
 inc_config_unknown(const json_t *names, const char *what, const char *value, char *err)
 {
 	struct inc_buf b = {0};
-	size_t i, n = json_array_size(names);
-	json_t *x;
 
-	json_array_foreach(names, i, x) {
-		if (i)
-			inc_buf_addstr(&b, i == n - 1 ? " or " : ", ");
-		inc_buf_addstr(&b, json_string_value(x));
-	}
-	if (n)
-		inc_err(err, "unknown %s \"%s\" (want %s)", what, value ? value : "", b.data);
-	else
-		inc_err(err, "unknown %s \"%s\" (the config has none)", what, value ? value : "");
+	want_list(&b, names);
+	inc_err(err, "unknown %s \"%s\" %s", what, value ? value : "", b.data);
 	inc_buf_free(&b);
 	return -1;
 }
@@ -1054,6 +1062,60 @@ inc_config_unknown_group(const struct inc_config *c, const char *value, char *er
 	for (size_t i = 0; i < c->ngroups; i++)
 		json_array_append_new(names, json_string(c->groups[i].name));
 	rc = inc_config_unknown(names, "group", value, err);
+	json_decref(names);
+	return rc;
+}
+
+int
+inc_config_unknown_category(const struct inc_config *c, const char *cat, const char *sub,
+			    char *err)
+{
+	json_t *names = json_array();
+	const char *k;
+	json_t *v, *subs;
+	int rc;
+
+	if (!sub) {
+		json_object_foreach((json_t *)c->categories, k, v)
+			json_array_append_new(names, json_string(k));
+		rc = inc_config_unknown(names, "category", cat, err);
+	} else {
+		/* of one category, or of any (each once) */
+		json_object_foreach((json_t *)c->categories, k, v) {
+			size_t i;
+
+			if (cat && strcmp(k, cat) != 0)
+				continue;
+			subs = json_object_get(v, "subcategories");
+			json_array_foreach(subs, i, v)
+				if (!inc_json_array_has(names, json_string_value(v)))
+					json_array_append(names, v);
+		}
+		if (cat) {
+			struct inc_buf b = {0};
+
+			want_list(&b, names);
+			rc = inc_err(err, "unknown subcategory \"%s\" of \"%s\" %s", sub, cat, b.data);
+			inc_buf_free(&b);
+		} else {
+			rc = inc_config_unknown(names, "subcategory", sub, err);
+		}
+	}
+	json_decref(names);
+	return rc;
+}
+
+int
+inc_config_unknown_person(const struct inc_config *c, const char *what, const char *value,
+			  int assignable, char *err)
+{
+	json_t *names = json_array();
+	int rc;
+
+	for (size_t i = 0; i < c->npeople; i++)
+		if (!assignable || c->people[i].role != INC_REQUESTER)
+			json_array_append_new(names, json_string(c->people[i].name));
+	rc = inc_config_unknown(names, what, value, err);
 	json_decref(names);
 	return rc;
 }

@@ -382,6 +382,14 @@ int inc_config_category(const struct inc_config *, const char *cat, const char *
  * config list does not have; what names the kind ("group", "closure code"). */
 int inc_config_unknown(const json_t *names, const char *what, const char *value, char *err);
 int inc_config_unknown_group(const struct inc_config *, const char *value, char *err);
+/* The same for a category, or a subcategory (sub) of cat (NULL: of any
+ * category): "unknown subcategory \"x\" of \"network\" (want vpn or wifi)". */
+int inc_config_unknown_category(const struct inc_config *, const char *cat, const char *sub,
+				char *err);
+/* The same for a person, listing the people's names (those who may be
+ * assigned, not requesters, when assignable). */
+int inc_config_unknown_person(const struct inc_config *, const char *what, const char *value,
+			      int assignable, char *err);
 
 /* ---- access (access.c) ---- */
 
@@ -821,6 +829,49 @@ int inc_escalate_rules(struct inc_ctx *, struct inc_incident *, char *err);
 /* Escalation by hand to group (functional, one level up). */
 int inc_escalate_to(struct inc_ctx *, struct inc_incident *, const char *group,
 		    const char *reason, const json_t *notify, char *err);
+
+/* ---- selecting incidents (show.c) ---- */
+
+/* A --sort key: field NULL is id. */
+struct inc_sort {
+	const struct inc_field *field;
+	int desc;
+};
+#define INC_SORT_MAX 8
+/* What inc-show selects: every filter set must hold. */
+struct inc_filter {
+	const json_t *ids;		/* integers; NULL: any */
+	const json_t *statuses;		/* strings; NULL: any */
+	int open, major, breached;
+	const char *priority, *group, *assignee, *category;
+	const char *requester;		/* without regard to (ASCII) case */
+	int64_t since, until;		/* created in [since, until); INC_NULL: open */
+	const struct inc_rule_re *grep;	/* subject, description or a note */
+	struct inc_sort sort[INC_SORT_MAX];	/* then by id */
+	int nsort;
+	int64_t limit;			/* of those the actor may see; INC_NULL: all */
+};
+/* --sort "FIELD[,-FIELD...]" into f: id and the record's fields but links
+ * and custom, "-" for descending; -1 with err naming the valid ones. */
+int inc_sort_parse(const char *list, struct inc_filter *f, char *err);
+const char *inc_sort_fields(char *buf, size_t len);	/* "id, subject, ... or closed_at" */
+/* fn gets each incident selected, in order (r), or for an id asked for
+ * that is not shown for a reason of its own, the id and why ("no such
+ * incident", "not yours to see"), r NULL. */
+typedef void (*inc_show_fn)(struct inc_ctx *, int64_t id, const struct inc_incident *r,
+			    const char *why, void *arg);
+/* Select by f: 0, or -1 with err when the database fails. */
+int inc_show(struct inc_ctx *, const struct inc_filter *f, inc_show_fn, void *arg, char *err);
+/* The columns of inc-show's table and CSV: ID (id), PRIORITY, STATUS,
+ * GROUP, ASSIGNEE, SLA (sla_state), AGE (age_s), REQUESTER, SUBJECT. */
+enum { INC_SHOW_NCOLS = 9 };
+extern const char *const inc_show_head[INC_SHOW_NCOLS];
+extern const char *const inc_show_sv_head[INC_SHOW_NCOLS];
+extern const size_t inc_show_min[INC_SHOW_NCOLS];	/* least widths in a table */
+/* The cells of r (new strings, NULL when unset): the age (now -
+ * created_at) readable for people (human), else in seconds. */
+void inc_show_cells(const struct inc_ctx *, const struct inc_incident *r, int human,
+		    char *cells[INC_SHOW_NCOLS]);
 
 /* ---- runs over selected incidents (batch.c) ---- */
 
