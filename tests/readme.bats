@@ -10,9 +10,9 @@ load test_helper
 	assert_line "== 10:00 intake: inc-log < share/examples/incidents.jsonl | inc-classify | inc-assign"
 	# the cron job reports each event once: the second run at the same minute writes nothing
 	assert_equal "$(printf '%s\n' "$output" | grep -A1 '^-- run again' | tail -n 1)" "0"
-	assert_line --regexp '^4 +critical +resolved +service-desk +chen +met +ERP down for everyone$'
-	assert_line --regexp '^2 +medium +closed +service-desk +alice +met +Locked out of my acc~$'
-	assert_line --regexp '^critical +1 +0 +1 +240 +6000 +6000 +6000 +100\.00 +100\.00 +0\.00 +100\.00 +0\.00 +0\.00 +-$'
+	assert_line --regexp '^4 +critical +resolved +service~ +chen +met +7h 30m +cfo@examp~ +ERP down for ~$'
+	assert_line --regexp '^2 +medium +closed +service~ +alice +met +7h 30m +ann@examp~ +Locked out of~$'
+	assert_line --regexp '^critical +1 +0 +1 +4m +1h 40m +1h 40m +1h 40m +100\.00 +100\.00 +0\.00 +100\.00 +0\.00 +0\.00 +-$'
 }
 
 @test "quick start: log, intake, work, resolve, confirm, history" {
@@ -72,7 +72,7 @@ load test_helper
 	inc-sla >/dev/null
 	run --separate-stderr inc-show --assignee alice --open --format table
 	assert_success
-	assert_line --index 0 --regexp '^ID +PRIORITY +STATUS +GROUP +ASSIGNEE +SLA +SUBJECT$'
+	assert_line --index 0 --regexp '^ID +PRIORITY +STATUS +GROUP +ASSIGNEE +SLA +AGE +REQUESTER +SUBJECT$'
 	run --separate-stderr sh -c 'inc-show --group l2-infra --breached | jq -r .ref'
 	assert_success
 	assert_output "INC-1"
