@@ -73,6 +73,7 @@ main(int argc, char **argv)
 	};
 	struct inc_ctx ctx = {0};
 	struct opts o = {0};
+	char err[INC_ERRLEN];
 	int c, queued = 0;
 
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS "t:g:q", longopts, NULL)) != -1) {
@@ -91,17 +92,20 @@ main(int argc, char **argv)
 		tool_need_input(argc - optind, usage);
 	tool_config(&ctx);
 	/* values the config does not know: nothing done */
-	if (o.group && !inc_config_group(ctx.cfg, o.group))
-		inc_die(INC_EXIT_USAGE, "--group: unknown group \"%s\"", o.group);
-	if (o.to && !inc_assignable(ctx.cfg, o.to))
-		inc_die(INC_EXIT_USAGE, "--to: unknown technician \"%s\"", o.to);
+	if (o.group && !inc_config_group(ctx.cfg, o.group)) {
+		inc_config_unknown_group(ctx.cfg, o.group, err);
+		inc_die(INC_EXIT_USAGE, "--group: %s", err);
+	}
+	if (o.to && !inc_assignable(ctx.cfg, o.to)) {
+		inc_config_unknown_person(ctx.cfg, "technician", o.to, 1, err);
+		inc_die(INC_EXIT_USAGE, "--to: %s", err);
+	}
 	tool_db(&ctx);
 	if (queued) {
 		/* every open incident without an assignee: what waits in a
 		 * queue for the next cron run */
 		struct inc_sql *q = inc_sql(ctx.db, "SELECT id FROM incident WHERE assignee IS NULL"
 					    " AND " INC_SQL_OPEN " ORDER BY id");
-		char err[INC_ERRLEN];
 		size_t n;
 		int64_t *ids = inc_select_ids(&ctx, q, &n, err);
 

@@ -91,8 +91,12 @@ main(int argc, char **argv)
 	if (!all)
 		tool_need_input(argc - optind, usage);
 	tool_config(&ctx);
-	if (o.to && !inc_config_group(ctx.cfg, o.to))
-		inc_die(INC_EXIT_USAGE, "--to: unknown group \"%s\"", o.to);
+	if (o.to && !inc_config_group(ctx.cfg, o.to)) {
+		char err[INC_ERRLEN];
+
+		inc_config_unknown_group(ctx.cfg, o.to, err);
+		inc_die(INC_EXIT_USAGE, "--to: %s", err);
+	}
 	for (int i = optind; i < argc; i++) {
 		int64_t id;
 

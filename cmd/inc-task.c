@@ -111,14 +111,19 @@ list(struct inc_ctx *ctx, struct opts *o, char **ids, int n)
 	}
 }
 
-/* A name the config must know (any name when it lists no people). */
-static const char *
-known(struct inc_ctx *ctx, const char *opt, const char *v, int ok)
+/* A group and a person the config must know (any name when it lists no
+ * people): exit 2, naming the valid ones. */
+static void
+known(struct inc_ctx *ctx, const char *group, const char *assignee)
 {
-	if (v && !ok)
-		inc_die(INC_EXIT_USAGE, "--%s: unknown %s \"%s\"", opt, opt, v);
-	(void)ctx;
-	return v;
+	char err[INC_ERRLEN];
+
+	if (group && !inc_config_group(ctx->cfg, group) &&
+	    inc_config_unknown_group(ctx->cfg, group, err) < 0)
+		inc_die(INC_EXIT_USAGE, "--group: %s", err);
+	if (assignee && ctx->cfg->npeople && !inc_config_person(ctx->cfg, assignee) &&
+	    inc_config_unknown_person(ctx->cfg, "assignee", assignee, 0, err) < 0)
+		inc_die(INC_EXIT_USAGE, "--assignee: %s", err);
 }
 
 int
@@ -188,9 +193,7 @@ main(int argc, char **argv)
 	if (title && (!*title || !inc_utf8_valid(title, strlen(title))))
 		inc_die(INC_EXIT_USAGE, "--title: empty or not valid UTF-8");
 	tool_config(&ctx);
-	known(&ctx, "group", group, group && inc_config_group(ctx.cfg, group));
-	known(&ctx, "assignee", assignee, assignee &&
-	      (!ctx.cfg->npeople || inc_config_person(ctx.cfg, assignee)));
+	known(&ctx, group, assignee);
 	inc_task_init(&o.t);
 	if (due && inc_time_parse_tz(due, ctx.now, 1, ctx.cfg->tz, &o.t.due) < 0)
 		inc_die(INC_EXIT_USAGE, "--due: bad time \"%s\"", due);

@@ -68,12 +68,15 @@ check_set(struct inc_ctx *ctx, json_t *set)
 	inc_incident_init(&t);
 	json_object_foreach(set, k, v) {
 		s = json_string_value(v);
-		if (strcmp(k, "group") == 0 && !inc_config_group(ctx->cfg, s))
-			inc_die(INC_EXIT_USAGE, "--set: group: unknown group \"%s\"", s ? s : "");
-		if (strcmp(k, "assignee") == 0 && !inc_assignable(ctx->cfg, s))
-			inc_die(INC_EXIT_USAGE, "--set: assignee: unknown technician \"%s\"", s ? s : "");
-		if (strcmp(k, "subcategory") == 0 && s && !inc_config_category(ctx->cfg, NULL, s))
-			inc_die(INC_EXIT_USAGE, "--set: subcategory: unknown subcategory \"%s\"", s);
+		if (strcmp(k, "group") == 0 && !inc_config_group(ctx->cfg, s) &&
+		    inc_config_unknown_group(ctx->cfg, s, err) < 0)
+			inc_die(INC_EXIT_USAGE, "--set: group: %s", err);
+		if (strcmp(k, "assignee") == 0 && !inc_assignable(ctx->cfg, s) &&
+		    inc_config_unknown_person(ctx->cfg, "technician", s, 1, err) < 0)
+			inc_die(INC_EXIT_USAGE, "--set: assignee: %s", err);
+		if (strcmp(k, "subcategory") == 0 && s && !inc_config_category(ctx->cfg, NULL, s) &&
+		    inc_config_unknown_category(ctx->cfg, NULL, s, err) < 0)
+			inc_die(INC_EXIT_USAGE, "--set: subcategory: %s", err);
 		if (strcmp(k, "group") && strcmp(k, "assignee") && strcmp(k, "subcategory") &&
 		    inc_field_set(ctx->cfg, &t, k, v, err) < 0)
 			inc_die(INC_EXIT_USAGE, "--set: %s", err);

@@ -64,6 +64,34 @@ check_keys(struct vctx *v, const char *path, const json_t *obj, const char *cons
 	return 0;
 }
 
+/* A value refused by an inc_config_unknown*() message in msg. */
+static int
+bad_value(struct vctx *v, const char *path, const char *key, const char *msg)
+{
+	return key ? bad(v, path, "%s: %s", key, msg) : bad(v, path, "%s", msg);
+}
+
+static int
+bad_level(struct vctx *v, const char *path, const char *key, const json_t *levels,
+	  const char *what, const char *value)
+{
+	char msg[INC_ERRLEN];
+
+	inc_config_unknown(levels, what, value, msg);
+	return bad_value(v, path, key, msg);
+}
+
+static int
+bad_group(struct vctx *v, const struct inc_config *c, const char *path, const char *key,
+	  const char *value)
+{
+	char msg[INC_ERRLEN];
+
+	inc_config_unknown_group(c, value, msg);
+	return bad_value(v, path, key, msg);
+}
+
+
 static int
 check_string_array(struct vctx *v, const char *path, const json_t *a, int nonempty)
 {
@@ -173,9 +201,13 @@ load_matrix(struct vctx *v, struct inc_config *c)
 
 			if (!json_is_string(p))
 				return bad(v, "priority_matrix", "%s.%s: missing", ik, uk);
-			if (inc_config_level(c->priority, json_string_value(p)) < 0)
-				return bad(v, "priority_matrix", "%s.%s: unknown priority \"%s\"",
-					   ik, uk, json_string_value(p));
+			if (inc_config_level(c->priority, json_string_value(p)) < 0) {
+				char key[256];
+
+				snprintf(key, sizeof key, "%s.%s", ik, uk);
+				return bad_level(v, "priority_matrix", key, c->priority, "priority",
+						 json_string_value(p));
+			}
 		}
 	}
 	{
@@ -184,7 +216,7 @@ load_matrix(struct vctx *v, struct inc_config *c)
 
 		json_object_foreach(m, k, row)
 			if (inc_config_level(c->impact, k) < 0)
-				return bad(v, "priority_matrix", "unknown impact \"%s\"", k);
+				return bad_level(v, "priority_matrix", NULL, c->impact, "impact", k);
 	}
 	c->matrix = m;
 	return 0;
@@ -280,8 +312,12 @@ load_people(struct vctx *v, struct inc_config *c)
 		if (!pp->name)
 			return bad(v, path, "name: missing");
 		role = rs ? inc_vocab_parse(&inc_roles, rs) : INC_TECHNICIAN;
-		if (role < 0)
-			return bad(v, path, "role: unknown role \"%s\"", rs);
+		if (role < 0) {
+			char want[256];
+
+			return bad(v, path, "role: unknown role \"%s\" (%s)", rs,
+				   inc_vocab_want(&inc_roles, want, sizeof want));
+		}
 		pp->role = (enum inc_role)role;
 		x = json_object_get(p, "skills");
 		if (!x) {
@@ -379,15 +415,23 @@ load_groups(struct vctx *v, struct inc_config *c)
 
 		snprintf(path, sizeof path, "groups[%zu]", i);
 		if (gp->escalate_to && !inc_config_group(c, gp->escalate_to))
-			return bad(v, path, "escalate_to: unknown group \"%s\"", gp->escalate_to);
+			return bad_group(v, c, path, "escalate_to", gp->escalate_to);
 		if (gp->escalate_to && strcmp(gp->escalate_to, gp->name) == 0)
 			return bad(v, path, "escalate_to: a group cannot escalate to itself");
-		if (c->npeople && gp->manager && !inc_config_person(c, gp->manager))
-			return bad(v, path, "manager: unknown person \"%s\"", gp->manager);
+		if (c->npeople && gp->manager && !inc_config_person(c, gp->manager)) {
+			char msg[INC_ERRLEN];
+
+			inc_config_unknown_person(c, "person", gp->manager, 0, msg);
+			return bad_value(v, path, "manager", msg);
+		}
 		json_array_foreach(gp->members, k, m)
-			if (c->npeople && !inc_config_person(c, json_string_value(m)))
-				return bad(v, path, "members[%zu]: unknown person \"%s\"", k,
-					   json_string_value(m));
+			if (c->npeople && !inc_config_person(c, json_string_value(m))) {
+				char msg[INC_ERRLEN], key[32];
+
+				inc_config_unknown_person(c, "person", json_string_value(m), 0, msg);
+				snprintf(key, sizeof key, "members[%zu]", k);
+				return bad_value(v, path, key, msg);
+			}
 	}
 	return 0;
 }
@@ -410,12 +454,12 @@ load_defaults(struct vctx *v, struct inc_config *c)
 		return -1;
 	if ((s = opt_string(v, "defaults", d, "impact", &rc)) &&
 	    inc_config_level(c->impact, s) < 0)
-		return bad(v, "defaults.impact", "unknown impact \"%s\"", s);
+		return bad_level(v, "defaults.impact", NULL, c->impact, "impact", s);
 	if ((s = opt_string(v, "defaults", d, "urgency", &rc)) &&
 	    inc_config_level(c->urgency, s) < 0)
-		return bad(v, "defaults.urgency", "unknown urgency \"%s\"", s);
+		return bad_level(v, "defaults.urgency", NULL, c->urgency, "urgency", s);
 	if ((s = opt_string(v, "defaults", d, "group", &rc)) && !inc_config_group(c, s))
-		return bad(v, "defaults.group", "unknown group \"%s\"", s);
+		return bad_group(v, c, "defaults.group", NULL, s);
 	if (rc < 0)
 		return -1;
 	c->defaults = d;
@@ -437,24 +481,28 @@ check_field_value(struct vctx *v, struct inc_config *c, const char *path, const 
 	if (!json_is_string(val))
 		return bad(v, path, "%s: expected a string", k);
 	if (strcmp(k, "impact") == 0 && inc_config_level(c->impact, s) < 0)
-		return bad(v, path, "impact: unknown impact \"%s\"", s);
+		return bad_level(v, path, k, c->impact, k, s);
 	if (strcmp(k, "urgency") == 0 && inc_config_level(c->urgency, s) < 0)
-		return bad(v, path, "urgency: unknown urgency \"%s\"", s);
+		return bad_level(v, path, k, c->urgency, k, s);
 	if (strcmp(k, "priority") == 0 && inc_config_level(c->priority, s) < 0)
-		return bad(v, path, "priority: unknown priority \"%s\"", s);
+		return bad_level(v, path, k, c->priority, k, s);
 	if (strcmp(k, "group") == 0 && !inc_config_group(c, s))
-		return bad(v, path, "group: unknown group \"%s\"", s);
-	if (strcmp(k, "category") == 0 && !inc_config_category(c, s, NULL))
-		return bad(v, path, "category: unknown category \"%s\"", s);
+		return bad_group(v, c, path, k, s);
+	if (strcmp(k, "category") == 0 && !inc_config_category(c, s, NULL)) {
+		char msg[INC_ERRLEN];
+
+		inc_config_unknown_category(c, s, NULL, msg);
+		return bad_value(v, path, k, msg);
+	}
 	if (strcmp(k, "subcategory") == 0) {
 		const json_t *cat = set ? json_object_get(set, "category") : NULL;
+		const char *cs = json_is_string(cat) ? json_string_value(cat) : NULL;
+		char msg[INC_ERRLEN];
 
-		if (cat && json_is_string(cat) &&
-		    !inc_config_category(c, json_string_value(cat), s))
-			return bad(v, path, "subcategory: unknown subcategory \"%s\" of \"%s\"",
-				   s, json_string_value(cat));
-		if (!cat && !inc_config_category(c, NULL, s))
-			return bad(v, path, "subcategory: unknown subcategory \"%s\"", s);
+		if ((cs || !cat) && !inc_config_category(c, cs, s)) {
+			inc_config_unknown_category(c, cs, s, msg);
+			return bad_value(v, path, k, msg);
+		}
 	}
 	return 0;
 }
@@ -640,8 +688,17 @@ load_sla(struct vctx *v, struct inc_config *c)
 		}
 		if (calname) {
 			pp->calendar = inc_config_calendar(c, calname);
-			if (!pp->calendar)
-				return bad(v, path, "calendar: unknown calendar \"%s\"", calname);
+			if (!pp->calendar) {
+				json_t *names = json_array();
+				char msg[INC_ERRLEN];
+
+				for (size_t j = 0; j < c->ncalendars; j++)
+					json_array_append_new(names,
+						json_string(inc_calendar_name(c->calendars[j])));
+				inc_config_unknown(names, "calendar", calname, msg);
+				json_decref(names);
+				return bad_value(v, path, "calendar", msg);
+			}
 		} else {
 			pp->calendar = NULL;	/* 24x7 UTC */
 		}

@@ -141,6 +141,7 @@ static inline int inc_esc_warning(enum inc_esc_on on)
 { return on == INC_ON_RESPONSE_WARNING || on == INC_ON_RESOLVE_WARNING; }
 
 extern const struct inc_vocab inc_sources;	/* phone, email, sms, web, ... */
+extern const struct inc_vocab inc_link_types;	/* problem, change, asset, incident */
 
 /* ---- times and durations (time.c) ---- */
 

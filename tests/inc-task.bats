@@ -75,10 +75,10 @@ audit_rows() {
 	before=$(audit_rows)
 	run --separate-stderr inc-task add "$id" --title t --group nowhere
 	assert_failure 2
-	assert_equal "$stderr" 'inc-task: --group: unknown group "nowhere"'
+	assert_equal "$stderr" 'inc-task: --group: unknown group "nowhere" (want service-desk, l2-infra or l3-network)'
 	run --separate-stderr inc-task add "$id" --title t --assignee zed
 	assert_failure 2
-	assert_equal "$stderr" 'inc-task: --assignee: unknown assignee "zed"'
+	assert_equal "$stderr" 'inc-task: --assignee: unknown assignee "zed" (want alice, bob, chen, dana, erik, fay, gus, maria, omar, pat or root)'
 	run --separate-stderr inc-task add "$id" --title t --due tomorrow
 	assert_failure 2
 	assert_equal "$stderr" 'inc-task: --due: bad time "tomorrow"'

@@ -171,14 +171,14 @@ CASES
 @test "--set validates levels, categories and fields: exit 2, nothing done" {
 	before=$(inc-show 1)
 	usage_errors --set <<'CASES'
-impact=huge|impact: unknown impact "huge" (want high, medium, low)
-category=plumbing|category: unknown category "plumbing"
-subcategory=boiler|subcategory: unknown subcategory "boiler"
+impact=huge|impact: unknown impact "huge" (want high, medium or low)
+category=plumbing|category: unknown category "plumbing" (want network, hardware, access, email or service)
+subcategory=boiler|subcategory: unknown subcategory "boiler" (want vpn, wifi, lan, laptop, printer, monitor, password, account, outage or degradation)
 source=fax|source: unknown source "fax" (want phone, email, sms, web, chat, api or monitoring)
 prority=high|unknown field "prority" (want subject, description, requester, source, category, subcategory, impact, urgency, priority, group, assignee, major or custom.KEY)
 status=on_hold|use --status to change the status
-assignee=nobody|assignee: unknown technician "nobody"
-group=l9|group: unknown group "l9"
+assignee=nobody|assignee: unknown technician "nobody" (want alice, bob, chen, dana, erik, fay, gus, maria, omar, pat or root)
+group=l9|group: unknown group "l9" (want service-desk, l2-infra or l3-network)
 subject=|subject: must not be null
 major=yes|major: expected true or false
 impact|want FIELD=VALUE, got "impact"
@@ -212,7 +212,7 @@ CASES
 	assert_equal "$(jq -c '[.category, .subcategory]' <<<"$output")" '["network","lan"]'
 	run --separate-stderr inc-update --set subcategory=printer 1
 	assert_failure 1
-	assert_equal "$stderr" 'inc-update: 1: subcategory: unknown subcategory "printer" of "network"'
+	assert_equal "$stderr" 'inc-update: 1: subcategory: unknown subcategory "printer" of "network" (want vpn, wifi or lan)'
 	run --separate-stderr inc-update --set category= 1
 	assert_success
 	assert_equal "$(jq -c '[.category, .subcategory]' <<<"$output")" '[null,null]'
@@ -336,7 +336,7 @@ CASES
 inc-update: line 1: status: resolved: use inc-close
 inc-update: line 2: unknown field "stauts"
 inc-update: line 3: status: new: an incident never goes back to new
-inc-update: line 4: impact: unknown impact "huge" (want high, medium, low)
+inc-update: line 4: impact: unknown impact "huge" (want high, medium or low)
 inc-update: line 5: major: expected true or false
 inc-update: line 6: note: expected a non-empty string
 inc-update: line 7: links: unknown link type "ticket" (want problem, change, asset or incident)
