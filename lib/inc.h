@@ -287,8 +287,9 @@ char *inc_table_escape(const char *s);
 void inc_table_row(struct inc_buf *, const char *const cells[], const size_t w[], int n,
 		   int width);
 /* A table held whole, so that its columns fit their cells: each column as
- * wide as its widest cell, and when the row is wider than the terminal the
- * widest columns are cut, down to min[] at most. */
+ * wide as its widest cell; when the row is wider than the terminal, the
+ * last is cut down to 30 characters, then the widest of the others down to
+ * min[], then the last down to its min[]. */
 struct inc_table {
 	int ncols;
 	const char *const *head;	/* ncols names */

@@ -132,6 +132,9 @@ inc_table_row(struct inc_buf *b, const char *const cells[], const size_t w[], in
 
 /* ---- a table held whole, its columns fitted to their cells ---- */
 
+/* The last column is cut to this before any other is. */
+#define LASTKEEP 30
+
 void
 inc_table_add(struct inc_table *t, char **cells)
 {
@@ -167,18 +170,28 @@ inc_table_write(struct inc_buf *b, const struct inc_table *t, int width)
 		min[c] = t->min[c] < w[c] ? t->min[c] : w[c];
 		total += w[c] + 1;
 	}
-	/* too wide: cut the widest column that may still be cut, the rightmost
-	 * of equals, one character at a time */
-	while (total - 1 > (size_t)width) {
-		size_t best = n;
+	/* too wide: the last column (a subject, a title: what a reader needs
+	 * most, and the longest) gives way first, down to LASTKEEP; then the
+	 * widest of the others, the rightmost of equals, one character at a
+	 * time down to their least; then the last down to its least */
+	for (int pass = 0; pass < 3 && total - 1 > (size_t)width; pass++) {
+		size_t floor = pass == 0 ? (w[n - 1] < LASTKEEP ? w[n - 1] : LASTKEEP) : min[n - 1];
 
-		for (size_t c = 0; c < n; c++)
-			if (w[c] > min[c] && (best == n || w[c] >= w[best]))
-				best = c;
-		if (best == n)
-			break;
-		w[best]--;
-		total--;
+		while (total - 1 > (size_t)width) {
+			size_t best = n;
+
+			if (pass == 1) {
+				for (size_t c = 0; c + 1 < n; c++)
+					if (w[c] > min[c] && (best == n || w[c] >= w[best]))
+						best = c;
+			} else if (w[n - 1] > floor && w[n - 1] > min[n - 1]) {
+				best = n - 1;
+			}
+			if (best == n)
+				break;
+			w[best]--;
+			total--;
+		}
 	}
 	inc_table_row(b, t->head, w, t->ncols, (int)(total - 1));
 	for (size_t r = 0; r < t->nrows; r++)

@@ -233,11 +233,11 @@ EOF
 	run --separate-stderr inc-show --format table
 	assert_success
 	assert_equal "$stderr" ""
-	assert_output 'ID PRIORITY STATUS      GROUP      ASSIGNEE SLA      AGE   REQUESTER  SUBJECT
-1  critical in_progress l2-infra   dana     -        7d 2h joe@examp~ VPN down
-2  -        resolved    -          -        breached 1d 2h ann        Printer j~
-3  low      new         -          -        -        1h    joe@examp~ Mail slow
-4  -        on_hold     service-d~ alice    warning  0s    zed        Wi-Fi fla~'
+	assert_output 'ID PRIORITY STATUS      GROUP    ASSIGNEE SLA      AGE   REQUESTER  SUBJECT
+1  critical in_progress l2-infra dana     -        7d 2h joe@examp~ VPN down
+2  -        resolved    -        -        breached 1d 2h ann        Printer jam~
+3  low      new         -        -        -        1h    joe@examp~ Mail slow
+4  -        on_hold     service~ alice    warning  0s    zed        Wi-Fi flaky'
 	assert_equal "$(awk '{ print length }' <<<"$output" | sort -n | tail -1)" 80
 }
 
