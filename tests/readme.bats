@@ -97,3 +97,24 @@ load test_helper
 	done <"$BATS_TEST_TMPDIR/jobs"
 	assert_equal "$(inc-show --status new | wc -l)" 0
 }
+
+@test "working the queue as the README shows it: --sort, --grep, csv, ids piped on" {
+	inc-log --now 2026-11-26T09:00:00Z <"$INC_ROOT/share/examples/incidents.jsonl" | inc-classify | inc-assign >/dev/null
+	inc-log -s "srv-db-01 slow" -r Ana@example.com >/dev/null
+	inc-update --note "same on srv-db-02" 3 >/dev/null
+	inc-assign 11 >/dev/null
+	run --separate-stderr inc-show --open --sort priority,created_at --format table
+	assert_success
+	assert_line --index 1 --regexp '^4 +critical '
+	run --separate-stderr inc-show --grep 'srv-db-0[12]' --format table
+	assert_success
+	assert_equal "$(cut -d' ' -f1 <<<"$output" | paste -sd' ')" "ID 3 11"
+	cd "$BATS_TEST_TMPDIR"
+	run --separate-stderr sh -c 'inc-show --requester Ana@Example.com --format csv > ana.csv && cat ana.csv'
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	run --separate-stderr sh -c 'inc-show --status assigned --requester ana@example.com | jq -r .id |
+    inc-update --status on_hold --note "waiting for Ana"'
+	assert_success
+	assert_equal "$(jq -c '[.id, .status, .event.note]' <<<"$output")" '[11,"on_hold","waiting for Ana"]'
+}
