@@ -76,6 +76,12 @@ ids() {
 	assert_equal "$(ids --requester JOE@Example.COM)" "1 3"
 	assert_equal "$(ids --requester ANN)" 2
 	assert_equal "$(ids --requester jo)" ""
+	# as access has it: a requester who is not listed sees their own, in any case
+	INC_USER=Joe@EXAMPLE.com run --separate-stderr inc-show --requester joe@example.com
+	assert_success
+	assert_equal "$(jq -r .id <<<"$output" | paste -sd' ')" "1 3"
+	INC_USER=Joe@EXAMPLE.com run --separate-stderr inc-show
+	assert_equal "$(jq -r .id <<<"$output" | paste -sd' ')" "1 3"
 }
 
 @test "--grep: subject, description and notes, case-insensitive, after the filters" {
