@@ -28,29 +28,34 @@ add_set(struct inc_change *opt, char *arg)
 	if (!inc_utf8_valid(arg, strlen(arg)))
 		inc_die(INC_EXIT_USAGE, "--set: not valid UTF-8");
 	*eq = '\0';
+	if (strcmp(arg, "status") == 0)
+		inc_die(INC_EXIT_USAGE, "--set: use --status to change the status");
+	if (strcmp(arg, "major") == 0) {
+		if (strcmp(eq + 1, "true") && strcmp(eq + 1, "false"))
+			inc_die(INC_EXIT_USAGE, "--set: major: expected true or false");
+		opt->major = strcmp(eq + 1, "true") == 0;
+		return;
+	}
+	if (!(strncmp(arg, "custom.", 7) == 0 && arg[7]) &&
+	    (!(f = inc_field_find(arg)) || !(f->flags & INC_F_SET) || strcmp(arg, "custom") == 0)) {
+		char want[512];
+		size_t n = 0;
+
+		want[0] = '\0';
+		for (size_t i = 0; i < inc_nfields && n < sizeof want; i++)
+			if ((inc_fields[i].flags & INC_F_SET) && strcmp(inc_fields[i].name, "custom"))
+				n += (size_t)snprintf(want + n, sizeof want - n, "%s, ",
+						      inc_fields[i].name);
+		inc_die(INC_EXIT_USAGE, "--set: unknown field \"%s\" (want %smajor or custom.KEY)",
+			arg, want);
+	}
 	v = eq[1] ? json_string(eq + 1) : json_null();	/* FIELD= clears it */
-	if (strncmp(arg, "custom.", 7) == 0 && arg[7]) {
+	if (strncmp(arg, "custom.", 7) == 0) {
 		json_t *custom = json_object_get(opt->set, "custom");
 
 		if (!custom)
 			json_object_set_new(opt->set, "custom", custom = json_object());
 		json_object_set_new(custom, arg + 7, v);
-	} else if (strcmp(arg, "major") == 0) {
-		if (!json_is_string(v) || (strcmp(eq + 1, "true") && strcmp(eq + 1, "false")))
-			inc_die(INC_EXIT_USAGE, "--set: major: expected true or false");
-		opt->major = strcmp(eq + 1, "true") == 0;
-		json_decref(v);
-	} else if (strcmp(arg, "status") == 0) {
-		inc_die(INC_EXIT_USAGE, "--set: use --status to change the status");
-	} else if (!(f = inc_field_find(arg)) || !(f->flags & INC_F_SET) ||
-		   strcmp(arg, "custom") == 0) {
-		struct inc_buf want = {0};
-
-		for (size_t i = 0; i < inc_nfields; i++)
-			if ((inc_fields[i].flags & INC_F_SET) && strcmp(inc_fields[i].name, "custom"))
-				inc_buf_printf(&want, "%s, ", inc_fields[i].name);
-		inc_die(INC_EXIT_USAGE, "--set: unknown field \"%s\" (want %smajor or custom.KEY)",
-			arg, want.data);
 	} else {
 		json_object_set_new(opt->set, arg, v);
 	}
