@@ -17,7 +17,7 @@ inc-log --now 2026-11-27T09:00:00Z < share/examples/incidents.jsonl |
 	inc-classify --now 2026-11-27T09:00:00Z |
 	inc-assign --now 2026-11-27T09:00:00Z >/dev/null
 inc-sla --now 2026-11-27T09:00:00Z >/dev/null	# clocks attached
-inc-show --format table
+inc-show --now 2026-11-27T10:00:00Z --format table
 
 echo
 echo "== the morning's work: the outage, a password, a printer"
@@ -36,7 +36,7 @@ inc-sla --now 2026-11-27T16:30:00Z | inc-escalate --now 2026-11-27T16:30:00Z |
 	jq -c '{ref, event}'
 echo "-- run again at the same minute: nothing new"
 inc-sla --now 2026-11-27T16:30:00Z | inc-escalate --now 2026-11-27T16:30:00Z | wc -l
-inc-show --format table
+inc-show --now 2026-11-27T16:30:00Z --format table
 
 echo
 echo "== inc-report --by priority --format table"

@@ -89,36 +89,59 @@ copy_file(const char *from, const char *to)
 	return rc;
 }
 
+/* The folders of path, as mkdir -p makes them (path itself excluded). */
+static void
+make_folders(const char *path)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	if (!(slash = strrchr(dir, '/')) || slash == dir)
+		return;
+	*slash = '\0';
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(dir, 0755);
+		*p = '/';
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		inc_die(INC_EXIT_USAGE, "%s: %s", dir, strerror(errno));
+}
+
+/* The database, then the starter config where the tools will look first:
+ * INC_CONFIG (or -c) when it names one, else the user's folder. */
 static int
 cmd_init(struct inc_ctx *ctx)
 {
 	char path[PATH_MAX], def[PATH_MAX];
 	const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	const char *e = getenv("INC_CONFIG");
+	int exists;
 
+	if (e && *e)
+		snprintf(path, sizeof path, "%s", e);
+	else if (x && *x)
+		snprintf(path, sizeof path, "%s/inc/config.json", x);
+	else if (home && *home)
+		snprintf(path, sizeof path, "%s/.config/inc/config.json", home);
+	else
+		inc_die(INC_EXIT_USAGE, "no config folder: set XDG_CONFIG_HOME or HOME");
+	exists = access(path, F_OK) == 0;
+	if (!exists && !inc_config_default_path(def, sizeof def))
+		inc_die(INC_EXIT_USAGE, "no shipped default config found");
+	/* the config to be written is the shipped one: check that one */
+	if (!exists)
+		ctx->config_arg = def;
 	tool_config(ctx);
 	tool_db(ctx);
 	printf("database: %s\n", inc_db_name(ctx->db));
-	if (x && *x)
-		snprintf(path, sizeof path, "%s/inc", x);
-	else if (home && *home)
-		snprintf(path, sizeof path, "%s/.config/inc", home);
-	else
-		inc_die(INC_EXIT_USAGE, "no config folder: set XDG_CONFIG_HOME or HOME");
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		inc_die(INC_EXIT_USAGE, "%s: %s", path, strerror(errno));
-	strncat(path, "/config.json", sizeof path - strlen(path) - 1);
-	if (access(path, F_OK) == 0) {
+	if (exists) {
 		printf("config: %s (kept)\n", path);
 	} else {
-		if (!inc_config_default_path(def, sizeof def))
-			inc_die(INC_EXIT_USAGE, "no shipped default config found");
+		make_folders(path);
 		if (copy_file(def, path) < 0)
 			inc_die(INC_EXIT_USAGE, "%s: %s", path, strerror(errno));
 		printf("config: %s (written)\n", path);
@@ -183,6 +206,27 @@ help_page(const char *page)
 	execlp("man", "man", page, (char *)NULL);
 }
 
+/* "log, classify, ... or report", and inc's own commands when own. */
+static const char *
+verb_list(char *buf, size_t len, int own)
+{
+	static const char *const mine[] = {"init", "config", "help", "version", NULL};
+	struct inc_buf b = {0};
+	size_t n = 0, k = 0;
+
+	while (verbs[n])
+		n++;
+	if (own)
+		n += 4;
+	for (int i = 0; verbs[i]; i++, k++)
+		inc_buf_printf(&b, "%s%s", k ? (k == n - 1 ? " or " : ", ") : "", verbs[i]);
+	for (int i = 0; own && mine[i]; i++, k++)
+		inc_buf_printf(&b, "%s%s", k == n - 1 ? " or " : ", ", mine[i]);
+	snprintf(buf, len, "%s", b.data);
+	inc_buf_free(&b);
+	return buf;
+}
+
 static int
 known(const char *verb)
 {
@@ -196,6 +240,7 @@ int
 main(int argc, char **argv)
 {
 	struct inc_ctx ctx = {0};
+	char buf[512];
 	int i = 1;
 
 	/* -d and -c before the command are passed on through the environment */
@@ -209,7 +254,11 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("inc %s\n", INC_VERSION);
 			return fflush(stdout) == 0 ? 0 : 1;
+		} else if (strcmp(argv[i], "-d") == 0 || strcmp(argv[i], "-c") == 0) {
+			inc_warn("option %s needs an argument", argv[i]);
+			inc_usage_error("inc [-d DB] [-c CONFIG] COMMAND [ARG...]");
 		} else {
+			inc_warn("unknown option %s", argv[i]);
 			inc_usage_error("inc [-d DB] [-c CONFIG] COMMAND [ARG...]");
 		}
 	}
@@ -222,7 +271,8 @@ main(int argc, char **argv)
 			char page[64];
 
 			if (!known(argv[i + 1]))
-				inc_die(INC_EXIT_USAGE, "help: unknown command \"%s\"", argv[i + 1]);
+				inc_die(INC_EXIT_USAGE, "help: unknown command \"%s\" (want %s)",
+					argv[i + 1], verb_list(buf, sizeof buf, 0));
 			snprintf(page, sizeof page, "inc-%s", argv[i + 1]);
 			help_page(page);
 			/* no man(1): the tool's own usage */
@@ -244,5 +294,6 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[i], "config") == 0)
 		return cmd_config(&ctx, argc - i - 1, argv + i + 1);
-	inc_die(INC_EXIT_USAGE, "unknown command \"%s\" (see inc help)", argv[i]);
+	inc_die(INC_EXIT_USAGE, "unknown command \"%s\" (want %s)", argv[i],
+		verb_list(buf, sizeof buf, 1));
 }

@@ -86,6 +86,7 @@ main(int argc, char **argv)
 	};
 	struct inc_ctx ctx = {0};
 	struct opts o = {0};
+	char err[INC_ERRLEN];
 	int c, queued = 0;
 
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS "t:g:q", longopts, NULL)) != -1) {
@@ -104,16 +105,20 @@ main(int argc, char **argv)
 		tool_need_input(argc - optind, usage);
 	tool_config(&ctx);
 	/* values the config does not know: nothing done */
-	if (o.group && !inc_config_group(ctx.cfg, o.group))
-		inc_die(INC_EXIT_USAGE, "--group: unknown group \"%s\"", o.group);
-	if (o.to && !inc_assignable(ctx.cfg, o.to))
-		inc_die(INC_EXIT_USAGE, "--to: unknown technician \"%s\"", o.to);
+	if (o.group && !inc_config_group(ctx.cfg, o.group)) {
+		inc_config_unknown_group(ctx.cfg, o.group, err);
+		inc_die(INC_EXIT_USAGE, "--group: %s", err);
+	}
+	if (o.to && !inc_assignable(ctx.cfg, o.to)) {
+		inc_config_unknown_person(ctx.cfg, "technician", o.to, 1, err);
+		inc_die(INC_EXIT_USAGE, "--to: %s", err);
+	}
 	tool_db(&ctx);
 	/* --queued: every open incident without an assignee, what waits in a
 	 * queue for the next cron run */
 	if (queued)
 		inc_each_query(&ctx, inc_sql(ctx.db, "SELECT id FROM incident WHERE assignee IS NULL"
-					     " AND " INC_SQL_OPEN), assign_one, &o);
+					     " AND " INC_SQL_OPEN " ORDER BY id"), assign_one, &o);
 	else
 		inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID, assign_one, &o);
 	return tool_close(&ctx);

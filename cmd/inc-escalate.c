@@ -112,8 +112,12 @@ main(int argc, char **argv)
 	if (o.to)
 		tool_need_input(argc - optind, usage);
 	tool_config(&ctx);
-	if (o.to && !inc_config_group(ctx.cfg, o.to))
-		inc_die(INC_EXIT_USAGE, "--to: unknown group \"%s\"", o.to);
+	if (o.to && !inc_config_group(ctx.cfg, o.to)) {
+		char err[INC_ERRLEN];
+
+		inc_config_unknown_group(ctx.cfg, o.to, err);
+		inc_die(INC_EXIT_USAGE, "--to: %s", err);
+	}
 	if (notify) {
 		size_t i;
 		json_t *w;

@@ -40,7 +40,7 @@ add_by(struct inc_report *rep, const char *arg)
 static void
 parse_time(struct inc_ctx *ctx, const char *opt, const char *arg, int64_t *out)
 {
-	if (arg && inc_time_parse(arg, ctx->now, 1, out) < 0)
+	if (arg && inc_time_parse_tz(arg, ctx->now, 1, ctx->cfg->tz, out) < 0)
 		inc_die(INC_EXIT_USAGE, "--%s: bad time \"%s\"", opt, arg);
 }
 

@@ -1,5 +1,6 @@
 /*
- * inc-show - select incidents and write their records, or a table.
+ * inc-show - select incidents and write their records, a table, or CSV.
+ * The selection is lib/show.c's.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -12,177 +13,83 @@
 static const char usage[] =
 	"inc-show [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--status S[,S...]] [--open]"
 	" [--priority P] [--group G] [--assignee A] [--category C] [--requester R] [--major]"
-	" [--breached] [--since TIME] [--until TIME] [--limit N] [--history]"
-	" [--format jsonl|table] [ID...]";
+	" [--breached] [--since TIME] [--until TIME] [--grep REGEX] [--sort [-]FIELD[,...]]"
+	" [--limit N] [--history] [--format jsonl|table|csv|tsv] [ID...]";
 
-struct filter {
-	json_t *status, *ids;
-	const char *priority, *group, *assignee, *category, *requester;
-	int open, major, breached, history, table;
-	int64_t since, until, limit;
-	json_t *vals;		/* values bound to the query */
+enum format { F_JSONL, F_TABLE, F_CSV, F_TSV };
+
+struct out {
+	enum format format;
+	int history;
+	struct inc_table table;
 };
 
-/* The query is made of fixed fragments; every value is bound, in order. */
-static struct inc_sql *
-prepare(struct inc_ctx *ctx, struct filter *f)
-{
-	struct inc_buf sql = {0};
-	json_t *vals = json_array(), *v;
-	struct inc_sql *q;
-	size_t i;
-
-#define COND(text, val) (inc_buf_addstr(&sql, text), json_array_append_new(vals, val))
-	inc_buf_addstr(&sql, "SELECT id FROM incident WHERE 1");
-	if (f->ids) {
-		inc_buf_addstr(&sql, " AND id IN (");
-		json_array_foreach(f->ids, i, v)
-			COND(i ? ",?" : "?", json_incref(v));
-		inc_buf_addstr(&sql, ")");
-	}
-	if (f->status) {
-		inc_buf_addstr(&sql, " AND status IN (");
-		json_array_foreach(f->status, i, v)
-			COND(i ? ",?" : "?", json_incref(v));
-		inc_buf_addstr(&sql, ")");
-	}
-	if (f->open)
-		inc_buf_addstr(&sql, " AND " INC_SQL_OPEN);
-	if (f->priority)
-		COND(" AND priority = ?", json_string(f->priority));
-	if (f->group)
-		COND(" AND grp = ?", json_string(f->group));
-	if (f->assignee)
-		COND(" AND assignee = ?", json_string(f->assignee));
-	if (f->category)
-		COND(" AND category = ?", json_string(f->category));
-	if (f->requester)
-		COND(" AND requester = ?", json_string(f->requester));
-	if (f->major)
-		inc_buf_addstr(&sql, " AND major = 1");
-	if (f->breached)
-		inc_buf_addstr(&sql, " AND sla_state = 'breached'");
-	if (f->since != INC_NULL)
-		COND(" AND created_at >= ?", json_integer(f->since));
-	if (f->until != INC_NULL)
-		COND(" AND created_at < ?", json_integer(f->until));
-#undef COND
-	/* no LIMIT here: it counts the incidents the actor may see (show()) */
-	inc_buf_addstr(&sql, " ORDER BY id");
-	q = inc_sql_new(ctx->db, sql.data);
-	inc_buf_free(&sql);
-	json_array_foreach(vals, i, v) {
-		if (json_is_integer(v))
-			inc_sql_int(q, (int)i + 1, json_integer_value(v));
-		else
-			inc_sql_text(q, (int)i + 1, json_string_value(v));
-	}
-	/* the bound strings live in vals, which lives as long as the filter */
-	f->vals = vals;
-	return q;
-}
-
 static void
-table_row(struct inc_ctx *ctx, const struct inc_incident *r, int width)
+one(struct inc_ctx *ctx, int64_t id, const struct inc_incident *r, const char *why, void *arg)
 {
-	static const size_t w[] = {6, 8, 11, 12, 8, 8, 0};
-	static const char *const head[] = {"ID", "PRIORITY", "STATUS", "GROUP", "ASSIGNEE",
-		"SLA", "SUBJECT"};
-	char id[32];
+	struct out *o = arg;
+	char err[INC_ERRLEN], *cells[INC_SHOW_NCOLS];
+	json_t *extra = NULL;
 
 	if (!r) {
-		inc_table_row(&ctx->out, head, w, 7, width);
+		inc_warn("%lld: %s", (long long)id, why);
+		ctx->status = INC_EXIT_REFUSED;
 		return;
 	}
-	snprintf(id, sizeof id, "%lld", (long long)r->id);
-	inc_table_row(&ctx->out, (const char *const[]){id, r->priority, inc_status_name(r->status), r->group,
-		r->assignee, r->sla_state, r->subject}, w, 7, width);
+	switch (o->format) {
+	case F_TABLE:
+		inc_show_cells(ctx, r, 1, cells);
+		inc_table_add(&o->table, cells);
+		return;
+	case F_CSV:
+	case F_TSV:
+		inc_show_cells(ctx, r, 0, cells);
+		inc_sv_row(&ctx->out, (const char *const *)cells, INC_SHOW_NCOLS,
+			   o->format == F_CSV ? ',' : '\t');
+		for (int i = 0; i < INC_SHOW_NCOLS; i++)
+			free(cells[i]);
+		break;
+	case F_JSONL:
+		if (o->history) {
+			json_t *h = inc_history(ctx, id, err);
+
+			if (!h)
+				tool_db_fail(ctx, err);
+			extra = json_pack("{s:o}", "history", h);
+		}
+		inc_incident_write(&ctx->out, r, NULL, extra);
+		inc_buf_add(&ctx->out, "\n", 1);
+		json_decref(extra);
+		break;
+	}
+	if (ctx->out.len > 65536)
+		inc_ctx_flush(ctx);
 }
 
-static int
-show(struct inc_ctx *ctx, struct filter *f)
+/* A filter value the config does not know: exit 2, naming the valid ones. */
+static void
+unknown(const char *opt, int rc, const char *err)
 {
-	struct inc_sql *q = prepare(ctx, f);
-	struct inc_incident r;
-	char err[INC_ERRLEN];
-	int rc, width = inc_term_width();
-	int64_t shown = 0;
-	json_t *seen = json_object();
-
-	inc_incident_init(&r);
-	if (f->table)
-		table_row(ctx, NULL, width);
-	while ((rc = (f->limit != INC_NULL && shown >= f->limit) ? 0 : inc_sql_step(q)) > 0) {
-		int64_t id = inc_sql_col_int(q, 0);
-		json_t *extra = NULL;
-		char key[32];
-
-		if (f->ids) {
-			snprintf(key, sizeof key, "%lld", (long long)id);
-			json_object_set_new(seen, key, json_true());
-		}
-		if ((rc = inc_incident_load(ctx, id, &r, err)) < 0)
-			tool_db_fail(ctx, err);
-		if (rc == 0)
-			continue;	/* gone since the query read it */
-		if (!inc_may(ctx->cfg, ctx->actor, INC_ACT_SEE, r.requester)) {
-			if (f->ids) {
-				inc_warn("%lld: not yours to see", (long long)id);
-				ctx->status = INC_EXIT_REFUSED;
-			}
-			continue;
-		}
-		shown++;
-		if (f->table) {
-			table_row(ctx, &r, width);
-		} else {
-			if (f->history) {
-				json_t *h = inc_history(ctx, id, err);
-
-				if (!h)
-					tool_db_fail(ctx, err);
-				extra = json_pack("{s:o}", "history", h);
-			}
-			inc_incident_write(&ctx->out, &r, NULL, extra);
-			inc_buf_add(&ctx->out, "\n", 1);
-			json_decref(extra);
-		}
-		if (ctx->out.len > 65536)
-			inc_ctx_flush(ctx);
-	}
-	if (rc < 0) {
-		inc_db_err(ctx->db, err);
-		tool_db_fail(ctx, err);
-	}
-	inc_sql_free(q);
-	if (f->ids) {
-		size_t i;
-		json_t *v;
-
-		/* an id the filters or --limit left out exists all the same */
-		json_array_foreach(f->ids, i, v) {
-			char key[32];
-			int64_t id = json_integer_value(v);
-
-			snprintf(key, sizeof key, "%lld", (long long)id);
-			if (!json_object_get(seen, key) && inc_incident_load(ctx, id, &r, err) == 0) {
-				inc_warn("%s: no such incident", key);
-				ctx->status = INC_EXIT_REFUSED;
-			}
-		}
-	}
-	inc_incident_clear(&r);
-	json_decref(seen);
-	return ctx->status;
+	if (rc < 0)
+		inc_die(INC_EXIT_USAGE, "--%s: %s", opt, err);
 }
 
-static const char *
-checked(struct inc_ctx *ctx, const char *opt, const char *v, int ok)
+static json_t *
+statuses(const char *list)
 {
-	if (!ok)
-		inc_die(INC_EXIT_USAGE, "--%s: unknown %s \"%s\"", opt, opt, v);
-	(void)ctx;
-	return v;
+	char *copy = inc_xstrdup(list), *save = NULL, want[256];
+	json_t *a = json_array();
+
+	for (char *s = strtok_r(copy, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+		if (inc_status_parse(s) < 0)
+			inc_die(INC_EXIT_USAGE, "--status: unknown status \"%s\" (%s)", s,
+				inc_vocab_want(&inc_statuses, want, sizeof want));
+		json_array_append_new(a, json_string(s));
+	}
+	free(copy);
+	if (json_array_size(a) == 0)
+		inc_die(INC_EXIT_USAGE, "--status: no status given");
+	return a;
 }
 
 int
@@ -190,7 +97,7 @@ main(int argc, char **argv)
 {
 	enum { O_STATUS = INC_OPT_TOOL, O_OPEN, O_PRIORITY, O_GROUP, O_ASSIGNEE, O_CATEGORY,
 	       O_REQUESTER, O_MAJOR, O_BREACHED, O_SINCE, O_UNTIL, O_LIMIT, O_HISTORY,
-	       O_FORMAT };
+	       O_FORMAT, O_GREP, O_SORT };
 	static const struct option longopts[] = {
 		INC_COMMON_LONGOPTS,
 		{"status", required_argument, 0, O_STATUS},
@@ -204,15 +111,22 @@ main(int argc, char **argv)
 		{"breached", no_argument, 0, O_BREACHED},
 		{"since", required_argument, 0, O_SINCE},
 		{"until", required_argument, 0, O_UNTIL},
+		{"grep", required_argument, 0, O_GREP},
+		{"sort", required_argument, 0, O_SORT},
 		{"limit", required_argument, 0, O_LIMIT},
 		{"history", no_argument, 0, O_HISTORY},
 		{"format", required_argument, 0, O_FORMAT},
 		{0, 0, 0, 0}
 	};
+	static const char *const formats[] = {"jsonl", "table", "csv", "tsv"};
 	struct inc_ctx ctx = {0};
-	struct filter f = {.since = INC_NULL, .until = INC_NULL, .limit = INC_NULL};
-	const char *since = NULL, *until = NULL, *status = NULL;
-	int c, st;
+	struct inc_filter f = {.since = INC_NULL, .until = INC_NULL, .limit = INC_NULL};
+	struct out o = {.table = {INC_SHOW_NCOLS, inc_show_head, inc_show_min, NULL, 0, 0}};
+	const char *since = NULL, *until = NULL, *status = NULL, *re = NULL, *sort = NULL;
+	struct inc_rule_re *grep = NULL;
+	json_t *ids = NULL, *sts = NULL;
+	char err[INC_ERRLEN];
+	int c;
 
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (tool_option(&ctx, c, optarg, usage))
@@ -229,68 +143,68 @@ main(int argc, char **argv)
 		case O_BREACHED: f.breached = 1; break;
 		case O_SINCE: since = optarg; break;
 		case O_UNTIL: until = optarg; break;
-		case O_LIMIT: {
-			int64_t n;
-
-			if (!isdigit((unsigned char)*optarg) || inc_parse_id(optarg, &n) < 0)
+		case O_GREP: re = optarg; break;
+		case O_SORT: sort = optarg; break;
+		case O_LIMIT:
+			if (!isdigit((unsigned char)*optarg) || inc_parse_id(optarg, &f.limit) < 0)
 				inc_die(INC_EXIT_USAGE, "--limit: expected a positive number, got \"%s\"", optarg);
-			f.limit = n;
 			break;
-		}
-		case O_HISTORY: f.history = 1; break;
+		case O_HISTORY: o.history = 1; break;
 		case O_FORMAT:
-			if (strcmp(optarg, "table") == 0)
-				f.table = 1;
-			else if (strcmp(optarg, "jsonl") != 0 && strcmp(optarg, "json") != 0)
-				inc_die(INC_EXIT_USAGE, "--format: unknown format \"%s\" (want jsonl or table)", optarg);
+			for (c = 0; c < 4 && strcmp(optarg, formats[c]) != 0; c++)
+				;
+			/* json: the name the first versions took */
+			if (c == 4 && strcmp(optarg, "json") != 0)
+				inc_die(INC_EXIT_USAGE, "--format: unknown format \"%s\""
+					" (want jsonl, table, csv or tsv)", optarg);
+			o.format = c == 4 ? F_JSONL : (enum format)c;
 			break;
 		default: inc_usage_error(usage);
 		}
 	}
-	tool_config(&ctx);
-	if (status) {
-		char *list = inc_xstrdup(status), *save = NULL;
-
-		f.status = json_array();
-		for (char *s = strtok_r(list, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
-			if (inc_status_parse(s) < 0)
-				inc_die(INC_EXIT_USAGE, "--status: unknown status \"%s\"", s);
-			json_array_append_new(f.status, json_string(s));
-		}
-		free(list);
-		if (json_array_size(f.status) == 0)
-			inc_die(INC_EXIT_USAGE, "--status: no status given");
-	}
-	if (f.priority)
-		checked(&ctx, "priority", f.priority, inc_config_level(ctx.cfg->priority, f.priority) >= 0);
-	if (f.group)
-		checked(&ctx, "group", f.group, inc_config_group(ctx.cfg, f.group) != NULL);
-	if (f.category)
-		checked(&ctx, "category", f.category, inc_config_category(ctx.cfg, f.category, NULL));
-	if (f.assignee && ctx.cfg->npeople)
-		checked(&ctx, "assignee", f.assignee, inc_config_person(ctx.cfg, f.assignee) != NULL);
-	if (since && inc_time_parse(since, ctx.now, 1, &f.since) < 0)
-		inc_die(INC_EXIT_USAGE, "--since: bad time \"%s\"", since);
-	if (until && inc_time_parse(until, ctx.now, 1, &f.until) < 0)
-		inc_die(INC_EXIT_USAGE, "--until: bad time \"%s\"", until);
+	if (sort && inc_sort_parse(sort, &f, err) < 0)
+		inc_die(INC_EXIT_USAGE, "--sort: %s", err);
+	if (re && !(grep = inc_rule_re_new(re, err)))
+		inc_die(INC_EXIT_USAGE, "--grep: bad regex \"%s\": %s", re, err);
+	f.grep = grep;
 	if (optind < argc) {
-		f.ids = json_array();
+		f.ids = ids = json_array();
 		for (int i = optind; i < argc; i++) {
 			int64_t id;
 
 			if (inc_parse_id(argv[i], &id) < 0)
 				inc_die(INC_EXIT_USAGE, "%s: not an incident id", argv[i]);
-			json_array_append_new(f.ids, json_integer(id));
+			json_array_append_new(ids, json_integer(id));
 		}
 	}
-	if (f.table && f.history)
+	if (o.format != F_JSONL && o.history)
 		inc_die(INC_EXIT_USAGE, "--history needs --format jsonl");
 	ctx.read_only = 1;
+	tool_config(&ctx);
+	if (status)
+		f.statuses = sts = statuses(status);
+	if (f.priority && inc_config_level(ctx.cfg->priority, f.priority) < 0)
+		unknown("priority", inc_config_unknown(ctx.cfg->priority, "priority", f.priority, err), err);
+	if (f.group && !inc_config_group(ctx.cfg, f.group))
+		unknown("group", inc_config_unknown_group(ctx.cfg, f.group, err), err);
+	if (f.category && !inc_config_category(ctx.cfg, f.category, NULL))
+		unknown("category", inc_config_unknown_category(ctx.cfg, f.category, NULL, err), err);
+	if (f.assignee && ctx.cfg->npeople && !inc_config_person(ctx.cfg, f.assignee))
+		unknown("assignee", inc_config_unknown_person(ctx.cfg, "assignee", f.assignee, 0, err), err);
+	if (since && inc_time_parse_tz(since, ctx.now, 1, ctx.cfg->tz, &f.since) < 0)
+		inc_die(INC_EXIT_USAGE, "--since: bad time \"%s\"", since);
+	if (until && inc_time_parse_tz(until, ctx.now, 1, ctx.cfg->tz, &f.until) < 0)
+		inc_die(INC_EXIT_USAGE, "--until: bad time \"%s\"", until);
 	tool_db(&ctx);
-	st = show(&ctx, &f);
-	ctx.status = st;
-	json_decref(f.status);
-	json_decref(f.ids);
-	json_decref(f.vals);
+	if (o.format == F_CSV || o.format == F_TSV)
+		inc_sv_row(&ctx.out, inc_show_sv_head, INC_SHOW_NCOLS, o.format == F_CSV ? ',' : '\t');
+	if (inc_show(&ctx, &f, one, &o, err) < 0)
+		tool_db_fail(&ctx, err);
+	if (o.format == F_TABLE)
+		inc_table_write(&ctx.out, &o.table, inc_term_width());
+	inc_table_free(&o.table);
+	inc_rule_re_free(grep);
+	json_decref(sts);
+	json_decref(ids);
 	return tool_close(&ctx);
 }

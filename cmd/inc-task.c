@@ -21,21 +21,10 @@ struct opts {
 	int table, width;
 };
 
-/* "2026-11-28T09:00Z": due times are minutes, and the title needs the room */
-static char *
-minutes(int64_t t, char *buf)
-{
-	size_t n = strlen(inc_time_format(t, buf));
-
-	if (n == 20 && strcmp(buf + 16, ":00Z") == 0)
-		strcpy(buf + 16, "Z");
-	return buf;
-}
-
 static void
 table_row(struct inc_ctx *ctx, const struct inc_task *t, int width)
 {
-	static const size_t w[] = {5, 8, 11, 12, 8, 17};
+	static const size_t w[] = {5, 8, 11, 12, 8, 16};
 	static const char *const head[] = {"ID", "INCIDENT", "STATUS", "GROUP", "ASSIGNEE",
 		"DUE", "TITLE"};
 	char id[24], inc[24], due[INC_TIMELEN];
@@ -47,7 +36,7 @@ table_row(struct inc_ctx *ctx, const struct inc_task *t, int width)
 	snprintf(id, sizeof id, "%lld", (long long)t->id);
 	snprintf(inc, sizeof inc, "%lld", (long long)t->incident);
 	inc_table_row(&ctx->out, (const char *const[]){id, inc, t->status, t->group,
-		t->assignee, t->due == INC_NULL ? NULL : minutes(t->due, due),
+		t->assignee, t->due == INC_NULL ? NULL : inc_time_local(t->due, ctx->cfg->tz, due),
 		t->title}, w, 7, width);
 }
 
@@ -122,14 +111,19 @@ list(struct inc_ctx *ctx, struct opts *o, char **ids, int n)
 	}
 }
 
-/* A name the config must know (any name when it lists no people). */
-static const char *
-known(struct inc_ctx *ctx, const char *opt, const char *v, int ok)
+/* A group and a person the config must know (any name when it lists no
+ * people): exit 2, naming the valid ones. */
+static void
+known(struct inc_ctx *ctx, const char *group, const char *assignee)
 {
-	if (v && !ok)
-		inc_die(INC_EXIT_USAGE, "--%s: unknown %s \"%s\"", opt, opt, v);
-	(void)ctx;
-	return v;
+	char err[INC_ERRLEN];
+
+	if (group && !inc_config_group(ctx->cfg, group) &&
+	    inc_config_unknown_group(ctx->cfg, group, err) < 0)
+		inc_die(INC_EXIT_USAGE, "--group: %s", err);
+	if (assignee && ctx->cfg->npeople && !inc_config_person(ctx->cfg, assignee) &&
+	    inc_config_unknown_person(ctx->cfg, "assignee", assignee, 0, err) < 0)
+		inc_die(INC_EXIT_USAGE, "--assignee: %s", err);
 }
 
 int
@@ -199,11 +193,9 @@ main(int argc, char **argv)
 	if (title && (!*title || !inc_utf8_valid(title, strlen(title))))
 		inc_die(INC_EXIT_USAGE, "--title: empty or not valid UTF-8");
 	tool_config(&ctx);
-	known(&ctx, "group", group, group && inc_config_group(ctx.cfg, group));
-	known(&ctx, "assignee", assignee, assignee &&
-	      (!ctx.cfg->npeople || inc_config_person(ctx.cfg, assignee)));
+	known(&ctx, group, assignee);
 	inc_task_init(&o.t);
-	if (due && inc_time_parse(due, ctx.now, 1, &o.t.due) < 0)
+	if (due && inc_time_parse_tz(due, ctx.now, 1, ctx.cfg->tz, &o.t.due) < 0)
 		inc_die(INC_EXIT_USAGE, "--due: bad time \"%s\"", due);
 	o.t.title = inc_xstrdup(title);
 	o.t.group = inc_xstrdup(group);

@@ -29,22 +29,24 @@ add_set(struct inc_change *opt, char *arg)
 	if (!inc_utf8_valid(arg, strlen(arg)))
 		inc_die(INC_EXIT_USAGE, "--set: not valid UTF-8");
 	*eq = '\0';
+	if (strcmp(arg, "status") == 0)
+		inc_die(INC_EXIT_USAGE, "--set: use --status to change the status");
 	if (strcmp(arg, "major") == 0) {
 		if (strcmp(eq + 1, "true") && strcmp(eq + 1, "false"))
 			inc_die(INC_EXIT_USAGE, "--set: major: expected true or false");
 		opt->major = strcmp(eq + 1, "true") == 0;
 		return;
 	}
-	if (strcmp(arg, "status") == 0)
-		inc_die(INC_EXIT_USAGE, "--set: use --status to change the status");
 	if (!(strncmp(arg, "custom.", 7) == 0 && arg[7]) &&
 	    (!(f = inc_field_find(arg)) || !(f->flags & INC_F_SET) || strcmp(arg, "custom") == 0)) {
-		char want[512] = "";
+		char want[512];
+		size_t n = 0;
 
-		for (size_t i = 0; i < inc_nfields; i++)
+		want[0] = '\0';
+		for (size_t i = 0; i < inc_nfields && n < sizeof want; i++)
 			if ((inc_fields[i].flags & INC_F_SET) && strcmp(inc_fields[i].name, "custom"))
-				snprintf(want + strlen(want), sizeof want - strlen(want), "%s, ",
-					 inc_fields[i].name);
+				n += (size_t)snprintf(want + n, sizeof want - n, "%s, ",
+						      inc_fields[i].name);
 		inc_die(INC_EXIT_USAGE, "--set: unknown field \"%s\" (want %smajor or custom.KEY)",
 			arg, want);
 	}
@@ -70,12 +72,15 @@ check_set(struct inc_ctx *ctx, json_t *set)
 	inc_incident_init(&t);
 	json_object_foreach(set, k, v) {
 		s = json_string_value(v);
-		if (strcmp(k, "group") == 0 && !inc_config_group(ctx->cfg, s))
-			inc_die(INC_EXIT_USAGE, "--set: group: unknown group \"%s\"", s ? s : "");
-		if (strcmp(k, "assignee") == 0 && !inc_assignable(ctx->cfg, s))
-			inc_die(INC_EXIT_USAGE, "--set: assignee: unknown technician \"%s\"", s ? s : "");
-		if (strcmp(k, "subcategory") == 0 && s && !inc_config_category(ctx->cfg, NULL, s))
-			inc_die(INC_EXIT_USAGE, "--set: subcategory: unknown subcategory \"%s\"", s);
+		if (strcmp(k, "group") == 0 && !inc_config_group(ctx->cfg, s) &&
+		    inc_config_unknown_group(ctx->cfg, s, err) < 0)
+			inc_die(INC_EXIT_USAGE, "--set: group: %s", err);
+		if (strcmp(k, "assignee") == 0 && !inc_assignable(ctx->cfg, s) &&
+		    inc_config_unknown_person(ctx->cfg, "technician", s, 1, err) < 0)
+			inc_die(INC_EXIT_USAGE, "--set: assignee: %s", err);
+		if (strcmp(k, "subcategory") == 0 && s && !inc_config_category(ctx->cfg, NULL, s) &&
+		    inc_config_unknown_category(ctx->cfg, NULL, s, err) < 0)
+			inc_die(INC_EXIT_USAGE, "--set: subcategory: %s", err);
 		if (strcmp(k, "group") && strcmp(k, "assignee") && strcmp(k, "subcategory") &&
 		    inc_field_set(ctx->cfg, &t, k, v, err) < 0)
 			inc_die(INC_EXIT_USAGE, "--set: %s", err);

@@ -51,6 +51,62 @@ _inc_choices() {
 		grep -o -- "$2 [a-z_|]*|[a-z_|]*" | head -n 1 | cut -d' ' -f2 | tr '|' '\n'
 }
 
+# The fields inc-update --set takes, each with "=" ("custom." for its keys):
+# from the tool's own message, so they stay in step with its registry.
+_inc_set_fields() {
+	local want
+	want=$(command "$1" --set '?=' </dev/null 2>&1 | sed -n 's/.*(want \(.*\))$/\1/p')
+	[ -n "$want" ] ||
+		want="subject, description, requester, source, category, subcategory, impact, urgency, priority, group, assignee, major or custom.KEY"
+	want=${want//, / }
+	want=${want// or / }
+	want=${want//custom.KEY/custom.}
+	local w
+	for w in $want; do
+		[[ $w == *. ]] && printf '%s\n' "$w" || printf '%s=\n' "$w"
+	done
+}
+
+# The values the configuration knows for --set FIELD=.
+_inc_set_values() {
+	case $1 in
+	impact | urgency | priority) _inc_values_of "--$1" ;;
+	group) _inc_conf '.groups[]?.name' ;;
+	assignee) _inc_conf '.people[]? | select(.role != "requester") | .name' ;;
+	requester) _inc_conf '.people[]? | .name, (.email // empty)' ;;
+	category) _inc_values_of --category ;;
+	subcategory) _inc_values_of --subcategory ;;
+	source) _inc_values_of --source ;;
+	major) printf '%s\n' true false ;;
+	esac
+}
+
+# The words of an option that takes a fixed or configured list.
+_inc_values_of() {
+	case $1 in
+	--source) printf '%s\n' phone email sms web chat api monitoring ;;
+	--impact) _inc_conf '(.levels.impact // ["high","medium","low"])[]' ;;
+	--urgency) _inc_conf '(.levels.urgency // ["high","medium","low"])[]' ;;
+	--priority) _inc_conf '(.levels.priority // ["critical","high","medium","low"])[]' ;;
+	--category) _inc_conf '(.categories // {}) | to_entries[] |
+		.key, (.key + "/" + (.value.subcategories // [])[])' ;;
+	--subcategory) _inc_conf '(.categories // {})[] | (.subcategories // [])[]' ;;
+	esac
+}
+
+# Completion of --set FIELD=VALUE: field is what stands before "=" (none
+# yet: complete FIELD=), cur the value typed so far, pre what to put before
+# each candidate (the field, when "=" did not break the word).
+_inc_set() {
+	local tool=$1 field=$2 cur=$3 pre=$4
+	if [ -z "$field" ]; then
+		mapfile -t COMPREPLY < <(compgen -W "$(_inc_set_fields "$tool")" -- "$cur")
+		compopt -o nospace 2>/dev/null
+		return
+	fi
+	mapfile -t COMPREPLY < <(compgen -P "$pre" -W "$(_inc_set_values "$field")" -- "$cur")
+}
+
 # Values for option $2 of tool $1; returns 1 when it takes none we know.
 _inc_values() {
 	local tool=$1 opt=$2 cur=$3 words
@@ -73,12 +129,20 @@ _inc_values() {
 		words=$(_inc_choices "$tool" "$opt")
 		[ -n "$words" ] || words="jsonl table"
 		;;
-	--source) words="phone email sms web chat api monitoring" ;;
+	--source | --impact | --urgency | --priority | --category | --subcategory)
+		words=$(_inc_values_of "$opt")
+		;;
 	--link) words="problem: change: asset: incident:" ;;
 	--by) words="category subcategory priority group assignee source requester day week month" ;;
-	--impact) words=$(_inc_conf '(.levels.impact // ["high","medium","low"])[]') ;;
-	--urgency) words=$(_inc_conf '(.levels.urgency // ["high","medium","low"])[]') ;;
-	--priority) words=$(_inc_conf '(.levels.priority // ["critical","high","medium","low"])[]') ;;
+	--notify) words="assignee manager incident_manager requester $(_inc_conf '.people[]?.name')" ;;
+	--set)
+		if [[ $cur == *=* ]]; then
+			_inc_set "$tool" "${cur%%=*}" "${cur#*=}" "${cur%%=*}="
+		else
+			_inc_set "$tool" "" "$cur"
+		fi
+		return 0
+		;;
 	--group | -g) words=$(_inc_conf '.groups[]?.name') ;;
 	--to | -t)
 		if [ "$tool" = inc-assign ]; then
@@ -88,9 +152,6 @@ _inc_values() {
 		fi
 		;;
 	--assignee | --as | --requester | -r) words=$(_inc_conf '.people[]?.name') ;;
-	--category) words=$(_inc_conf '(.categories // {}) | to_entries[] |
-		.key, (.key + "/" + (.value.subcategories // [])[])') ;;
-	--subcategory) words=$(_inc_conf '(.categories // {})[] | (.subcategories // [])[]') ;;
 	--code) words=$(_inc_conf '(.closure_codes // ["fixed","workaround","no-fault-found",
 		"user-error","duplicate","auto-closed","cancelled"])[]') ;;
 	--rating) words="1 2 3 4 5" ;;
@@ -109,13 +170,16 @@ _inc_values() {
 		;;
 	esac
 	compopt -o nospace 2>/dev/null
-	# comma lists (--status new,on_hold, --by group,priority): the last item
-	local pre=
+	# comma lists (--status new,on_hold, --by group,priority): the last
+	# item, and none of those given already
+	local pre='' w given
 	case $opt in
-	--status | --by)
+	--status | --by | --notify)
 		if [[ $cur == *,* ]]; then
 			pre=${cur%,*},
 			cur=${cur##*,}
+			given=",$pre"
+			words=$(for w in $words; do [[ $given == *",$w,"* ]] || printf '%s\n' "$w"; done)
 		fi
 		;;
 	esac
@@ -144,6 +208,15 @@ _inc_tool() {
 		for i in "${!COMPREPLY[@]}"; do
 			COMPREPLY[i]="${cur%%=*}=${COMPREPLY[i]}"
 		done
+		return
+	fi
+	# --set FIELD=VALUE where "=" breaks words: "--set" "impact" "=" "hi"
+	if ((COMP_CWORD - 3 >= first)) && [[ $prev == = && ${COMP_WORDS[COMP_CWORD - 3]} == --set ]]; then
+		_inc_set "$tool" "${COMP_WORDS[COMP_CWORD - 2]}" "$cur"
+		return
+	fi
+	if ((COMP_CWORD - 2 >= first)) && [[ $cur == = && ${COMP_WORDS[COMP_CWORD - 2]} == --set ]]; then
+		_inc_set "$tool" "$prev" ""
 		return
 	fi
 	if [[ $prev == = ]] && ((COMP_CWORD - 2 >= first)); then

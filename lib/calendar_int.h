@@ -1,7 +1,6 @@
 /*
- * calendar_int.h - what tz.c and calendar.c share beyond inc.h: the one
- * zone query the calendar needs to skip whole weeks, and a clamp that keeps
- * absurd instants from overflowing date arithmetic.
+ * calendar_int.h - what tz.c and calendar.c share beyond inc.h: a clamp
+ * that keeps absurd instants from overflowing date arithmetic.
  */
 #ifndef INC_CALENDAR_INT_H
 #define INC_CALENDAR_INT_H
@@ -16,10 +15,6 @@
  * arithmetic, so that no input, however absurd, can overflow.
  */
 #define INC_TLIM ((int64_t)1 << 50)
-
-/* The first instant after t at which the zone changes its UTC offset (or
- * might: a change of abbreviation only counts too); INT64_MAX if none. */
-int64_t inc_tz_next_change(const struct inc_tz *, int64_t t);
 
 static inline int64_t
 inc_clamp_t(int64_t t)

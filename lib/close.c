@@ -15,8 +15,12 @@
 int
 inc_close_check(const struct inc_config *cfg, const struct inc_close *o, char *err)
 {
-	if (o->code && !inc_json_array_has(cfg->closure_codes, o->code))
-		return inc_err(err, "--code: unknown closure code \"%s\"", o->code);
+	if (o->code && !inc_json_array_has(cfg->closure_codes, o->code)) {
+		char msg[INC_ERRLEN];
+
+		inc_config_unknown(cfg->closure_codes, "closure code", o->code, msg);
+		return inc_err(err, "--code: %s", msg);
+	}
 	if (o->rating != INC_NULL && (o->rating < 1 || o->rating > 5))
 		return inc_err(err, "--rating: want 1 to 5, got \"%lld\"", (long long)o->rating);
 	return 0;

@@ -64,6 +64,34 @@ check_keys(struct vctx *v, const char *path, const json_t *obj, const char *cons
 	return 0;
 }
 
+/* A value refused by an inc_config_unknown*() message in msg. */
+static int
+bad_value(struct vctx *v, const char *path, const char *key, const char *msg)
+{
+	return key ? bad(v, path, "%s: %s", key, msg) : bad(v, path, "%s", msg);
+}
+
+static int
+bad_level(struct vctx *v, const char *path, const char *key, const json_t *levels,
+	  const char *what, const char *value)
+{
+	char msg[INC_ERRLEN];
+
+	inc_config_unknown(levels, what, value, msg);
+	return bad_value(v, path, key, msg);
+}
+
+static int
+bad_group(struct vctx *v, const struct inc_config *c, const char *path, const char *key,
+	  const char *value)
+{
+	char msg[INC_ERRLEN];
+
+	inc_config_unknown_group(c, value, msg);
+	return bad_value(v, path, key, msg);
+}
+
+
 static int
 check_string_array(struct vctx *v, const char *path, const json_t *a, int nonempty)
 {
@@ -173,9 +201,13 @@ load_matrix(struct vctx *v, struct inc_config *c)
 
 			if (!json_is_string(p))
 				return bad(v, "priority_matrix", "%s.%s: missing", ik, uk);
-			if (inc_config_level(c->priority, json_string_value(p)) < 0)
-				return bad(v, "priority_matrix", "%s.%s: unknown priority \"%s\"",
-					   ik, uk, json_string_value(p));
+			if (inc_config_level(c->priority, json_string_value(p)) < 0) {
+				char key[256];
+
+				snprintf(key, sizeof key, "%s.%s", ik, uk);
+				return bad_level(v, "priority_matrix", key, c->priority, "priority",
+						 json_string_value(p));
+			}
 		}
 	}
 	{
@@ -184,7 +216,7 @@ load_matrix(struct vctx *v, struct inc_config *c)
 
 		json_object_foreach(m, k, row)
 			if (inc_config_level(c->impact, k) < 0)
-				return bad(v, "priority_matrix", "unknown impact \"%s\"", k);
+				return bad_level(v, "priority_matrix", NULL, c->impact, "impact", k);
 	}
 	c->matrix = m;
 	return 0;
@@ -280,8 +312,12 @@ load_people(struct vctx *v, struct inc_config *c)
 		if (!pp->name)
 			return bad(v, path, "name: missing");
 		role = rs ? inc_vocab_parse(&inc_roles, rs) : INC_TECHNICIAN;
-		if (role < 0)
-			return bad(v, path, "role: unknown role \"%s\"", rs);
+		if (role < 0) {
+			char want[256];
+
+			return bad(v, path, "role: unknown role \"%s\" (%s)", rs,
+				   inc_vocab_want(&inc_roles, want, sizeof want));
+		}
 		pp->role = (enum inc_role)role;
 		x = json_object_get(p, "skills");
 		if (!x) {
@@ -382,15 +418,23 @@ load_groups(struct vctx *v, struct inc_config *c)
 
 		snprintf(path, sizeof path, "groups[%zu]", i);
 		if (gp->escalate_to && !inc_config_group(c, gp->escalate_to))
-			return bad(v, path, "escalate_to: unknown group \"%s\"", gp->escalate_to);
+			return bad_group(v, c, path, "escalate_to", gp->escalate_to);
 		if (gp->escalate_to && strcmp(gp->escalate_to, gp->name) == 0)
 			return bad(v, path, "escalate_to: a group cannot escalate to itself");
-		if (c->npeople && gp->manager && !inc_config_person(c, gp->manager))
-			return bad(v, path, "manager: unknown person \"%s\"", gp->manager);
+		if (c->npeople && gp->manager && !inc_config_person(c, gp->manager)) {
+			char msg[INC_ERRLEN];
+
+			inc_config_unknown_person(c, "person", gp->manager, 0, msg);
+			return bad_value(v, path, "manager", msg);
+		}
 		json_array_foreach(gp->members, k, m)
-			if (c->npeople && !inc_config_person(c, json_string_value(m)))
-				return bad(v, path, "members[%zu]: unknown person \"%s\"", k,
-					   json_string_value(m));
+			if (c->npeople && !inc_config_person(c, json_string_value(m))) {
+				char msg[INC_ERRLEN], key[32];
+
+				inc_config_unknown_person(c, "person", json_string_value(m), 0, msg);
+				snprintf(key, sizeof key, "members[%zu]", k);
+				return bad_value(v, path, key, msg);
+			}
 	}
 	return 0;
 }
@@ -413,12 +457,12 @@ load_defaults(struct vctx *v, struct inc_config *c)
 		return -1;
 	if ((s = opt_string(v, "defaults", d, "impact", &rc)) &&
 	    inc_config_level(c->impact, s) < 0)
-		return bad(v, "defaults.impact", "unknown impact \"%s\"", s);
+		return bad_level(v, "defaults.impact", NULL, c->impact, "impact", s);
 	if ((s = opt_string(v, "defaults", d, "urgency", &rc)) &&
 	    inc_config_level(c->urgency, s) < 0)
-		return bad(v, "defaults.urgency", "unknown urgency \"%s\"", s);
+		return bad_level(v, "defaults.urgency", NULL, c->urgency, "urgency", s);
 	if ((s = opt_string(v, "defaults", d, "group", &rc)) && !inc_config_group(c, s))
-		return bad(v, "defaults.group", "unknown group \"%s\"", s);
+		return bad_group(v, c, "defaults.group", NULL, s);
 	if (rc < 0)
 		return -1;
 	c->defaults = d;
@@ -440,24 +484,28 @@ check_field_value(struct vctx *v, struct inc_config *c, const char *path, const 
 	if (!json_is_string(val))
 		return bad(v, path, "%s: expected a string", k);
 	if (strcmp(k, "impact") == 0 && inc_config_level(c->impact, s) < 0)
-		return bad(v, path, "impact: unknown impact \"%s\"", s);
+		return bad_level(v, path, k, c->impact, k, s);
 	if (strcmp(k, "urgency") == 0 && inc_config_level(c->urgency, s) < 0)
-		return bad(v, path, "urgency: unknown urgency \"%s\"", s);
+		return bad_level(v, path, k, c->urgency, k, s);
 	if (strcmp(k, "priority") == 0 && inc_config_level(c->priority, s) < 0)
-		return bad(v, path, "priority: unknown priority \"%s\"", s);
+		return bad_level(v, path, k, c->priority, k, s);
 	if (strcmp(k, "group") == 0 && !inc_config_group(c, s))
-		return bad(v, path, "group: unknown group \"%s\"", s);
-	if (strcmp(k, "category") == 0 && !inc_config_category(c, s, NULL))
-		return bad(v, path, "category: unknown category \"%s\"", s);
+		return bad_group(v, c, path, k, s);
+	if (strcmp(k, "category") == 0 && !inc_config_category(c, s, NULL)) {
+		char msg[INC_ERRLEN];
+
+		inc_config_unknown_category(c, s, NULL, msg);
+		return bad_value(v, path, k, msg);
+	}
 	if (strcmp(k, "subcategory") == 0) {
 		const json_t *cat = set ? json_object_get(set, "category") : NULL;
+		const char *cs = json_is_string(cat) ? json_string_value(cat) : NULL;
+		char msg[INC_ERRLEN];
 
-		if (cat && json_is_string(cat) &&
-		    !inc_config_category(c, json_string_value(cat), s))
-			return bad(v, path, "subcategory: unknown subcategory \"%s\" of \"%s\"",
-				   s, json_string_value(cat));
-		if (!cat && !inc_config_category(c, NULL, s))
-			return bad(v, path, "subcategory: unknown subcategory \"%s\"", s);
+		if ((cs || !cat) && !inc_config_category(c, cs, s)) {
+			inc_config_unknown_category(c, cs, s, msg);
+			return bad_value(v, path, k, msg);
+		}
 	}
 	return 0;
 }
@@ -652,8 +700,17 @@ load_sla(struct vctx *v, struct inc_config *c)
 		}
 		if (calname) {
 			pp->calendar = inc_config_calendar(c, calname);
-			if (!pp->calendar)
-				return bad(v, path, "calendar: unknown calendar \"%s\"", calname);
+			if (!pp->calendar) {
+				json_t *names = json_array();
+				char msg[INC_ERRLEN];
+
+				for (size_t j = 0; j < c->ncalendars; j++)
+					json_array_append_new(names,
+						json_string(inc_calendar_name(c->calendars[j])));
+				inc_config_unknown(names, "calendar", calname, msg);
+				json_decref(names);
+				return bad_value(v, path, "calendar", msg);
+			}
 		} else {
 			pp->calendar = NULL;	/* 24x7 UTC */
 		}
@@ -931,12 +988,29 @@ load_misc(struct vctx *v, struct inc_config *c)
 	return 0;
 }
 
+/* The desk's time zone, for people: tables, calendar keys of reports,
+ * times written without an offset. NULL is UTC. */
+static int
+load_timezone(struct vctx *v, struct inc_config *c)
+{
+	json_t *x = json_object_get(c->root, "timezone");
+	char err[INC_ERRLEN];
+
+	if (!x)
+		return 0;
+	if (!json_is_string(x) || !*json_string_value(x))
+		return bad(v, "timezone", "expected an IANA time zone name (e.g. Europe/Berlin)");
+	if (inc_tz_load(json_string_value(x), &c->tz, err) < 0)
+		return bad(v, "timezone", "%s", err);
+	return 0;
+}
+
 static int
 validate(struct vctx *v, struct inc_config *c)
 {
 	static const char *const keys[] = {"levels", "priority_matrix", "defaults",
 		"categories", "rules", "groups", "people", "calendars", "sla", "escalation",
-		"closure_codes", "reopen_window", "notify", "mail", NULL};
+		"closure_codes", "reopen_window", "notify", "mail", "timezone", NULL};
 	json_t *defaults = json_loads(default_config_text, 0, NULL);
 	int rc;
 
@@ -972,6 +1046,8 @@ validate(struct vctx *v, struct inc_config *c)
 		rc = load_mail(v, c);
 	if (!rc)
 		rc = load_misc(v, c);
+	if (!rc)
+		rc = load_timezone(v, c);
 	return rc;
 }
 
@@ -1117,6 +1193,7 @@ inc_config_free(struct inc_config *c)
 	free(c->calendars);
 	free(c->policies);
 	free(c->escalation);
+	inc_tz_free(c->tz);
 	json_decref(c->root);
 	free(c->path);
 	free(c);
@@ -1198,22 +1275,30 @@ inc_config_category(const struct inc_config *c, const char *cat, const char *sub
 	return 0;
 }
 
+/* "(want a, b or c)", or "(the config has none)" */
+static void
+want_list(struct inc_buf *b, const json_t *names)
+{
+	size_t i, n = json_array_size(names);
+	json_t *x;
+
+	inc_buf_addstr(b, n ? "(want " : "(the config has none)");
+	json_array_foreach(names, i, x) {
+		if (i)
+			inc_buf_addstr(b, i == n - 1 ? " or " : ", ");
+		inc_buf_addstr(b, json_string_value(x));
+	}
+	if (n)
+		inc_buf_addstr(b, ")");
+}
+
 int
 inc_config_unknown(const json_t *names, const char *what, const char *value, char *err)
 {
 	struct inc_buf b = {0};
-	size_t i, n = json_array_size(names);
-	json_t *x;
 
-	json_array_foreach(names, i, x) {
-		if (i)
-			inc_buf_addstr(&b, i == n - 1 ? " or " : ", ");
-		inc_buf_addstr(&b, json_string_value(x));
-	}
-	if (n)
-		inc_err(err, "unknown %s \"%s\" (want %s)", what, value ? value : "", b.data);
-	else
-		inc_err(err, "unknown %s \"%s\" (the config has none)", what, value ? value : "");
+	want_list(&b, names);
+	inc_err(err, "unknown %s \"%s\" %s", what, value ? value : "", b.data);
 	inc_buf_free(&b);
 	return -1;
 }
@@ -1227,6 +1312,60 @@ inc_config_unknown_group(const struct inc_config *c, const char *value, char *er
 	for (size_t i = 0; i < c->ngroups; i++)
 		json_array_append_new(names, json_string(c->groups[i].name));
 	rc = inc_config_unknown(names, "group", value, err);
+	json_decref(names);
+	return rc;
+}
+
+int
+inc_config_unknown_category(const struct inc_config *c, const char *cat, const char *sub,
+			    char *err)
+{
+	json_t *names = json_array();
+	const char *k;
+	json_t *v, *subs;
+	int rc;
+
+	if (!sub) {
+		json_object_foreach((json_t *)c->categories, k, v)
+			json_array_append_new(names, json_string(k));
+		rc = inc_config_unknown(names, "category", cat, err);
+	} else {
+		/* of one category, or of any (each once) */
+		json_object_foreach((json_t *)c->categories, k, v) {
+			size_t i;
+
+			if (cat && strcmp(k, cat) != 0)
+				continue;
+			subs = json_object_get(v, "subcategories");
+			json_array_foreach(subs, i, v)
+				if (!inc_json_array_has(names, json_string_value(v)))
+					json_array_append(names, v);
+		}
+		if (cat) {
+			struct inc_buf b = {0};
+
+			want_list(&b, names);
+			rc = inc_err(err, "unknown subcategory \"%s\" of \"%s\" %s", sub, cat, b.data);
+			inc_buf_free(&b);
+		} else {
+			rc = inc_config_unknown(names, "subcategory", sub, err);
+		}
+	}
+	json_decref(names);
+	return rc;
+}
+
+int
+inc_config_unknown_person(const struct inc_config *c, const char *what, const char *value,
+			  int assignable, char *err)
+{
+	json_t *names = json_array();
+	int rc;
+
+	for (size_t i = 0; i < c->npeople; i++)
+		if (!assignable || c->people[i].role != INC_REQUESTER)
+			json_array_append_new(names, json_string(c->people[i].name));
+	rc = inc_config_unknown(names, what, value, err);
 	json_decref(names);
 	return rc;
 }

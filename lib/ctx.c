@@ -36,14 +36,6 @@ inc_ctx_config(struct inc_ctx *ctx, char *err)
 		now = getenv("INC_NOW");
 	if (ctx->now_arg && !*ctx->now_arg)
 		return inc_err(err, "--now: bad time \"\"");
-	if (now && *now) {
-		if (inc_time_parse(now, (int64_t)time(NULL), 1, &ctx->now) < 0)
-			return inc_err(err, "%s: bad time \"%s\"", ctx->now_arg ? "--now" : "INC_NOW",
-				       now);
-		ctx->pinned = 1;
-	} else {
-		ctx->now = (int64_t)time(NULL);
-	}
 	if (!as)
 		as = getenv("INC_USER");
 	if (!as || !*as) {
@@ -68,6 +60,18 @@ inc_ctx_config(struct inc_ctx *ctx, char *err)
 	ctx->cfg = inc_config_load(ctx->config_arg, err);
 	if (!ctx->cfg)
 		return -1;
+	/* after the config: a time without an offset is the desk's */
+	if (now && *now) {
+		if (inc_time_parse_tz(now, (int64_t)time(NULL), 1, ctx->cfg->tz, &ctx->now) < 0) {
+			inc_config_free(ctx->cfg);
+			ctx->cfg = NULL;
+			return inc_err(err, "%s: bad time \"%s\"", ctx->now_arg ? "--now" : "INC_NOW",
+				       now);
+		}
+		ctx->pinned = 1;
+	} else {
+		ctx->now = (int64_t)time(NULL);
+	}
 	ctx->role = inc_role(ctx->cfg, ctx->actor);
 	ctx->status = INC_EXIT_OK;
 	return 0;

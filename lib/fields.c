@@ -11,8 +11,6 @@
 
 #include "inc.h"
 
-static const char *const link_types[] = {"problem", "change", "asset", "incident", NULL};
-
 #define MEMBER(r, f, type) (*(type *)((char *)(r) + (f)->off))
 
 /* A string field: JSON string (non-empty where required: white space is
@@ -49,22 +47,21 @@ json_size_ok(const char *k, const json_t *v, char *err)
 	return 0;
 }
 
+/* "k: " before a message of inc_config_unknown*() */
+static int
+prefixed(const char *k, char *err)
+{
+	char msg[INC_ERRLEN];
+
+	snprintf(msg, sizeof msg, "%s", err);
+	return inc_err(err, "%s: %s", k, msg);
+}
+
 static int
 level(const json_t *levels, const char *k, const char *s, char *err)
 {
-	if (s && inc_config_level(levels, s) < 0) {
-		struct inc_buf b = {0};
-		size_t i;
-		json_t *v;
-
-		json_array_foreach(levels, i, v) {
-			inc_buf_addstr(&b, i ? ", " : "");
-			inc_buf_addstr(&b, json_string_value(v));
-		}
-		inc_err(err, "%s: unknown %s \"%s\" (want %s)", k, k, s, b.data ? b.data : "");
-		inc_buf_free(&b);
-		return -1;
-	}
+	if (s && inc_config_level(levels, s) < 0)
+		return inc_config_unknown(levels, k, s, err), prefixed(k, err);
 	return 0;
 }
 
@@ -73,10 +70,11 @@ inc_links_add(json_t *links, const char *type, const char *ref, char *err)
 {
 	size_t i;
 	json_t *l;
+	char want[128];
 
-	if (!type || !inc_in_list(type, link_types))
-		return inc_err(err, "links: unknown link type \"%s\" (want problem, change, asset or incident)",
-			       type ? type : "");
+	if (inc_vocab_parse(&inc_link_types, type) < 0)
+		return inc_err(err, "links: unknown link type \"%s\" (%s)", type ? type : "",
+			       inc_vocab_want(&inc_link_types, want, sizeof want));
 	if (!ref || !*ref)
 		return inc_err(err, "links: empty reference");
 	json_array_foreach(links, i, l)
@@ -178,13 +176,14 @@ set_category(const struct inc_config *c, struct inc_incident *r, const char *s, 
 		inc_set_str(&r->category, s);
 	}
 	if (r->category && !inc_config_category(c, r->category, NULL))
-		return inc_err(err, "category: unknown category \"%s\"", r->category);
+		return inc_config_unknown_category(c, r->category, NULL, err), prefixed("category", err);
 	return 0;
 }
 
 /* A field no check of its own covers: by its type. */
 static int
-set_by_type(struct inc_incident *r, const struct inc_field *f, json_t *v, char *err)
+set_by_type(const struct inc_config *c, struct inc_incident *r, const struct inc_field *f,
+	    json_t *v, char *err)
 {
 	const char *s = NULL;
 	int64_t t;
@@ -200,7 +199,7 @@ set_by_type(struct inc_incident *r, const struct inc_field *f, json_t *v, char *
 			MEMBER(r, f, int64_t) = INC_NULL;
 			return 0;
 		}
-		if (inc_time_from_json(v, 0, &t) < 0)
+		if (inc_time_from_json_tz(v, 0, c->tz, &t) < 0)
 			return json_is_string(v) ?
 				inc_err(err, "%s: bad time \"%s\"", f->name, json_string_value(v)) :
 				inc_err(err, "%s: bad time", f->name);
@@ -274,7 +273,7 @@ inc_field_set(const struct inc_config *c, struct inc_incident *r, const char *k,
 		if (get_str(k, v, 0, &s, err) < 0)
 			return -1;
 		if (s && !inc_config_group(c, s))
-			return inc_err(err, "group: unknown group \"%s\"", s);
+			return inc_config_unknown_group(c, s, err), prefixed("group", err);
 		inc_set_str(&r->group, s);
 	} else if (strcmp(k, "links") == 0) {
 		if (json_size_ok(k, v, err) < 0)
@@ -287,7 +286,7 @@ inc_field_set(const struct inc_config *c, struct inc_incident *r, const char *k,
 			return -1;
 		inc_custom_merge(r, NULL, NULL, v);
 	} else {
-		int rc = set_by_type(r, f, v, err);
+		int rc = set_by_type(c, r, f, v, err);
 
 		if (rc != 0)
 			return rc;
@@ -302,10 +301,10 @@ inc_check_category(const struct inc_config *c, const struct inc_incident *r, cha
 	if (r->subcategory && !r->category)
 		return inc_err(err, "subcategory: \"%s\" given without a category", r->subcategory);
 	if (r->category && !inc_config_category(c, r->category, NULL))
-		return inc_err(err, "category: unknown category \"%s\"", r->category);
+		return inc_config_unknown_category(c, r->category, NULL, err), prefixed("category", err);
 	if (r->subcategory && !inc_config_category(c, r->category, r->subcategory))
-		return inc_err(err, "subcategory: unknown subcategory \"%s\" of \"%s\"",
-			       r->subcategory, r->category);
+		return inc_config_unknown_category(c, r->category, r->subcategory, err),
+		       prefixed("subcategory", err);
 	return 0;
 }
 

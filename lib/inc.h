@@ -152,19 +152,24 @@ static inline int inc_esc_warning(enum inc_esc_on on)
 { return on == INC_ON_RESPONSE_WARNING || on == INC_ON_RESOLVE_WARNING; }
 
 extern const struct inc_vocab inc_sources;	/* phone, email, sms, web, ... */
+extern const struct inc_vocab inc_link_types;	/* problem, change, asset, incident */
 
 /* ---- times and durations (time.c) ---- */
 
+struct inc_tz;		/* a loaded IANA zone (tz.c, below); NULL: UTC */
 /*
- * Times: "2026-11-27T04:23:00Z", any ISO 8601 offset, a date alone
- * (midnight UTC), or epoch seconds. With rel != 0, also relative to now:
- * "-7d", "+2h", "now". Only years 1970 to 9999 are times; durations go
- * up to 100 years.
+ * Times: "2026-11-27T04:23:00Z", any ISO 8601 offset, or epoch seconds; a
+ * time without an offset ("2026-11-27T09:00:00", "2026-11-27 09:00") and a
+ * date alone (its midnight) are local times in zone tz (NULL: UTC). With
+ * rel != 0, also relative to now: "-7d", "+2h", "now". Only years 1970 to
+ * 9999 are times; durations go up to 100 years.
  */
 #define INC_TIME_MIN INT64_C(0)			/* 1970-01-01T00:00:00Z */
 #define INC_TIME_MAX INT64_C(253402300799)	/* 9999-12-31T23:59:59Z */
 #define INC_DURATION_MAX (INT64_C(100) * 366 * 86400)
-int inc_time_parse(const char *s, int64_t now, int rel, int64_t *out);
+int inc_time_parse_tz(const char *s, int64_t now, int rel, const struct inc_tz *tz,
+		      int64_t *out);
+int inc_time_parse(const char *s, int64_t now, int rel, int64_t *out);	/* in UTC */
 /* ISO 8601 UTC, buf of INC_TIMELEN bytes. */
 #define INC_TIMELEN 80
 char *inc_time_format(int64_t t, char *buf);
@@ -172,12 +177,21 @@ char *inc_time_format(int64_t t, char *buf);
 int inc_duration_parse(const char *s, int64_t *out);
 /* Shortest form: 5400 -> "1h30m". buf of INC_TIMELEN. */
 char *inc_duration_format(int64_t secs, char *buf);
-/* JSON value (string or integer) to time. */
-int inc_time_from_json(const json_t *, int64_t now, int64_t *out);
+/* JSON value (string or integer) to time; without an offset in zone tz. */
+int inc_time_from_json_tz(const json_t *, int64_t now, const struct inc_tz *tz, int64_t *out);
+int inc_time_from_json(const json_t *, int64_t now, int64_t *out);	/* in UTC */
+/* For people: the local time in zone tz (NULL: UTC), to the minute,
+ * "2026-11-27 11:00" (buf of INC_TIMELEN). */
+char *inc_time_local(int64_t t, const struct inc_tz *tz, char *buf);
+/* Seconds east of UTC of zone tz at t; 0 for NULL (UTC). */
+long inc_local_offset(const struct inc_tz *tz, int64_t t);
+/* For people: the two largest units, cut: "2d 4h", "3h 20m", "45m", "0s"
+ * (buf of INC_TIMELEN). */
+char *inc_duration_human(int64_t secs, char *buf);
 
 /* ---- business calendars (tz.c, calendar.c) ---- */
 
-struct inc_tz;		/* a loaded IANA zone (TZif + POSIX rule footer) */
+/* struct inc_tz: a loaded IANA zone (TZif + POSIX rule footer) */
 int inc_tz_load(const char *name, struct inc_tz **out, char *err);
 void inc_tz_free(struct inc_tz *);
 /* Seconds east of UTC in force at instant t. */
@@ -185,6 +199,9 @@ long inc_tz_offset(const struct inc_tz *, int64_t t);
 /* Local wall-clock seconds (as if UTC) to the instant; a time in a spring
  * gap maps to the end of the gap, an ambiguous one to its first occurrence. */
 int64_t inc_tz_to_utc(const struct inc_tz *, int64_t local);
+/* The first instant after t at which the zone changes its UTC offset (or
+ * might: a change of abbreviation only counts too); INT64_MAX if none. */
+int64_t inc_tz_next_change(const struct inc_tz *, int64_t t);
 
 struct inc_calendar;
 /* Builds a calendar from its config object; err names the problem (the
@@ -496,14 +513,37 @@ const char *inc_import_map_file(const struct inc_import_map *);
 int inc_import_read(FILE *in, const char *format, const struct inc_import_map *map,
 		    inc_import_fn fn, void *arg, size_t *refused, char *err);
 
-/* ---- tables for people (table.c) ---- */
+/* ---- tables for people, CSV and TSV for spreadsheets (table.c) ---- */
 
 int inc_term_width(void);	/* COLUMNS, the terminal, else 80 */
 size_t inc_u8_width(const char *s);	/* characters of a UTF-8 string */
+/* s with its control characters shown, never raw: \n, \r, \t, \e (ESC),
+ * \xHH (other C0 and DEL), \u00HH (C1); a new string, NULL for NULL. */
+char *inc_table_escape(const char *s);
 /* A row of n cells, the first n-1 at widths w, the last filling width;
- * cells cut with "~". */
+ * cells escaped (inc_table_escape), cut with "~", NULL shown as "-". */
 void inc_table_row(struct inc_buf *, const char *const cells[], const size_t w[], int n,
 		   int width);
+/* A table held whole, so that its columns fit their cells: each column as
+ * wide as its widest cell; when the row is wider than the terminal, the
+ * last is cut down to 30 characters, then the widest of the others down to
+ * min[], then the last down to its min[]. */
+struct inc_table {
+	int ncols;
+	const char *const *head;	/* ncols names */
+	const size_t *min;		/* ncols least widths */
+	char **cells;			/* row-major, escaped; NULL shown as "-" */
+	size_t nrows, cap;
+};
+/* Add a row of ncols cells (malloc'd or NULL; taken, and set to NULL). */
+void inc_table_add(struct inc_table *, char **cells);
+void inc_table_write(struct inc_buf *, const struct inc_table *, int width);
+void inc_table_free(struct inc_table *);
+/* One CSV (sep ',', RFC 4180) or TSV (sep '\t': \\, \t, \n, \r escaped)
+ * cell; NULL is empty. A cell starting with =, +, -, @, tab or CR that is
+ * not a number gets a leading ' (spreadsheet formula injection). */
+void inc_sv_cell(struct inc_buf *, const char *s, char sep);
+void inc_sv_row(struct inc_buf *, const char *const cells[], int n, char sep);
 
 /* ======================================================================
  * 2. config (config.c, access.c)
@@ -569,6 +609,7 @@ struct inc_config {
 	const char *mail_address, *mail_name, *sendmail;
 	const json_t *mail_allow, *mail_deny;
 	int64_t mail_max, attach_max;
+	struct inc_tz *tz;	/* the desk's time zone; NULL: UTC */
 };
 
 /* Finds the config (-c, INC_CONFIG, XDG, /etc, shipped default); path may be
@@ -599,6 +640,14 @@ int inc_config_notify_target(const struct inc_config *, const char *who);
 int inc_config_address(const char *s);
 /* "512K", "10M", "1G", "25MB" or bytes. */
 int inc_size_parse(const char *s, int64_t *out);
+/* The same for a category, or a subcategory (sub) of cat (NULL: of any
+ * category): "unknown subcategory \"x\" of \"network\" (want vpn or wifi)". */
+int inc_config_unknown_category(const struct inc_config *, const char *cat, const char *sub,
+				char *err);
+/* The same for a person, listing the people's names (those who may be
+ * assigned, not requesters, when assignable). */
+int inc_config_unknown_person(const struct inc_config *, const char *what, const char *value,
+			      int assignable, char *err);
 
 /* ---- access (access.c) ---- */
 
@@ -1258,6 +1307,48 @@ const char *inc_import_map_path(const char *name, char *buf, size_t len);
 /* The default prefix of external ids: the mapping file's name without
  * .json, and ":" ("servicenow:"); "import:" without a mapping. Malloc'd. */
 char *inc_import_prefix(const struct inc_import_map *);
+/* ---- selecting incidents (show.c) ---- */
+
+/* A --sort key: field NULL is id. */
+struct inc_sort {
+	const struct inc_field *field;
+	int desc;
+};
+#define INC_SORT_MAX 8
+/* What inc-show selects: every filter set must hold. */
+struct inc_filter {
+	const json_t *ids;		/* integers; NULL: any */
+	const json_t *statuses;		/* strings; NULL: any */
+	int open, major, breached;
+	const char *priority, *group, *assignee, *category;
+	const char *requester;		/* without regard to (ASCII) case */
+	int64_t since, until;		/* created in [since, until); INC_NULL: open */
+	const struct inc_rule_re *grep;	/* subject, description or a note */
+	struct inc_sort sort[INC_SORT_MAX];	/* then by id */
+	int nsort;
+	int64_t limit;			/* of those the actor may see; INC_NULL: all */
+};
+/* --sort "FIELD[,-FIELD...]" into f: id and the record's fields but links
+ * and custom, "-" for descending; -1 with err naming the valid ones. */
+int inc_sort_parse(const char *list, struct inc_filter *f, char *err);
+const char *inc_sort_fields(char *buf, size_t len);	/* "id, subject, ... or closed_at" */
+/* fn gets each incident selected, in order (r), or for an id asked for
+ * that is not shown for a reason of its own, the id and why ("no such
+ * incident", "not yours to see"), r NULL. */
+typedef void (*inc_show_fn)(struct inc_ctx *, int64_t id, const struct inc_incident *r,
+			    const char *why, void *arg);
+/* Select by f: 0, or -1 with err when the database fails. */
+int inc_show(struct inc_ctx *, const struct inc_filter *f, inc_show_fn, void *arg, char *err);
+/* The columns of inc-show's table and CSV: ID (id), PRIORITY, STATUS,
+ * GROUP, ASSIGNEE, SLA (sla_state), AGE (age_s), REQUESTER, SUBJECT. */
+enum { INC_SHOW_NCOLS = 9 };
+extern const char *const inc_show_head[INC_SHOW_NCOLS];
+extern const char *const inc_show_sv_head[INC_SHOW_NCOLS];
+extern const size_t inc_show_min[INC_SHOW_NCOLS];	/* least widths in a table */
+/* The cells of r (new strings, NULL when unset): the age (now -
+ * created_at) readable for people (human), else in seconds. */
+void inc_show_cells(const struct inc_ctx *, const struct inc_incident *r, int human,
+		    char *cells[INC_SHOW_NCOLS]);
 
 /* ---- runs over selected incidents (batch.c) ---- */
 
@@ -1325,7 +1416,9 @@ int inc_review(struct inc_ctx *, int64_t id, struct inc_buf *out, char *err);
 typedef int (*inc_record_fn)(struct inc_ctx *, const char *where, json_t *line,
 			     int64_t id, void *arg, char *err);
 enum { INC_EACH_NEEDS_ID = 1 };
-/* ids as arguments (argc > 0), else JSON lines (or bare ids) from in. */
+/* ids as arguments (argc > 0), else JSON lines from in; with
+ * INC_EACH_NEEDS_ID also lines that are an id alone (5, INC-5, "INC-5"),
+ * taken as {"id":5}. */
 int inc_each(struct inc_ctx *, int argc, char **argv, FILE *in, unsigned flags,
 	     inc_record_fn, void *arg);
 /* ids in a batch of their own. */

@@ -293,14 +293,37 @@ line_id(json_t *o, int64_t *id, char *err)
 	return inc_err(err, "id: not an incident id");
 }
 
-/* One input line: its JSON object and id, or a message why not. */
+/* A line that is an id alone: 5, INC-5, "INC-5" (quoted as jq -r would
+ * not, or as a JSON string). 0 and the id, or -1. */
+static int
+bare_id(const char *line, size_t n, int64_t *id)
+{
+	char buf[32];
+
+	if (n >= 2 && line[0] == '"' && line[n - 1] == '"') {
+		line++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof buf)
+		return -1;
+	memcpy(buf, line, n);
+	buf[n] = '\0';
+	return inc_parse_id(buf, id);
+}
+
+/* One input line: its JSON object and id, or a message why not. A tool
+ * that needs an id also takes the id alone, as {"id":N}. */
 static json_t *
 parse_line(char *line, size_t n, unsigned flags, int64_t *id, char *err)
 {
+	const char *want = (flags & INC_EACH_NEEDS_ID) ?
+		"expected a JSON object or an incident id" : "expected a JSON object";
 	json_error_t je;
 	json_t *o;
 
 	*id = INC_NULL;
+	if ((flags & INC_EACH_NEEDS_ID) && bare_id(line, n, id) == 0)
+		return json_pack("{s:I}", "id", (json_int_t)*id);
 	o = json_loadb(line, n, JSON_REJECT_DUPLICATES, &je);
 	/* a number or a string is valid JSON, just not an object: say so as
 	 * for an array, rather than "invalid JSON" */
@@ -314,7 +337,7 @@ parse_line(char *line, size_t n, unsigned flags, int64_t *id, char *err)
 	}
 	if (!json_is_object(o)) {
 		json_decref(o);
-		inc_err(err, "expected a JSON object");
+		inc_err(err, "%s", want);
 		return NULL;
 	}
 	if (json_object_get(o, "id") && line_id(o, id, err) < 0) {

@@ -16,11 +16,14 @@
 #include "inc.h"
 
 /* The --by fields and the SQL expression of each: fixed text, never input.
- * Calendar keys are UTC; the ISO week is the week of its Thursday. The
- * unary + keeps the planner from walking an index such as (grp, status)
- * for the GROUP BY order, a table lookup per row: a scan (or the range of
- * created_at) and a sort are faster, 1.7 to 4 times on a million rows. */
-#define WEEK_THU "created_at + (3 - (CAST(strftime('%w', created_at, 'unixepoch') AS INTEGER) + 6) % 7) * 86400"
+ * Calendar keys are the desk's local dates: LOCAL stands for created_at
+ * in local wall-clock seconds (local_expr()); the ISO week is the week of
+ * its Thursday. The unary + keeps the planner from walking an index such
+ * as (grp, status) for the GROUP BY order, a table lookup per row: a scan
+ * (or the range of created_at) and a sort are faster, 1.7 to 4 times on a
+ * million rows. */
+#define LOCAL "\x02"
+#define WEEK_THU LOCAL " + (3 - (CAST(strftime('%w', " LOCAL ", 'unixepoch') AS INTEGER) + 6) % 7) * 86400"
 static const struct {
 	const char *name, *expr;
 } by_fields[] = {
@@ -31,10 +34,10 @@ static const struct {
 	{"assignee", "+assignee"},
 	{"source", "+source"},
 	{"requester", "+requester"},
-	{"day", "strftime('%Y-%m-%d', created_at, 'unixepoch')"},
+	{"day", "strftime('%Y-%m-%d', " LOCAL ", 'unixepoch')"},
 	{"week", "printf('%s-W%02d', strftime('%Y', " WEEK_THU ", 'unixepoch'),"
 		 " (CAST(strftime('%j', " WEEK_THU ", 'unixepoch') AS INTEGER) - 1) / 7 + 1)"},
-	{"month", "strftime('%Y-%m', created_at, 'unixepoch')"},
+	{"month", "strftime('%Y-%m', " LOCAL ", 'unixepoch')"},
 };
 #define NBY (sizeof by_fields / sizeof by_fields[0])
 
@@ -49,8 +52,22 @@ static const struct {
 	OPEN_SQL ")"
 
 /* Bound parameters: ?1 since, ?2 until, ?3 now, then the tier-1 groups,
- * whose placeholders stand at TIER1 (a run-time list). */
+ * whose placeholders stand at TIER1 (a run-time list), then the desk
+ * zone's offsets (struct zone). */
 #define TIER1 "\x01"
+
+/* The desk zone's UTC offsets over the created_at of the report: span i
+ * runs from at[i] (at[0]: from the start) to at[i + 1] at offset off[i].
+ * Bound as parameters, so that SQL turns created_at into local time
+ * exactly across daylight-saving changes. n 0: UTC. */
+struct zone {
+	int64_t *at;
+	long *off;
+	size_t n;
+};
+/* Past this many changes of offset the window is absurd (the SQL would
+ * bind twice as many parameters). */
+#define MAXSPANS 4000
 
 /* The aggregate columns after the keys, in the order kpi_row() reads them. */
 static const char kpi_cols[] =
@@ -116,6 +133,7 @@ inc_report_format(const char *name)
 struct table {
 	const char *names[INC_REPORT_MAXBY + NKPI];
 	int numeric[INC_REPORT_MAXBY + NKPI];
+	int duration[INC_REPORT_MAXBY + NKPI];	/* seconds; readable in a table */
 	size_t ncols, nrows, cap;
 	char **cells;		/* row-major */
 };
@@ -254,16 +272,50 @@ add_group(struct inc_buf *sql, int nby)
 				       i + 1);
 }
 
-/* The statement of sql, its tier-1 list spelled as placeholders, and every
- * parameter bound. */
-static struct inc_sql *
-prepare(struct inc_ctx *ctx, const struct inc_report *rep, const char *sql, char *err)
+/* created_at in local wall-clock seconds: a binary search over the spans
+ * of constant offset, written as nested CASEs on bound parameters (first
+ * the offsets, ?base..; then the instants of change). */
+static void
+local_expr(struct inc_buf *b, const struct zone *z, int base, size_t lo, size_t hi)
 {
-	struct inc_buf text = {0};
-	struct inc_sql *q;
-	int k = 4, first = 1;
+	size_t mid;
 
+	if (lo == hi) {
+		inc_buf_printf(b, "?%d", base + (int)lo);
+		return;
+	}
+	mid = (lo + hi + 1) / 2;
+	inc_buf_printf(b, "CASE WHEN created_at < ?%d THEN ", base + (int)z->n + (int)mid - 1);
+	local_expr(b, z, base, lo, mid - 1);
+	inc_buf_addstr(b, " ELSE ");
+	local_expr(b, z, base, mid, hi);
+	inc_buf_addstr(b, " END");
+}
+
+/* The statement of sql, its tier-1 list spelled as placeholders, its
+ * local times as the zone's expression, and every parameter bound. */
+static struct inc_sql *
+prepare(struct inc_ctx *ctx, const struct inc_report *rep, const struct zone *z,
+	const char *sql, char *err)
+{
+	struct inc_buf text = {0}, local = {0};
+	struct inc_sql *q;
+	int k = 4, first = 1, ntier1 = 0;
+
+	for (size_t i = 0; i < ctx->cfg->ngroups; i++)
+		ntier1 += ctx->cfg->groups[i].tier == 1;
+	if (z->n == 0)
+		inc_buf_addstr(&local, "created_at");
+	else {
+		inc_buf_addstr(&local, "(created_at + ");
+		local_expr(&local, z, 4 + ntier1, 0, z->n - 1);
+		inc_buf_addstr(&local, ")");
+	}
 	for (const char *s = sql; *s; s++) {
+		if (*s == LOCAL[0]) {
+			inc_buf_addstr(&text, local.data);
+			continue;
+		}
 		if (*s != TIER1[0]) {
 			inc_buf_add(&text, s, 1);
 			continue;
@@ -278,6 +330,7 @@ prepare(struct inc_ctx *ctx, const struct inc_report *rep, const char *sql, char
 	}
 	q = inc_sql_new(ctx->db, text.data);
 	inc_buf_free(&text);
+	inc_buf_free(&local);
 	if (!q) {
 		inc_db_err(ctx->db, err);
 		return NULL;
@@ -290,11 +343,88 @@ prepare(struct inc_ctx *ctx, const struct inc_report *rep, const char *sql, char
 	if (strstr(sql, "?3"))
 		inc_sql_int(q, 3, ctx->now);
 	k = 4;
-	if (strchr(sql, TIER1[0]))
+	if (strchr(sql, TIER1[0]) || (z->n && strchr(sql, LOCAL[0])))
 		for (size_t i = 0; i < ctx->cfg->ngroups; i++)
 			if (ctx->cfg->groups[i].tier == 1)
 				inc_sql_text(q, k++, ctx->cfg->groups[i].name);
+	if (z->n && strchr(sql, LOCAL[0])) {
+		for (size_t i = 0; i < z->n; i++)
+			inc_sql_int(q, 4 + ntier1 + (int)i, z->off[i]);
+		for (size_t i = 1; i < z->n; i++)
+			inc_sql_int(q, 4 + ntier1 + (int)z->n + (int)i - 1, z->at[i]);
+	}
 	return q;
+}
+
+/* The first or last created_at of the window: 1 found, 0 none, -1 error. */
+static int
+window_end(struct inc_ctx *ctx, const struct inc_report *rep, int last, int64_t *out,
+	   char *err)
+{
+	struct inc_buf sql = {0};
+	struct inc_sql *q;
+	struct zone utc = {0};
+	int rc;
+
+	/* one min() or max() alone: SQLite reads it off the index */
+	inc_buf_printf(&sql, "SELECT %s(created_at) FROM incident WHERE 1", last ? "max" : "min");
+	add_window(&sql, rep);
+	q = prepare(ctx, rep, &utc, sql.data, err);
+	inc_buf_free(&sql);
+	if (!q)
+		return -1;
+	rc = inc_sql_step(q);
+	if (rc > 0 && inc_sql_null(q, 0))
+		rc = 0;
+	if (rc > 0)
+		*out = inc_sql_col_int(q, 0);
+	if (rc < 0)
+		inc_db_err(ctx->db, err);
+	inc_sql_free(q);
+	return rc;
+}
+
+/* The spans of the desk zone's offset over the window's incidents; none
+ * (UTC) when there is no zone, no calendar key, or the offset is 0
+ * throughout. */
+static int
+zone_spans(struct inc_ctx *ctx, const struct inc_report *rep, struct zone *z, char *err)
+{
+	const struct inc_tz *tz = ctx->cfg->tz;
+	int64_t lo, hi, t, next;
+	int local = 0, rc;
+	size_t cap = 0;
+
+	for (int i = 0; i < rep->nby; i++)
+		local |= strchr(by_fields[rep->by[i]].expr, LOCAL[0]) != NULL;
+	if (!tz || !local)
+		return 0;
+	if ((rc = window_end(ctx, rep, 0, &lo, err)) <= 0 ||
+	    (rc = window_end(ctx, rep, 1, &hi, err)) <= 0)
+		return rc;
+	for (t = lo;; t = next) {
+		long o = inc_tz_offset(tz, t);
+
+		if (!z->n || o != z->off[z->n - 1]) {
+			if (z->n == MAXSPANS)
+				return inc_err(err, "timezone: the incidents span more than %d changes"
+					       " of UTC offset; narrow the window (--since, --until)",
+					       MAXSPANS);
+			if (z->n == cap) {
+				cap = cap ? cap * 2 : 16;
+				z->at = inc_xrealloc(z->at, cap * sizeof *z->at);
+				z->off = inc_xrealloc(z->off, cap * sizeof *z->off);
+			}
+			z->at[z->n] = t;
+			z->off[z->n++] = o;
+		}
+		next = inc_tz_next_change(tz, t);
+		if (next > hi)
+			break;
+	}
+	if (z->n == 1 && z->off[0] == 0)
+		z->n = 0;	/* UTC all along: created_at as it is */
+	return 0;
 }
 
 /* Order of two rows' keys as SQLite's ORDER BY has them: null first, then
@@ -324,7 +454,8 @@ step_error(struct inc_ctx *ctx, char *err)
 }
 
 static int
-kpis(struct inc_ctx *ctx, const struct inc_report *rep, struct table *t, char *err)
+kpis(struct inc_ctx *ctx, const struct inc_report *rep, const struct zone *z, struct table *t,
+     char *err)
 {
 	struct inc_buf sql = {0}, psql = {0};
 	struct inc_sql *a = NULL, *p = NULL;
@@ -354,7 +485,7 @@ kpis(struct inc_ctx *ctx, const struct inc_report *rep, struct table *t, char *e
 	inc_buf_addstr(&psql, " ORDER BY resolved_at - created_at))");
 	add_group(&psql, rep->nby);
 
-	if (!(a = prepare(ctx, rep, sql.data, err)) || !(p = prepare(ctx, rep, psql.data, err)))
+	if (!(a = prepare(ctx, rep, z, sql.data, err)) || !(p = prepare(ctx, rep, z, psql.data, err)))
 		goto out;
 	prc = inc_sql_step(p);
 	while ((arc = inc_sql_step(a)) > 0) {
@@ -380,7 +511,8 @@ out:
 }
 
 static int
-aging(struct inc_ctx *ctx, const struct inc_report *rep, struct table *t, char *err)
+aging(struct inc_ctx *ctx, const struct inc_report *rep, const struct zone *z, struct table *t,
+      char *err)
 {
 	struct inc_buf sql = {0};
 	struct inc_sql *q;
@@ -392,7 +524,7 @@ aging(struct inc_ctx *ctx, const struct inc_report *rep, struct table *t, char *
 		       aging_cols);
 	add_window(&sql, rep);
 	add_group(&sql, rep->nby);
-	q = prepare(ctx, rep, sql.data, err);
+	q = prepare(ctx, rep, z, sql.data, err);
 	inc_buf_free(&sql);
 	if (!q)
 		return -1;
@@ -433,76 +565,59 @@ write_jsonl(struct inc_buf *b, const struct table *t)
 	}
 }
 
-/* RFC 4180: a field with a comma, quote or line break is quoted, quotes
- * doubled. TSV cannot quote: backslash, tab, newline and carriage return
- * are written as \\, \t, \n and \r. Null is an empty field in both. */
-static void
-sv_field(struct inc_buf *b, const char *s, char sep)
-{
-	if (!s)
-		return;
-	if (sep == ',' && strpbrk(s, ",\"\r\n")) {
-		inc_buf_addstr(b, "\"");
-		for (; *s; s++)
-			inc_buf_add(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
-		inc_buf_addstr(b, "\"");
-		return;
-	}
-	for (; *s; s++) {
-		const char *e = sep != '\t' ? NULL : *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" :
-				*s == '\n' ? "\\n" : *s == '\r' ? "\\r" : NULL;
-
-		if (e)
-			inc_buf_addstr(b, e);
-		else
-			inc_buf_add(b, s, 1);
-	}
-}
-
+/* CSV and TSV with a header: lib/table.c's cells (RFC 4180, TSV escapes,
+ * formulas neutralised), null an empty cell. */
 static void
 write_sv(struct inc_buf *b, const struct table *t, char sep)
 {
-	for (size_t c = 0; c < t->ncols; c++) {
-		if (c)
-			inc_buf_add(b, &sep, 1);
-		sv_field(b, t->names[c], sep);
-	}
-	inc_buf_addstr(b, "\n");
-	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t c = 0; c < t->ncols; c++) {
-			if (c)
-				inc_buf_add(b, &sep, 1);
-			sv_field(b, t->cells[r * t->ncols + c], sep);
-		}
-		inc_buf_addstr(b, "\n");
-	}
+	inc_sv_row(b, t->names, (int)t->ncols, sep);
+	for (size_t r = 0; r < t->nrows; r++)
+		inc_sv_row(b, (const char *const *)t->cells + r * t->ncols, (int)t->ncols, sep);
+}
+
+/* The text of a table cell for people: durations readable ("2d 4h"),
+ * control characters escaped; null is "-". A new string. */
+static char *
+table_text(const struct table *t, size_t c, const char *s)
+{
+	char buf[INC_TIMELEN];
+
+	if (!s)
+		return inc_xstrdup("-");
+	if (t->duration[c])
+		return inc_xstrdup(inc_duration_human(strtoll(s, NULL, 10), buf));
+	return inc_table_escape(s);
 }
 
 /* Columns as wide as their widest cell, two spaces apart, numbers to the
- * right; null is "-". Never cut: a wide report scrolls (less -S). */
+ * right; null is "-"; durations readable, their names without "_s". Never
+ * cut: a wide report scrolls (less -S). */
 static void
 write_table(struct inc_buf *b, const struct table *t)
 {
-	size_t *w = inc_xmalloc(t->ncols * sizeof *w);
+	size_t *w = inc_xmalloc(t->ncols * sizeof *w), n = (t->nrows + 1) * t->ncols;
+	char **text = inc_xmalloc(n * sizeof *text);
 
 	for (size_t c = 0; c < t->ncols; c++) {
-		w[c] = inc_u8_width(t->names[c]);
-		for (size_t r = 0; r < t->nrows; r++) {
-			const char *s = t->cells[r * t->ncols + c];
-			size_t n = inc_u8_width(s ? s : "-");
+		size_t len = strlen(t->names[c]);
 
-			if (n > w[c])
-				w[c] = n;
-		}
+		/* "mttr_s" holds seconds; its table column "mttr" does not */
+		text[c] = t->duration[c] && len > 2 ? strndup(t->names[c], len - 2) :
+			  inc_xstrdup(t->names[c]);
+		for (size_t r = 0; r < t->nrows; r++)
+			text[(r + 1) * t->ncols + c] = table_text(t, c, t->cells[r * t->ncols + c]);
+	}
+	for (size_t c = 0; c < t->ncols; c++) {
+		w[c] = 0;
+		for (size_t r = 0; r <= t->nrows; r++)
+			if (inc_u8_width(text[r * t->ncols + c]) > w[c])
+				w[c] = inc_u8_width(text[r * t->ncols + c]);
 	}
 	for (size_t r = 0; r <= t->nrows; r++) {
 		for (size_t c = 0; c < t->ncols; c++) {
-			const char *s = r ? t->cells[(r - 1) * t->ncols + c] : t->names[c];
-			size_t pad;
+			const char *s = text[r * t->ncols + c];
+			size_t pad = w[c] - inc_u8_width(s);
 
-			if (!s)
-				s = "-";
-			pad = w[c] - inc_u8_width(s);
 			if (c)
 				inc_buf_addstr(b, "  ");
 			if (t->numeric[c])
@@ -515,6 +630,9 @@ write_table(struct inc_buf *b, const struct table *t)
 		}
 		inc_buf_addstr(b, "\n");
 	}
+	for (size_t i = 0; i < n; i++)
+		free(text[i]);
+	free(text);
 	free(w);
 }
 
@@ -522,6 +640,7 @@ int
 inc_report(struct inc_ctx *ctx, const struct inc_report *rep, struct inc_buf *out, char *err)
 {
 	struct table t = {0};
+	struct zone z = {0};
 	const char *const *names = rep->aging ? aging_names : kpi_names;
 	size_t n = rep->aging ? NAGING : NKPI;
 	int rc;
@@ -529,14 +648,21 @@ inc_report(struct inc_ctx *ctx, const struct inc_report *rep, struct inc_buf *ou
 	for (int i = 0; i < rep->nby; i++)
 		t.names[t.ncols++] = by_fields[rep->by[i]].name;
 	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+
 		t.numeric[t.ncols] = 1;
+		t.duration[t.ncols] = !rep->aging && len > 2 && strcmp(names[i] + len - 2, "_s") == 0;
 		t.names[t.ncols++] = names[i];
 	}
-	/* one snapshot for both queries of a report */
+	/* one snapshot for all queries of a report */
 	if (inc_db_begin_read(ctx->db) < 0)
 		return step_error(ctx, err);
-	rc = rep->aging ? aging(ctx, rep, &t, err) : kpis(ctx, rep, &t, err);
+	rc = zone_spans(ctx, rep, &z, err);
+	if (rc == 0)
+		rc = rep->aging ? aging(ctx, rep, &z, &t, err) : kpis(ctx, rep, &z, &t, err);
 	inc_db_rollback(ctx->db);
+	free(z.at);
+	free(z.off);
 	if (rc == 0) {
 		switch (rep->format) {
 		case INC_FMT_JSONL: write_jsonl(out, &t); break;

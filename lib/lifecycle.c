@@ -25,7 +25,8 @@ inc_status_allowed(enum inc_status from, enum inc_status to)
 		return from == INC_NEW || from == INC_ASSIGNED || from == INC_ON_HOLD ||
 		       from == INC_RESOLVED;
 	case INC_ON_HOLD:
-		return from == INC_IN_PROGRESS;
+		/* waiting for the requester right after assignment is common */
+		return from == INC_ASSIGNED || from == INC_IN_PROGRESS;
 	case INC_CLOSED:
 		return from == INC_RESOLVED;
 	default:

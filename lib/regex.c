@@ -111,8 +111,9 @@ inc_rule_re_new(const char *pattern, char *err)
 		return NULL;
 	}
 	/* without JIT (some platforms) the interpreter runs, with the same
-	 * limits; so under valgrind, which the JIT's whole-word reads past the
-	 * end of a subject would alarm */
+	 * limits; and under valgrind, where JIT code's word-wide reads past
+	 * the end of a subject (harmless, never past its page) are reported
+	 * as errors */
 	if (!RUNNING_ON_VALGRIND)
 		pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
 	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);

@@ -1,7 +1,9 @@
 /*
  * time.c - instants and durations as SPEC section 4 writes them: ISO 8601
  * in UTC on output, ISO 8601 with any offset or epoch seconds on input,
- * durations such as "1h30m".
+ * durations such as "1h30m"; and for people, the desk's local time
+ * ("2026-11-27 11:00") and readable durations ("2d 4h"). A time written
+ * without an offset is the desk's (its time zone, UTC by default).
  */
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE
@@ -39,11 +41,12 @@ in_range(int64_t t)
 }
 
 static int
-parse_iso(const char *s, int64_t *out)
+parse_iso(const char *s, const struct inc_tz *tz, int64_t *out)
 {
 	const char *p = s;
-	int y, mo, d, h = 0, mi = 0, sec = 0;
+	int y, mo, d, h = 0, mi = 0, sec = 0, zoned = 0;
 	long off = 0;
+	int64_t local;
 
 	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
 	    *p++ != '-' || digits(&p, 2, &d))
@@ -70,6 +73,7 @@ parse_iso(const char *s, int64_t *out)
 			return -1;
 		if (*p == 'Z' || *p == 'z') {
 			p++;
+			zoned = 1;
 		} else if (*p == '+' || *p == '-') {
 			int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
 
@@ -82,16 +86,18 @@ parse_iso(const char *s, int64_t *out)
 			if (oh > 23 || om > 59)
 				return -1;
 			off = sign * (oh * 3600L + om * 60L);
+			zoned = 1;
 		} else if (*p) {
 			return -1;
 		}
-		/* a time without an offset is read as UTC, like the output */
 	}
 	if (*p)
 		return -1;
 	if (sec == 60)
 		sec = 59;	/* leap second: the last second of the minute */
-	*out = inc_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+	local = inc_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	/* without an offset (a date alone too) the time is the desk's */
+	*out = zoned || !tz ? local - off : inc_tz_to_utc(tz, local);
 	return in_range(*out);
 }
 
@@ -154,8 +160,41 @@ inc_duration_format(int64_t secs, char *buf)
 	return buf;
 }
 
+/* A readable duration for people: the two largest units, cut, not
+ * rounded. */
+char *
+inc_duration_human(int64_t secs, char *buf)
+{
+	int64_t a = secs < 0 ? -secs : secs;
+	const char *sign = secs < 0 ? "-" : "";
+
+	if (secs == INT64_MIN)
+		a = INT64_MAX;
+	if (a < 60)
+		snprintf(buf, INC_TIMELEN, "%s%llds", sign, (long long)a);
+	else if (a < 3600)
+		snprintf(buf, INC_TIMELEN, "%s%lldm", sign, (long long)(a / 60));
+	else if (a < 86400 && a % 3600 / 60)
+		snprintf(buf, INC_TIMELEN, "%s%lldh %lldm", sign, (long long)(a / 3600),
+			 (long long)(a % 3600 / 60));
+	else if (a < 86400)
+		snprintf(buf, INC_TIMELEN, "%s%lldh", sign, (long long)(a / 3600));
+	else if (a % 86400 / 3600)
+		snprintf(buf, INC_TIMELEN, "%s%lldd %lldh", sign, (long long)(a / 86400),
+			 (long long)(a % 86400 / 3600));
+	else
+		snprintf(buf, INC_TIMELEN, "%s%lldd", sign, (long long)(a / 86400));
+	return buf;
+}
+
 int
 inc_time_parse(const char *s, int64_t now, int rel, int64_t *out)
+{
+	return inc_time_parse_tz(s, now, rel, NULL, out);
+}
+
+int
+inc_time_parse_tz(const char *s, int64_t now, int rel, const struct inc_tz *tz, int64_t *out)
 {
 	char *end;
 
@@ -183,18 +222,24 @@ inc_time_parse(const char *s, int64_t now, int rel, int64_t *out)
 			return in_range(v);
 		}
 	}
-	return parse_iso(s, out);
+	return parse_iso(s, tz, out);
 }
 
 int
 inc_time_from_json(const json_t *v, int64_t now, int64_t *out)
+{
+	return inc_time_from_json_tz(v, now, NULL, out);
+}
+
+int
+inc_time_from_json_tz(const json_t *v, int64_t now, const struct inc_tz *tz, int64_t *out)
 {
 	if (json_is_integer(v)) {
 		*out = json_integer_value(v);
 		return in_range(*out);
 	}
 	if (json_is_string(v))
-		return inc_time_parse(json_string_value(v), now, 0, out);
+		return inc_time_parse_tz(json_string_value(v), now, 0, tz, out);
 	return -1;
 }
 
@@ -227,5 +272,26 @@ inc_time_format(int64_t t, char *buf)
 	two(buf + 11, (int)(s / 3600));
 	two(buf + 14, (int)(s / 60 % 60));
 	two(buf + 17, (int)(s % 60));
+	return buf;
+}
+
+long
+inc_local_offset(const struct inc_tz *tz, int64_t t)
+{
+	return tz ? inc_tz_offset(tz, t) : 0;
+}
+
+char *
+inc_time_local(int64_t t, const struct inc_tz *tz, char *buf)
+{
+	int64_t local = t + inc_local_offset(tz, t);
+	int64_t days = inc_fdiv(local, INC_DAY), y, s = local - days * INC_DAY;
+	int m, d;
+
+	inc_civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		return inc_time_format(t, buf);
+	snprintf(buf, INC_TIMELEN, "%04d-%02d-%02d %02d:%02d", (int)y, m, d,
+		 (int)(s / 3600), (int)(s / 60 % 60));
 	return buf;
 }

@@ -161,8 +161,12 @@ set_fields(struct inc_ctx *ctx, struct inc_incident *r, json_t *set, char *err)
 	    (a && !as && !(json_is_null(a) && !r->assignee)))
 		return inc_err(err, "%s: expected a name (it cannot be cleared)",
 			       g && !gs ? "group" : "assignee");
-	if (as && !who)
-		return inc_err(err, "assignee: unknown technician \"%s\"", as);
+	if (as && !who) {
+		char msg[INC_ERRLEN];
+
+		inc_config_unknown_person(ctx->cfg, "technician", as, 1, msg);
+		return inc_err(err, "assignee: %s", msg);
+	}
 	if ((gs && !inc_streq(gs, r->group)) || (as && !inc_streq(who, r->assignee))) {
 		if (work(ctx, r, err) < 0 || inc_assign(ctx, r, gs, as, err) < 0)
 			return -1;

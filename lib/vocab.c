@@ -1,6 +1,7 @@
 /*
  * vocab.c - the closed vocabularies of SPEC sections 1, 3 and 5 (statuses,
- * roles, routing strategies, escalation events and actions, sources),
+ * roles, routing strategies, escalation events and actions, sources, link
+ * types),
  * parsed once where they enter (the config, an option, a row) and carried
  * as enums everywhere else; and the one way a refused value lists the
  * valid ones.
@@ -23,6 +24,7 @@ VOCAB(inc_esc_ons, "response_warning", "response_breached", "resolve_warning",
       "resolve_breached");
 VOCAB(inc_esc_actions, "notify", "functional", "hierarchical");
 VOCAB(inc_sources, "phone", "email", "sms", "web", "chat", "api", "monitoring");
+VOCAB(inc_link_types, "problem", "change", "asset", "incident");
 
 int
 inc_vocab_parse(const struct inc_vocab *v, const char *s)

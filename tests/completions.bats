@@ -15,14 +15,27 @@ complete_bash() {
 		printf "%s\n" "${COMPREPLY[@]}"' - "$@"
 }
 
+# The zsh to run ($INC_ZSH, else zsh). A test calls need_zsh first, outside
+# `run`: a skip inside `run` only ends the subshell, and the test fails.
+need_zsh() {
+	command -v "${INC_ZSH:-zsh}" >/dev/null || skip "zsh is not installed"
+}
+
 complete_zsh() {
-	command -v zsh >/dev/null || skip "no zsh"
-	zsh -f -c '
-		# stand-ins for the completion system: print what would be offered
+	"${INC_ZSH:-zsh}" -f -c '
+		# stand-ins for the completion system: print what would be offered,
+		# each with the suffix -S gives it
 		compadd() {
-			while [[ $1 == -* && $1 != -- ]]; do shift; done
+			local suf=
+			while [[ $1 == -* && $1 != -- ]]; do
+				case $1 in
+				(-S?*) suf=${1#-S} ;;
+				(-[SPpsJVXxrRWFMOADEIi]) shift ;;
+				esac
+				shift
+			done
 			[[ $1 == -- ]] && shift
-			print -rl -- "$@"
+			(( $# )) && print -rl -- ${^@}$suf
 		}
 		_files() { print -r -- "<files>"; }
 		compset() { :; }
@@ -60,7 +73,7 @@ complete_zsh() {
 	run complete_bash inc-show --status in
 	assert_output "in_progress "
 	run complete_bash inc-show --format ''
-	assert_output $'jsonl\ntable'
+	assert_output $'jsonl\ntable\ncsv\ntsv'
 	run complete_bash inc-log --source w
 	assert_output "web "
 	run complete_bash inc-log --link pr
@@ -99,6 +112,7 @@ complete_zsh() {
 }
 
 @test "zsh: commands, options, values" {
+	need_zsh
 	run complete_zsh inc ''
 	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report import init config help version mail)"
 	run complete_zsh inc log --impact ''
@@ -106,7 +120,7 @@ complete_zsh() {
 	run complete_zsh inc-show --status ''
 	assert_output "$(printf '%s\n' new assigned in_progress on_hold resolved closed cancelled)"
 	run complete_zsh inc-show --format ''
-	assert_output $'jsonl\ntable'
+	assert_output $'jsonl\ntable\ncsv\ntsv'
 	run complete_zsh inc-show -d ''
 	assert_output "<files>"
 	run complete_zsh inc-show --group=
@@ -169,4 +183,80 @@ complete_zsh() {
 	run complete_zsh inc-mail -
 	assert_line -- "--maildir"
 	assert_line -- "--dry-run"
+}
+
+@test "without zsh the zsh tests are skipped, not failed" {
+	INC_ZSH=no-such-zsh run bats -f '^zsh: commands' "$BATS_TEST_FILENAME"
+	assert_success
+	assert_output $'1..1\nok 1 zsh: commands, options, values # skip zsh is not installed'
+}
+
+@test "bash: --set FIELD= from the settable fields, then the values the config knows" {
+	run complete_bash inc-update --set ''
+	assert_output "$(printf '%s\n' subject= description= requester= source= category= subcategory= impact= urgency= priority= group= assignee= major= custom.)"
+	run complete_bash inc-update --set im
+	assert_output "impact="
+	run complete_bash inc-update --set cu
+	assert_output "custom."
+	# "=" breaks words in bash: "--set" "impact" "=" "h"
+	run complete_bash inc-update --set impact = h
+	assert_output "high"
+	run complete_bash inc-update --set group =
+	assert_output $'service-desk\nl2-infra\nl3-network'
+	run complete_bash inc update --set priority = ''
+	assert_output $'critical\nhigh\nmedium\nlow'
+	# and as one word, when it does not
+	run complete_bash inc-update --set source=w
+	assert_output "source=web"
+	run complete_bash inc-update --set category=network/w
+	assert_output "category=network/wifi"
+	run complete_bash inc-update --set assignee = m
+	assert_output "maria"
+	run complete_bash inc-update --set major = ''
+	assert_output $'true\nfalse'
+	run complete_bash inc-update --set subject = ''
+	assert_output ""
+}
+
+@test "bash: --notify takes the roles and the people's names; comma lists repeat nothing" {
+	run complete_bash inc-escalate --notify ''
+	assert_output "$(printf '%s\n' assignee manager incident_manager requester alice bob chen dana erik fay gus maria omar pat root)"
+	run complete_bash inc-escalate --notify assignee,ma
+	assert_output $'assignee,manager\nassignee,maria'
+	run complete_bash inc-escalate --notify manager,assignee,
+	assert_line "manager,assignee,requester"
+	refute_line "manager,assignee,manager"
+	refute_line "manager,assignee,assignee"
+	run complete_bash inc-show --status new,assigned,in_progress,on_hold,resolved,c
+	assert_output $'new,assigned,in_progress,on_hold,resolved,closed\nnew,assigned,in_progress,on_hold,resolved,cancelled'
+	run complete_bash inc-show --status new,
+	refute_line "new,new"
+	run complete_bash inc-report --by group,g
+	assert_output ""
+	run complete_bash inc-report --by group,priority,
+	refute_line "group,priority,group"
+	assert_line "group,priority,month"
+}
+
+@test "zsh: --set, --notify, comma lists" {
+	need_zsh
+	run complete_zsh inc-update --set ''
+	assert_output "$(printf '%s\n' subject= description= requester= source= category= subcategory= impact= urgency= priority= group= assignee= major= custom.)"
+	run complete_zsh inc-update --set impact=
+	assert_output $'high\nmedium\nlow'
+	run complete_zsh inc-update --set group=
+	assert_output $'service-desk\nl2-infra\nl3-network'
+	run complete_zsh inc-update --set major=
+	assert_output $'true\nfalse'
+	run complete_zsh inc-escalate --notify ''
+	assert_output "$(printf '%s\n' assignee manager incident_manager requester alice bob chen dana erik fay gus maria omar pat root)"
+	run complete_zsh inc-escalate --notify manager,assignee,
+	refute_line manager
+	refute_line assignee
+	assert_line requester
+	run complete_zsh inc-show --status new,assigned,
+	assert_output "$(printf '%s\n' in_progress on_hold resolved closed cancelled)"
+	run complete_zsh inc-report --by group,
+	refute_line group
+	assert_line priority
 }

@@ -302,13 +302,13 @@ assignees() {
 	log_n 1
 	run --separate-stderr inc-assign --to nobody 1
 	assert_failure 2
-	assert_equal "$stderr" 'inc-assign: --to: unknown technician "nobody"'
+	assert_equal "$stderr" 'inc-assign: --to: unknown technician "nobody" (want alice, bob, chen, dana, erik, fay, gus, maria, omar, pat or root)'
 	run --separate-stderr inc-assign --to joe@example.com 1
 	assert_failure 2
-	assert_equal "$stderr" 'inc-assign: --to: unknown technician "joe@example.com"'
+	assert_equal "$stderr" 'inc-assign: --to: unknown technician "joe@example.com" (want alice, bob, chen, dana, erik, fay, gus, maria, omar, pat or root)'
 	run --separate-stderr inc-assign --group l9 1
 	assert_failure 2
-	assert_equal "$stderr" 'inc-assign: --group: unknown group "l9"'
+	assert_equal "$stderr" 'inc-assign: --group: unknown group "l9" (want service-desk, l2-infra or l3-network)'
 	assert_equal "$(inc-show 1 | jq -r .status)" new
 }
 
@@ -346,7 +346,7 @@ assignees() {
 []'
 	assert_failure 1
 	assert_equal "$(assignees)" alice
-	assert_equal "$stderr" "$(printf '%s\n' 'inc-assign: line 1: no such incident' 'inc-assign: line 3: expected a JSON object')"
+	assert_equal "$stderr" "$(printf '%s\n' 'inc-assign: line 1: no such incident' 'inc-assign: line 3: expected a JSON object or an incident id')"
 }
 
 @test "a bad option is a usage error" {

@@ -261,6 +261,28 @@ not json
 		'inc-classify: line 3: no "id"')"
 }
 
+@test "lines that are an id alone: 5, INC-5, \"INC-5\" (jq -r .id, jq .ref)" {
+	log_one '{"subject":"vpn"}' >/dev/null
+	log_one '{"subject":"wifi"}' >/dev/null
+	log_one '{"subject":"printer"}' >/dev/null
+	run --separate-stderr inc-classify <<<'1
+INC-2
+"INC-3"
+"3"
+0
+[3]
+INC-x
+9'
+	assert_failure 1
+	assert_equal "$(jq -c '[.id, .subcategory]' <<<"$output" | paste -sd' ')" \
+		'[1,"vpn"] [2,"wifi"] [3,"printer"] [3,"printer"]'
+	assert_equal "$stderr" "$(printf '%s\n' \
+		'inc-classify: line 5: expected a JSON object or an incident id' \
+		'inc-classify: line 6: expected a JSON object or an incident id' \
+		"inc-classify: line 7: invalid JSON: '[' or '{' expected near 'INC'" \
+		'inc-classify: line 8: no such incident')"
+}
+
 @test "ids as arguments; a bad id is refused" {
 	id=$(log_one '{"subject":"wifi"}')
 	run --separate-stderr inc-classify "INC-$id" 42 x

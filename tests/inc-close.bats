@@ -389,7 +389,7 @@ inc-close: x: not an incident id"
 	before=$(audit_rows)
 	run --separate-stderr inc-close --resolution done --code bogus "$id"
 	assert_failure 2
-	assert_equal "$stderr" 'inc-close: --code: unknown closure code "bogus"'
+	assert_equal "$stderr" 'inc-close: --code: unknown closure code "bogus" (want fixed, workaround, no-fault-found, user-error, duplicate, auto-closed or cancelled)'
 	inc-close --resolution done "$id" >/dev/null
 	before=$(audit_rows)
 	for r in 0 6 -1; do

@@ -251,7 +251,7 @@ inc-escalate: 3: no such incident"
 	standard
 	run --separate-stderr inc-escalate 1 --to nowhere --reason x
 	assert_failure 2
-	assert_equal "$stderr" 'inc-escalate: --to: unknown group "nowhere"'
+	assert_equal "$stderr" 'inc-escalate: --to: unknown group "nowhere" (want service-desk, l2-infra or l3-network)'
 	run --separate-stderr inc-escalate 1 --to l2-infra
 	assert_failure 2
 	assert_equal "$stderr" "inc-escalate: --to needs --reason TEXT"

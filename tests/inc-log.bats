@@ -274,14 +274,14 @@ inc-log: line 10: subject: must not be null
 inc-log: line 11: subject: must not be empty
 inc-log: line 12: subject: missing
 inc-log: line 13: invalid JSON: duplicate object key near '\"subject\"'
-inc-log: line 14: category: unknown category \"nope\"
-inc-log: line 15: subcategory: unknown subcategory \"nope\" of \"network\"
-inc-log: line 16: category: unknown category \"nope\"
+inc-log: line 14: category: unknown category \"nope\" (want network, hardware, access, email or service)
+inc-log: line 15: subcategory: unknown subcategory \"nope\" of \"network\" (want vpn, wifi or lan)
+inc-log: line 16: category: unknown category \"nope\" (want network, hardware, access, email or service)
 inc-log: line 17: subcategory: \"vpn\" given without a category
-inc-log: line 18: impact: unknown impact \"huge\" (want high, medium, low)
-inc-log: line 19: urgency: unknown urgency \"now\" (want high, medium, low)
-inc-log: line 20: priority: unknown priority \"p1\" (want critical, high, medium, low)
-inc-log: line 21: group: unknown group \"nogroup\"
+inc-log: line 18: impact: unknown impact \"huge\" (want high, medium or low)
+inc-log: line 19: urgency: unknown urgency \"now\" (want high, medium or low)
+inc-log: line 20: priority: unknown priority \"p1\" (want critical, high, medium or low)
+inc-log: line 21: group: unknown group \"nogroup\" (want service-desk, l2-infra or l3-network)
 inc-log: line 22: source: unknown source \"pigeon\" (want phone, email, sms, web, chat, api or monitoring)
 inc-log: line 23: major: expected true or false
 inc-log: line 24: requester: expected a string
@@ -354,13 +354,13 @@ inc-log: line 3: invalid JSON: \\u0000 is not allowed without JSON_ALLOW_NUL nea
 		assert_equal "$stderr" "$msg"
 		[ ! -e "$INC_DB" ]
 	done <<'EOF'
--s x --impact huge|inc-log: impact: unknown impact "huge" (want high, medium, low)
--s x --urgency now|inc-log: urgency: unknown urgency "now" (want high, medium, low)
--s x --category nope|inc-log: category: unknown category "nope"
--s x --category network/nope|inc-log: subcategory: unknown subcategory "nope" of "network"
--s x --category network --subcategory nope|inc-log: subcategory: unknown subcategory "nope" of "network"
+-s x --impact huge|inc-log: impact: unknown impact "huge" (want high, medium or low)
+-s x --urgency now|inc-log: urgency: unknown urgency "now" (want high, medium or low)
+-s x --category nope|inc-log: category: unknown category "nope" (want network, hardware, access, email or service)
+-s x --category network/nope|inc-log: subcategory: unknown subcategory "nope" of "network" (want vpn, wifi or lan)
+-s x --category network --subcategory nope|inc-log: subcategory: unknown subcategory "nope" of "network" (want vpn, wifi or lan)
 -s x --subcategory vpn|inc-log: subcategory: "vpn" given without a category
--s x --group nogroup|inc-log: group: unknown group "nogroup"
+-s x --group nogroup|inc-log: group: unknown group "nogroup" (want service-desk, l2-infra or l3-network)
 -s x --source pigeon|inc-log: source: unknown source "pigeon" (want phone, email, sms, web, chat, api or monitoring)
 -s x --category hardware|inc-log: category "hardware" requires field "asset_tag"
 -s x --link bug:B-1|inc-log: --link: unknown link type "bug" (want problem, change, asset or incident)

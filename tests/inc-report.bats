@@ -136,14 +136,14 @@ END
 	assert_success
 	assert_equal "$stderr" ""
 	assert_output - <<'END'
-category  priority  count  open  resolved  mtta_s  mttr_s  mttr_p50_s  mttr_p90_s  sla_response_pct  sla_resolve_pct  reopen_pct  fcr_pct  reassign_avg  escalated_pct  csat
-access    medium        3     1         1     210     900         900         900            100.00           100.00        0.00   100.00          0.00           0.00  3.00
-email     critical      2     1         1      60   86401       86401       86401            100.00             0.00        0.00     0.00          0.00           0.00  4.00
-hardware  low           2     2         0       -       -           -           -                 -                -           -        -          0.00           0.00     -
-hardware  medium        1     1         0    7200       -           -           -              0.00                -           -        -          0.00         100.00     -
-network   high          3     1         2    2000    5400        5400        6840             66.67            50.00       66.67    50.00          1.00          33.33  5.00
-network   low           2     1         1      60     600         600         600            100.00           100.00        0.00     0.00          0.50           0.00     -
-service   critical      1     1         0       -       -           -           -                 -                -           -        -          0.00           0.00     -
+category  priority  count  open  resolved  mtta    mttr  mttr_p50  mttr_p90  sla_response_pct  sla_resolve_pct  reopen_pct  fcr_pct  reassign_avg  escalated_pct  csat
+access    medium        3     1         1    3m     15m       15m       15m            100.00           100.00        0.00   100.00          0.00           0.00  3.00
+email     critical      2     1         1    1m      1d        1d        1d            100.00             0.00        0.00     0.00          0.00           0.00  4.00
+hardware  low           2     2         0     -       -         -         -                 -                -           -        -          0.00           0.00     -
+hardware  medium        1     1         0    2h       -         -         -              0.00                -           -        -          0.00         100.00     -
+network   high          3     1         2   33m  1h 30m    1h 30m    1h 54m             66.67            50.00       66.67    50.00          1.00          33.33  5.00
+network   low           2     1         1    1m     10m       10m       10m            100.00           100.00        0.00     0.00          0.50           0.00     -
+service   critical      1     1         0     -       -         -         -                 -                -           -        -          0.00           0.00     -
 END
 }
 
@@ -233,8 +233,8 @@ END
 	assert_output "$KPI_HEAD"$'\n'"0,0,0,,,,,,,,,,,"
 	run --separate-stderr inc-report --format table </dev/null
 	assert_output - <<'END'
-count  open  resolved  mtta_s  mttr_s  mttr_p50_s  mttr_p90_s  sla_response_pct  sla_resolve_pct  reopen_pct  fcr_pct  reassign_avg  escalated_pct  csat
-    0     0         0       -       -           -           -                 -                -           -        -             -              -     -
+count  open  resolved  mtta  mttr  mttr_p50  mttr_p90  sla_response_pct  sla_resolve_pct  reopen_pct  fcr_pct  reassign_avg  escalated_pct  csat
+    0     0         0     -     -         -         -                 -                -           -        -             -              -     -
 END
 	# grouped, an empty database has no group: the header alone
 	run --separate-stderr inc-report --by category --format tsv </dev/null
@@ -360,6 +360,51 @@ END
 	assert_line --index 3 "$(printf 'tab\\tand\\nline\\\\\t1\t1\t0\t\t\t\t\t\t\t\t\t0.00\t0.00\t')"
 	run --separate-stderr inc-report --by requester </dev/null
 	assert_equal "$(jq -r .requester <<<"$output" | head -2)" $'Doe, "JD" John\nplain'
+}
+
+@test "csv and tsv: a cell a spreadsheet would take for a formula starts with a quote" {
+	bare <<'END'
+2026-11-26T00:00:00Z requester='=HYPERLINK("http://evil","x")'
+2026-11-26T00:00:00Z requester='+cmd|calc'
+2026-11-26T00:00:00Z requester='-2+3'
+2026-11-26T00:00:00Z requester='@SUM(A1)'
+2026-11-26T00:00:00Z requester=char(9) || 'tab'
+2026-11-26T00:00:00Z requester='-12.5'
+2026-11-26T00:00:00Z requester='a=b'
+END
+	run --separate-stderr inc-report --by requester --format csv </dev/null
+	assert_success
+	assert_equal "$(cut -d, -f1 <<<"$output")" "$(cat <<'END'
+requester
+'	tab
+'+cmd|calc
+-12.5
+'-2+3
+"'=HYPERLINK(""http://evil""
+'@SUM(A1)
+a=b
+END
+)"
+	run --separate-stderr inc-report --by requester --format tsv </dev/null
+	assert_success
+	assert_equal "$(cut -f1 <<<"$output" | sed -n '2p;6p')" $'\'\\ttab\n\'=HYPERLINK("http://evil","x")'
+	# JSON keeps the value as it is
+	run --separate-stderr inc-report --by requester </dev/null
+	assert_equal "$(jq -r .requester <<<"$output" | sed -n 5p)" '=HYPERLINK("http://evil","x")'
+}
+
+@test "a table shows control characters escaped, never raw" {
+	bare <<'END'
+2026-11-26T00:00:00Z requester='evil' || char(27) || ']0;pwned' || char(7) || char(27) || '[31m'
+2026-11-26T00:00:00Z requester='two' || char(10) || 'lines' || char(13) || char(127) || char(133)
+END
+	run --separate-stderr inc-report --aging --by requester --format table </dev/null
+	assert_success
+	assert_output - <<'END'
+requester                 open  <1d  1-3d  3-7d  7-30d  >30d
+evil\e]0;pwned\x07\e[31m     1    0     1     0      0     0
+two\nlines\r\x7f\u0085       1    0     1     0      0     0
+END
 }
 
 @test "a table aligns UTF-8 text by characters" {

@@ -72,6 +72,59 @@ ids() {
 	assert_equal "$(ids --requester nobody)" ""
 }
 
+@test "--requester: without regard to case, e-mail addresses and names alike" {
+	assert_equal "$(ids --requester JOE@Example.COM)" "1 3"
+	assert_equal "$(ids --requester ANN)" 2
+	assert_equal "$(ids --requester jo)" ""
+	# as access has it: a requester who is not listed sees their own, in any case
+	INC_USER=Joe@EXAMPLE.com run --separate-stderr inc-show --requester joe@example.com
+	assert_success
+	assert_equal "$(jq -r .id <<<"$output" | paste -sd' ')" "1 3"
+	INC_USER=Joe@EXAMPLE.com run --separate-stderr inc-show
+	assert_equal "$(jq -r .id <<<"$output" | paste -sd' ')" "1 3"
+}
+
+@test "--grep: subject, description and notes, case-insensitive, after the filters" {
+	inc-update --note "called the user: the VPN token expired" 3 >/dev/null
+	inc-update --note "Zebra crossing" 3 >/dev/null
+	inc-log -s "keyboard" -m "the printer next to it smokes" >/dev/null
+	sqlite3 "$INC_DB" "INSERT INTO audit(incident, task, at, actor, tool, action, field, old, new)
+		VALUES (4, NULL, 1795773600, 'root', 'inc-update', 'set', 'impact', 'okapi', 'okapi')"
+	assert_equal "$(ids --grep printer)" "2 5"
+	assert_equal "$(ids --grep 'JAM|flaky')" "2 4"
+	assert_equal "$(ids --grep 'token')" 3
+	assert_equal "$(ids --grep '^zebra')" 3
+	assert_equal "$(ids --grep vpn)" "1 3"
+	assert_equal "$(ids --grep vpn --status new)" 3
+	assert_equal "$(ids --grep vpn --limit 1)" 1
+	assert_equal "$(ids --grep okapi)" ""
+	assert_equal "$(ids --grep 'v.n' 3 4)" 3
+	# an id the grep leaves out is no error
+	run --separate-stderr inc-show --grep nothing-matches 1
+	assert_success
+	assert_output ""
+	INC_USER=zed run --separate-stderr inc-show --grep 'flaky|vpn'
+	assert_equal "$(jq -r .id <<<"$output")" 4
+}
+
+@test "--sort: levels in the configured order, statuses in life-cycle order, empty last, ties by id" {
+	assert_equal "$(ids --sort priority)" "1 3 2 4"
+	assert_equal "$(ids --sort -priority)" "3 1 2 4"
+	assert_equal "$(ids --sort status)" "3 1 4 2"
+	assert_equal "$(ids --sort -status)" "2 4 1 3"
+	assert_equal "$(ids --sort -created_at)" "4 3 2 1"
+	assert_equal "$(ids --sort requester,-id)" "2 3 1 4"
+	assert_equal "$(ids --sort sla_state)" "2 4 1 3"
+	assert_equal "$(ids --sort group)" "1 4 2 3"
+	assert_equal "$(ids --sort -group)" "4 1 2 3"
+	assert_equal "$(ids --sort -id)" "4 3 2 1"
+	assert_equal "$(ids --sort major --open)" "1 3 4"
+	assert_equal "$(ids --sort -major)" "2 1 3 4"
+	assert_equal "$(ids --sort priority --limit 2)" "1 3"
+	assert_equal "$(ids --sort priority 4 3)" "3 4"
+	assert_equal "$(inc-show --sort -priority --format csv | cut -d, -f1 | paste -sd' ')" "id 3 1 2 4"
+}
+
 @test "--major, --breached" {
 	assert_equal "$(ids --major)" 2
 	assert_equal "$(ids --breached)" 2
@@ -134,18 +187,24 @@ ids() {
 		assert_output ""
 		assert_equal "$stderr" "$msg"
 	done <<'EOF'
---status opne|inc-show: --status: unknown status "opne"
---status new,bogus|inc-show: --status: unknown status "bogus"
---priority p1|inc-show: --priority: unknown priority "p1"
---group nogroup|inc-show: --group: unknown group "nogroup"
---assignee nobody|inc-show: --assignee: unknown assignee "nobody"
---category nope|inc-show: --category: unknown category "nope"
+--status opne|inc-show: --status: unknown status "opne" (want new, assigned, in_progress, on_hold, resolved, closed or cancelled)
+--status new,bogus|inc-show: --status: unknown status "bogus" (want new, assigned, in_progress, on_hold, resolved, closed or cancelled)
+--priority p1|inc-show: --priority: unknown priority "p1" (want critical, high, medium or low)
+--group nogroup|inc-show: --group: unknown group "nogroup" (want service-desk, l2-infra or l3-network)
+--assignee nobody|inc-show: --assignee: unknown assignee "nobody" (want alice, bob, chen, dana, erik, fay, gus, maria, omar, pat or root)
+--category nope|inc-show: --category: unknown category "nope" (want network, hardware, access, email or service)
+--sort bogus|inc-show: --sort: unknown field "bogus" (want id, subject, description, requester, source, category, subcategory, impact, urgency, priority, status, group, assignee, major, sla_policy, response_due, resolve_due, responded_at, response_met, resolve_met, paused_s, sla_state, escalation_level, reassignment_count, reopen_count, resolution, resolution_type, closure_code, rating, feedback, external_id, detected_at, created_at, updated_at, resolved_at or closed_at; -FIELD for descending)
+--sort links|inc-show: --sort: unknown field "links" (want id, subject, description, requester, source, category, subcategory, impact, urgency, priority, status, group, assignee, major, sla_policy, response_due, resolve_due, responded_at, response_met, resolve_met, paused_s, sla_state, escalation_level, reassignment_count, reopen_count, resolution, resolution_type, closure_code, rating, feedback, external_id, detected_at, created_at, updated_at, resolved_at or closed_at; -FIELD for descending)
+--sort priority,-priority|inc-show: --sort: "priority" given twice
+--sort ,|inc-show: --sort: no field given
+--grep (vpn|inc-show: --grep: bad regex "(vpn": missing closing parenthesis at offset 4
 --since yesterday|inc-show: --since: bad time "yesterday"
 --until 2026-02-30|inc-show: --until: bad time "2026-02-30"
 --limit 0|inc-show: --limit: expected a positive number, got "0"
 --limit ten|inc-show: --limit: expected a positive number, got "ten"
 --limit INC-3|inc-show: --limit: expected a positive number, got "INC-3"
---format xml|inc-show: --format: unknown format "xml" (want jsonl or table)
+--format xml|inc-show: --format: unknown format "xml" (want jsonl, table, csv or tsv)
+--history --format csv|inc-show: --history needs --format jsonl
 --history --format table|inc-show: --history needs --format jsonl
 abc|inc-show: abc: not an incident id
 INC-0|inc-show: INC-0: not an incident id
@@ -176,28 +235,75 @@ EOF
 	assert_equal "$(jq -c 'keys_unsorted[-2:]' <<<"$output")" '["closed_at","history"]'
 }
 
-@test "--format table: header and rows in 80 columns" {
+@test "--format table: header and rows in 80 columns, AGE readable, columns fitted" {
 	run --separate-stderr inc-show --format table
 	assert_success
 	assert_equal "$stderr" ""
-	assert_output 'ID     PRIORITY STATUS      GROUP        ASSIGNEE SLA      SUBJECT
-1      critical in_progress l2-infra     dana     -        VPN down
-2      -        resolved    -            -        breached Printer jam on the s~
-3      low      new         -            -        -        Mail slow
-4      -        on_hold     service-desk alice    warning  Wi-Fi flaky'
+	assert_output 'ID PRIORITY STATUS      GROUP    ASSIGNEE SLA      AGE   REQUESTER  SUBJECT
+1  critical in_progress l2-infra dana     -        7d 2h joe@examp~ VPN down
+2  -        resolved    -        -        breached 1d 2h ann        Printer jam~
+3  low      new         -        -        -        1h    joe@examp~ Mail slow
+4  -        on_hold     service~ alice    warning  0s    zed        Wi-Fi flaky'
 	assert_equal "$(awk '{ print length }' <<<"$output" | sort -n | tail -1)" 80
 }
 
 @test "--format table: COLUMNS widens it; filters apply; jsonl is the default" {
+	COLUMNS=120 run --separate-stderr inc-show --format table
+	assert_success
+	assert_output 'ID PRIORITY STATUS      GROUP        ASSIGNEE SLA      AGE   REQUESTER       SUBJECT
+1  critical in_progress l2-infra     dana     -        7d 2h joe@example.com VPN down
+2  -        resolved    -            -        breached 1d 2h ann             Printer jam on the second floor, paper eve~
+3  low      new         -            -        -        1h    joe@example.com Mail slow
+4  -        on_hold     service-desk alice    warning  0s    zed             Wi-Fi flaky'
 	COLUMNS=100 run --separate-stderr inc-show --format table --major
 	assert_success
-	assert_output 'ID     PRIORITY STATUS      GROUP        ASSIGNEE SLA      SUBJECT
-2      -        resolved    -            -        breached Printer jam on the second floor, paper e~'
+	assert_output 'ID PRIORITY STATUS   GROUP ASSIGNEE SLA      AGE   REQUESTER SUBJECT
+2  -        resolved -     -        breached 1d 2h ann       Printer jam on the second floor, paper~'
 	run --separate-stderr inc-show --format table 9
 	assert_failure 1
-	assert_output 'ID     PRIORITY STATUS      GROUP        ASSIGNEE SLA      SUBJECT'
+	assert_output 'ID PRIORITY STATUS GROUP ASSIGNEE SLA AGE REQUESTER SUBJECT'
 	assert_equal "$stderr" "inc-show: 9: no such incident"
 	assert_equal "$(inc-show --format jsonl)" "$(inc-show)"
+	assert_equal "$(inc-show --format json)" "$(inc-show)"
+}
+
+@test "--format table: control characters shown escaped, never raw" {
+	inc-log >/dev/null <<<'{"subject":"\u001b]0;owned\u0007\u001b[2Jhi\nthere\ttab\u0085","requester":"x\ry"}'
+	COLUMNS=120 run --separate-stderr inc-show --format table 5
+	assert_success
+	assert_line --index 1 '5  -        new    -     -        -   0s  x\ry      \e]0;owned\x07\e[2Jhi\nthere\ttab\u0085'
+	[[ "$output" != *$'\e'* ]]
+}
+
+@test "--format csv and tsv: the table's columns, a header, age in seconds" {
+	run --separate-stderr inc-show --format csv --open
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output 'id,priority,status,group,assignee,sla_state,age_s,requester,subject
+1,critical,in_progress,l2-infra,dana,,612000,joe@example.com,VPN down
+3,low,new,,,,3600,joe@example.com,Mail slow
+4,,on_hold,service-desk,alice,warning,0,zed,Wi-Fi flaky'
+	run --separate-stderr inc-show --format tsv 2
+	assert_success
+	assert_output "$(printf 'id\tpriority\tstatus\tgroup\tassignee\tsla_state\tage_s\trequester\tsubject\n2\t\tresolved\t\t\tbreached\t93600\tann\tPrinter jam on the second floor, paper everywhere, please send help')"
+}
+
+@test "--format csv and tsv: RFC 4180 quoting, TSV escapes, formulas neutralised" {
+	inc-log >/dev/null <<'EOF'
+{"subject":"=HYPERLINK(\"http://evil\",\"click\")","requester":"@mallory"}
+{"subject":"a, \"quoted\"\nsubject","requester":"-1+2"}
+{"subject":"+tab\there","requester":"-42"}
+EOF
+	run --separate-stderr inc-show --format csv 5 6 7
+	assert_success
+	assert_output "id,priority,status,group,assignee,sla_state,age_s,requester,subject
+5,,new,,,,0,'@mallory,\"'=HYPERLINK(\"\"http://evil\"\",\"\"click\"\")\"
+6,,new,,,,0,'-1+2,\"a, \"\"quoted\"\"
+subject\"
+7,,new,,,,0,-42,'+tab	here"
+	run --separate-stderr inc-show --format tsv 7
+	assert_success
+	assert_line --index 1 $'7\t\tnew\t\t\t\t0\t-42\t\'+tab\\there'
 }
 
 @test "a requester sees only their own incidents" {
@@ -246,7 +352,7 @@ EOF
 @test "-h, --version, a bad option" {
 	run --separate-stderr inc-show -h
 	assert_success
-	assert_output "usage: inc-show [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--status S[,S...]] [--open] [--priority P] [--group G] [--assignee A] [--category C] [--requester R] [--major] [--breached] [--since TIME] [--until TIME] [--limit N] [--history] [--format jsonl|table] [ID...]"
+	assert_output "usage: inc-show [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--status S[,S...]] [--open] [--priority P] [--group G] [--assignee A] [--category C] [--requester R] [--major] [--breached] [--since TIME] [--until TIME] [--grep REGEX] [--sort [-]FIELD[,...]] [--limit N] [--history] [--format jsonl|table|csv|tsv] [ID...]"
 	run --separate-stderr inc-show --version
 	assert_success
 	assert_output "inc-show 0.1.0"

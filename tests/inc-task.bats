@@ -75,10 +75,10 @@ audit_rows() {
 	before=$(audit_rows)
 	run --separate-stderr inc-task add "$id" --title t --group nowhere
 	assert_failure 2
-	assert_equal "$stderr" 'inc-task: --group: unknown group "nowhere"'
+	assert_equal "$stderr" 'inc-task: --group: unknown group "nowhere" (want service-desk, l2-infra or l3-network)'
 	run --separate-stderr inc-task add "$id" --title t --assignee zed
 	assert_failure 2
-	assert_equal "$stderr" 'inc-task: --assignee: unknown assignee "zed"'
+	assert_equal "$stderr" 'inc-task: --assignee: unknown assignee "zed" (want alice, bob, chen, dana, erik, fay, gus, maria, omar, pat or root)'
 	run --separate-stderr inc-task add "$id" --title t --due tomorrow
 	assert_failure 2
 	assert_equal "$stderr" 'inc-task: --due: bad time "tomorrow"'
@@ -229,12 +229,12 @@ inc-task: 9: no such task"
 	inc-task add "$id" --title "tell users" >/dev/null
 	run --separate-stderr env COLUMNS=100 inc-task list --format table
 	assert_success
-	assert_equal "$output" "ID    INCIDENT STATUS      GROUP        ASSIGNEE DUE               TITLE
-1     $id        open        l2-infra     dana     2026-11-28T09:00Z restart exchange
-2     $id        open        -            -        -                 tell users"
+	assert_equal "$output" "ID    INCIDENT STATUS      GROUP        ASSIGNEE DUE              TITLE
+1     $id        open        l2-infra     dana     2026-11-28 09:00 restart exchange
+2     $id        open        -            -        -                tell users"
 	run --separate-stderr env COLUMNS=80 inc-task list --format table
 	assert_success
-	assert_equal "$(sed -n 2p <<<"$output")" "1     $id        open        l2-infra     dana     2026-11-28T09:00Z restart exch~"
+	assert_equal "$(sed -n 2p <<<"$output")" "1     $id        open        l2-infra     dana     2026-11-28 09:00 restart excha~"
 	run --separate-stderr inc-task list --format csv
 	assert_failure 2
 	assert_equal "$stderr" 'inc-task: --format: unknown format "csv" (want jsonl or table)'

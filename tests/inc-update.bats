@@ -82,14 +82,16 @@ move() {
 	assert_equal "$(sqlite3 "$INC_DB" "SELECT kind FROM event ORDER BY seq DESC LIMIT 1")" updated
 }
 
-@test "assigned -> on_hold is refused, nothing changed" {
-	before=$(inc-show 1)
-	run --separate-stderr inc-update --status on_hold --note "waiting" 1
-	assert_failure 1
-	assert_equal "$output" ""
-	assert_equal "$stderr" "inc-update: 1: cannot move from assigned to on_hold"
-	assert_equal "$(inc-show 1)" "$before"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM audit WHERE action = 'note'")" 0
+@test "assigned -> on_hold: waiting for the requester before work starts" {
+	run --separate-stderr inc-update --status on_hold --note "waiting for joe" 1
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(jq -c '[.status, .assignee, .sla.responded_at]' <<<"$output")" '["on_hold","alice",null]'
+	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM hold WHERE incident = 1 AND end IS NULL')" 1
+	run --separate-stderr inc-update --status in_progress 1
+	assert_success
+	assert_equal "$(jq -r .status <<<"$output")" in_progress
+	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM hold WHERE incident = 1 AND end IS NOT NULL')" 1
 }
 
 @test "new -> on_hold is refused" {
@@ -186,14 +188,14 @@ CASES
 @test "--set validates levels, categories and fields: exit 2, nothing done" {
 	before=$(inc-show 1)
 	usage_errors --set <<'CASES'
-impact=huge|impact: unknown impact "huge" (want high, medium, low)
-category=plumbing|category: unknown category "plumbing"
-subcategory=boiler|subcategory: unknown subcategory "boiler"
+impact=huge|impact: unknown impact "huge" (want high, medium or low)
+category=plumbing|category: unknown category "plumbing" (want network, hardware, access, email or service)
+subcategory=boiler|subcategory: unknown subcategory "boiler" (want vpn, wifi, lan, laptop, printer, monitor, password, account, outage or degradation)
 source=fax|source: unknown source "fax" (want phone, email, sms, web, chat, api or monitoring)
 prority=high|unknown field "prority" (want subject, description, requester, source, category, subcategory, impact, urgency, priority, group, assignee, major or custom.KEY)
 status=on_hold|use --status to change the status
-assignee=nobody|assignee: unknown technician "nobody"
-group=l9|group: unknown group "l9"
+assignee=nobody|assignee: unknown technician "nobody" (want alice, bob, chen, dana, erik, fay, gus, maria, omar, pat or root)
+group=l9|group: unknown group "l9" (want service-desk, l2-infra or l3-network)
 subject=|subject: must not be null
 major=yes|major: expected true or false
 impact|want FIELD=VALUE, got "impact"
@@ -227,7 +229,7 @@ CASES
 	assert_equal "$(jq -c '[.category, .subcategory]' <<<"$output")" '["network","lan"]'
 	run --separate-stderr inc-update --set subcategory=printer 1
 	assert_failure 1
-	assert_equal "$stderr" 'inc-update: 1: subcategory: unknown subcategory "printer" of "network"'
+	assert_equal "$stderr" 'inc-update: 1: subcategory: unknown subcategory "printer" of "network" (want vpn, wifi or lan)'
 	run --separate-stderr inc-update --set category= 1
 	assert_success
 	assert_equal "$(jq -c '[.category, .subcategory]' <<<"$output")" '[null,null]'
@@ -322,11 +324,20 @@ CASES
 	assert_equal "$stderr" ""
 }
 
+@test "ids alone on stdin get the options' changes: jq -r .id | inc-update" {
+	log_one '{"subject":"second"}' >/dev/null
+	run --separate-stderr inc-update --note "seen" <<<'1
+"INC-2"'
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(jq -c '[.id, .event.note]' <<<"$output" | paste -sd' ')" '[1,"seen"] [2,"seen"]'
+}
+
 @test "bad patch lines are refused, the others go on" {
 	before=$(inc-show 1)
 	run --separate-stderr inc-update <<<'{"id":1,"status":"resolved"}
 {"id":1,"stauts":"on_hold"}
-{"id":1,"status":"on_hold"}
+{"id":1,"status":"new"}
 {"id":1,"impact":"huge"}
 {"id":1,"major":"yes"}
 {"id":1,"note":""}
@@ -341,8 +352,8 @@ CASES
 	assert_equal "$stderr" "$(cat <<'EOF'
 inc-update: line 1: status: resolved: use inc-close
 inc-update: line 2: unknown field "stauts"
-inc-update: line 3: cannot move from assigned to on_hold
-inc-update: line 4: impact: unknown impact "huge" (want high, medium, low)
+inc-update: line 3: status: new: an incident never goes back to new
+inc-update: line 4: impact: unknown impact "huge" (want high, medium or low)
 inc-update: line 5: major: expected true or false
 inc-update: line 6: note: expected a non-empty string
 inc-update: line 7: links: unknown link type "ticket" (want problem, change, asset or incident)

@@ -37,7 +37,7 @@ SHIPPED_CONFIG="$INC_ROOT/share/config.json"
 @test "a tool's status passes through the dispatcher" {
 	run --separate-stderr inc log --impact huge -s x
 	assert_failure 2
-	assert_equal "$stderr" 'inc-log: impact: unknown impact "huge" (want high, medium, low)'
+	assert_equal "$stderr" 'inc-log: impact: unknown impact "huge" (want high, medium or low)'
 	run --separate-stderr inc log <<<'oops'
 	assert_failure 1
 	assert_equal "$stderr" "inc-log: line 1: invalid JSON: '[' or '{' expected near 'oops'"
@@ -83,6 +83,26 @@ config: $XDG_CONFIG_HOME/inc/config.json (kept)"
 	cmp "$SHIPPED_CONFIG" "$HOME/.config/inc/config.json"
 }
 
+@test "inc init with INC_CONFIG or -c naming a file not there yet: the starter config there" {
+	export INC_CONFIG="$BATS_TEST_TMPDIR/etc/desk/inc.json"
+	run --separate-stderr inc init
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output "database: $INC_DB
+config: $INC_CONFIG (written)"
+	cmp "$SHIPPED_CONFIG" "$INC_CONFIG"
+	[ ! -e "$XDG_CONFIG_HOME/inc/config.json" ]
+	run --separate-stderr inc init
+	assert_success
+	assert_line --index 1 "config: $INC_CONFIG (kept)"
+	unset INC_CONFIG
+	run --separate-stderr inc -c "$BATS_TEST_TMPDIR/other.json" init
+	assert_success
+	assert_line --index 1 "config: $BATS_TEST_TMPDIR/other.json (written)"
+	run --separate-stderr inc -c "$BATS_TEST_TMPDIR/other.json" config check
+	assert_output "$BATS_TEST_TMPDIR/other.json: ok"
+}
+
 @test "inc init: a database that cannot be created is exit 3, no config written" {
 	unset INC_CONFIG
 	run --separate-stderr inc -d "$BATS_TEST_TMPDIR/no/dir/x.db" init
@@ -124,24 +144,24 @@ config: $XDG_CONFIG_HOME/inc/config.json (kept)"
 		assert_output ""
 		assert_equal "$stderr" "inc: $f: $msg"
 	done <<'EOF'
-.sla[0].calendar = "moon"|sla[0]: calendar: unknown calendar "moon"
-.groups[0].escalate_to = "nowhere"|groups[0]: escalate_to: unknown group "nowhere"
+.sla[0].calendar = "moon"|sla[0]: calendar: unknown calendar "moon" (want 24x7 or office-berlin)
+.groups[0].escalate_to = "nowhere"|groups[0]: escalate_to: unknown group "nowhere" (want service-desk, l2-infra or l3-network)
 .groups[1].escalate_to = "l2-infra"|groups[1]: escalate_to: a group cannot escalate to itself
-.groups[0].members += ["zoe"]|groups[0]: members[3]: unknown person "zoe"
-.groups[0].manager = "zoe"|groups[0]: manager: unknown person "zoe"
+.groups[0].members += ["zoe"]|groups[0]: members[3]: unknown person "zoe" (want alice, bob, chen, dana, erik, fay, gus, maria, omar, pat or root)
+.groups[0].manager = "zoe"|groups[0]: manager: unknown person "zoe" (want alice, bob, chen, dana, erik, fay, gus, maria, omar, pat or root)
 .groups[0].strategy = "random"|groups[0]: strategy: unknown strategy "random" (want round_robin, least_loaded or skills)
 .groups += [{"name":"l2-infra"}]|groups[3]: name: "l2-infra" listed twice
-.defaults.group = "nowhere"|defaults.group: unknown group "nowhere"
-.defaults.impact = "huge"|defaults.impact: unknown impact "huge"
-.defaults.urgency = "now"|defaults.urgency: unknown urgency "now"
-.rules[0].set.impact = "huge"|rules[0].set: impact: unknown impact "huge"
-.rules[1].set.group = "nowhere"|rules[1].set: group: unknown group "nowhere"
-.rules[1].set.category = "nope"|rules[1].set: category: unknown category "nope"
-.rules[1].set.subcategory = "nope"|rules[1].set: subcategory: unknown subcategory "nope" of "network"
+.defaults.group = "nowhere"|defaults.group: unknown group "nowhere" (want service-desk, l2-infra or l3-network)
+.defaults.impact = "huge"|defaults.impact: unknown impact "huge" (want high, medium or low)
+.defaults.urgency = "now"|defaults.urgency: unknown urgency "now" (want high, medium or low)
+.rules[0].set.impact = "huge"|rules[0].set: impact: unknown impact "huge" (want high, medium or low)
+.rules[1].set.group = "nowhere"|rules[1].set: group: unknown group "nowhere" (want service-desk, l2-infra or l3-network)
+.rules[1].set.category = "nope"|rules[1].set: category: unknown category "nope" (want network, hardware, access, email or service)
+.rules[1].set.subcategory = "nope"|rules[1].set: subcategory: unknown subcategory "nope" of "network" (want vpn, wifi or lan)
 .rules[1].set.status = "closed"|rules[1].set: unknown field "status"
 .rules[1].match.text = "(vpn"|rules[1]: match.text: bad regex "(vpn": missing closing parenthesis at offset 4
 .rules[1].match.body = "x"|rules[1]: match: unknown field "body"
-.priority_matrix.high.high = "urgent"|priority_matrix: high.high: unknown priority "urgent"
+.priority_matrix.high.high = "urgent"|priority_matrix: high.high: unknown priority "urgent" (want critical, high, medium or low)
 .priority_matrix.low = {"high":"medium","medium":"low"}|priority_matrix: low.low: missing
 .levels.impact = []|levels.impact: must not be empty
 .levels.impact = ["high","high"]|levels.impact: [1]: "high" listed twice
@@ -157,9 +177,12 @@ config: $XDG_CONFIG_HOME/inc/config.json (kept)"
 .colour = "red"|(top level): unknown key "colour"
 .groups[0].colour = "red"|groups[0]: unknown key "colour"
 .sla[0].colour = "red"|sla[0]: unknown key "colour"
-.people[0].role = "king"|people[0]: role: unknown role "king"
+.people[0].role = "king"|people[0]: role: unknown role "king" (want requester, technician, incident_manager, process_owner or admin)
 .people[0].max_open = -1|people[0]: max_open: expected a non-negative integer
 .calendars[1].timezone = "Mars/Olympus"|calendars[1]: timezone: unknown time zone "Mars/Olympus"
+.timezone = "Mars/Olympus"|timezone: unknown time zone "Mars/Olympus"
+.timezone = 1|timezone: expected an IANA time zone name (e.g. Europe/Berlin)
+.timezone = ""|timezone: expected an IANA time zone name (e.g. Europe/Berlin)
 .calendars[1].hours.mon = ["17:00-09:00"]|calendars[1]: hours.mon[0]: bad interval "17:00-09:00" (start must be before end)
 .calendars[1].hours.sun = ["9-17"]|calendars[1]: hours.sun[0]: bad interval "9-17" (want HH:MM-HH:MM)
 .calendars[1].hours.fri = ["09:00-12:00","11:00-17:00"]|calendars[1]: hours.fri[1]: "11:00-17:00" overlaps or precedes "09:00-12:00" (want sorted, non-overlapping intervals)
@@ -284,17 +307,27 @@ EOF
 @test "inc help of an unknown command, an unknown command, no command: exit 2" {
 	run --separate-stderr inc help frobnicate
 	assert_failure 2
-	assert_equal "$stderr" 'inc: help: unknown command "frobnicate"'
+	assert_equal "$stderr" 'inc: help: unknown command "frobnicate" (want log, classify, assign, update, task, sla, escalate, close, show, report, events, notify, mail or import)'
 	run --separate-stderr inc frobnicate
 	assert_failure 2
 	assert_output ""
-	assert_equal "$stderr" 'inc: unknown command "frobnicate" (see inc help)'
+	assert_equal "$stderr" 'inc: unknown command "frobnicate" (want log, classify, assign, update, task, sla, escalate, close, show, report, events, notify, mail, import, init, config, help or version)'
 	run --separate-stderr inc
 	assert_failure 2
 	assert_equal "$stderr" "usage: inc [-d DB] [-c CONFIG] COMMAND [ARG...]"
+}
+
+@test "inc with an unknown option names it, then the usage: exit 2" {
 	run --separate-stderr inc --bogus log
 	assert_failure 2
-	assert_equal "$stderr" "usage: inc [-d DB] [-c CONFIG] COMMAND [ARG...]"
+	assert_output ""
+	assert_equal "$stderr" $'inc: unknown option --bogus\nusage: inc [-d DB] [-c CONFIG] COMMAND [ARG...]'
+	run --separate-stderr inc -x
+	assert_failure 2
+	assert_equal "$stderr" $'inc: unknown option -x\nusage: inc [-d DB] [-c CONFIG] COMMAND [ARG...]'
+	run --separate-stderr inc -d
+	assert_failure 2
+	assert_equal "$stderr" $'inc: option -d needs an argument\nusage: inc [-d DB] [-c CONFIG] COMMAND [ARG...]'
 }
 
 @test "inc version, inc --version" {

@@ -10,9 +10,9 @@ load test_helper
 	assert_line "== 10:00 intake: inc-log < share/examples/incidents.jsonl | inc-classify | inc-assign"
 	# the cron job reports each event once: the second run at the same minute writes nothing
 	assert_equal "$(printf '%s\n' "$output" | grep -A1 '^-- run again' | tail -n 1)" "0"
-	assert_line --regexp '^4 +critical +resolved +service-desk +chen +met +ERP down for everyone$'
-	assert_line --regexp '^2 +medium +closed +service-desk +alice +met +Locked out of my acc~$'
-	assert_line --regexp '^critical +1 +0 +1 +240 +6000 +6000 +6000 +100\.00 +100\.00 +0\.00 +100\.00 +0\.00 +0\.00 +-$'
+	assert_line --regexp '^4 +critical +resolved +service~ +chen +met +7h 30m +cfo@examp~ +ERP down for ~$'
+	assert_line --regexp '^2 +medium +closed +service~ +alice +met +7h 30m +ann@examp~ +Locked out of~$'
+	assert_line --regexp '^critical +1 +0 +1 +4m +1h 40m +1h 40m +1h 40m +100\.00 +100\.00 +0\.00 +100\.00 +0\.00 +0\.00 +-$'
 }
 
 @test "quick start: log, intake, work, resolve, confirm, history" {
@@ -74,7 +74,7 @@ load test_helper
 	inc-sla >/dev/null
 	run --separate-stderr inc-show --assignee alice --open --format table
 	assert_success
-	assert_line --index 0 --regexp '^ID +PRIORITY +STATUS +GROUP +ASSIGNEE +SLA +SUBJECT$'
+	assert_line --index 0 --regexp '^ID +PRIORITY +STATUS +GROUP +ASSIGNEE +SLA +AGE +REQUESTER +SUBJECT$'
 	run --separate-stderr sh -c 'inc-show --group l2-infra --breached | jq -r .ref'
 	assert_success
 	assert_output "INC-1"
@@ -129,4 +129,25 @@ load test_helper
 	done <"$BATS_TEST_TMPDIR/cmds"
 	assert_line --regexp '^now +.*config\.json +4580 '
 	assert_line --regexp '^what_if +.*4h\.json +4580 '
+}
+
+@test "working the queue as the README shows it: --sort, --grep, csv, ids piped on" {
+	inc-log --now 2026-11-26T09:00:00Z <"$INC_ROOT/share/examples/incidents.jsonl" | inc-classify | inc-assign >/dev/null
+	inc-log -s "srv-db-01 slow" -r Ana@example.com >/dev/null
+	inc-update --note "same on srv-db-02" 3 >/dev/null
+	inc-assign 11 >/dev/null
+	run --separate-stderr inc-show --open --sort priority,created_at --format table
+	assert_success
+	assert_line --index 1 --regexp '^4 +critical '
+	run --separate-stderr inc-show --grep 'srv-db-0[12]' --format table
+	assert_success
+	assert_equal "$(cut -d' ' -f1 <<<"$output" | paste -sd' ')" "ID 3 11"
+	cd "$BATS_TEST_TMPDIR"
+	run --separate-stderr sh -c 'inc-show --requester Ana@Example.com --format csv > ana.csv && cat ana.csv'
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	run --separate-stderr sh -c 'inc-show --status assigned --requester ana@example.com | jq -r .id |
+    inc-update --status on_hold --note "waiting for Ana"'
+	assert_success
+	assert_equal "$(jq -c '[.id, .status, .event.note]' <<<"$output")" '[11,"on_hold","waiting for Ana"]'
 }

@@ -1,7 +1,8 @@
 /*
  * time_test.c - unit tests for lib/time.c: the time forms of SPEC section 4
  * (ISO 8601 with Z or an offset, epoch seconds, relative times), their
- * formatting across 1970 and leap years, and durations.
+ * formatting across 1970 and leap years, durations; local times in the
+ * desk's zone (read and written) and durations for people.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@ static int passed, failed;
 /* 2026-11-27T04:23:00Z, the instant most forms below name */
 #define T0 INT64_C(1795753380)
 #define NOW INT64_C(1795773600)	/* 2026-11-27T10:00:00Z */
+#define INC_C(x) INT64_C(x)
 
 static void
 check(int ok, const char *what, const char *detail)
@@ -124,9 +126,9 @@ test_parse(void)
 	parse_ok("2026-11-27T04:23Z", 0, T0);
 	parse_ok("2026-11-27T04:23:00.999Z", 0, T0);
 	parse_ok("2026-11-27T04:23:00,5Z", 0, T0);
-	/* no offset: UTC, like the output */
+	/* no offset and no zone: UTC, like the output */
 	parse_ok("2026-11-27T04:23:00", 0, T0);
-	/* a date alone: midnight UTC */
+	/* a date alone and no zone: midnight UTC */
 	parse_ok("2026-11-27", 0, T0 - (4 * 3600 + 23 * 60));
 	/* 24:00 is the end of the day; a leap second the minute's last second */
 	parse_ok("2026-11-26T24:00:00Z", 0, T0 - (4 * 3600 + 23 * 60));
@@ -284,6 +286,83 @@ test_duration(void)
 	duration_format_is(604800, "7d");
 }
 
+static void
+local_ok(const struct inc_tz *tz, const char *s, int64_t want)
+{
+	int64_t got = 0;
+	char d[128];
+	int rc = inc_time_parse_tz(s, NOW, 1, tz, &got);
+
+	snprintf(d, sizeof d, "rc %d, got %" PRId64 ", want %" PRId64, rc, got, want);
+	check(rc == 0 && got == want, s, d);
+}
+
+static void
+test_local(void)
+{
+	struct inc_tz *berlin = NULL;
+	char err[INC_ERRLEN], buf[INC_TIMELEN];
+	json_t *v;
+	int64_t t = 0;
+
+	if (inc_tz_load("Europe/Berlin", &berlin, err) < 0) {
+		check(0, "load Europe/Berlin", err);
+		return;
+	}
+	/* without an offset, the desk's local time; a date its local midnight */
+	local_ok(berlin, "2026-11-27T11:00:00", NOW);
+	local_ok(berlin, "2026-11-27 11:00", NOW);
+	local_ok(berlin, "2026-11-27", INC_C(1795734000));
+	local_ok(berlin, "2026-07-01T12:00", INC_C(1782900000));
+	/* a spring-gap time is the end of the gap; an autumn one the first */
+	local_ok(berlin, "2026-03-29T02:30:00", INC_C(1774746000));
+	local_ok(berlin, "2026-10-25T02:30:00", INC_C(1792888200));
+	/* Z, offsets, epoch seconds and relative times are what they say */
+	local_ok(berlin, "2026-11-27T10:00:00Z", NOW);
+	local_ok(berlin, "2026-11-27T10:00:00+00:00", NOW);
+	local_ok(berlin, "1795773600", NOW);
+	local_ok(berlin, "-1h", NOW - 3600);
+	local_ok(NULL, "2026-11-27T11:00:00", NOW + 3600);
+	v = json_string("2026-11-27T11:00");
+	check(inc_time_from_json_tz(v, 0, berlin, &t) == 0 && t == NOW, "json local", NULL);
+	json_decref(v);
+
+	string_is("local", NOW, inc_time_local(NOW, berlin, buf), "2026-11-27 11:00");
+	string_is("local", NOW, inc_time_local(NOW, NULL, buf), "2026-11-27 10:00");
+	string_is("local", INC_C(1782900000), inc_time_local(INC_C(1782900000), berlin, buf),
+		  "2026-07-01 12:00");
+	string_is("local", NOW + 59, inc_time_local(NOW + 59, berlin, buf), "2026-11-27 11:00");
+	string_is("local", -1, inc_time_local(-1, NULL, buf), "1969-12-31 23:59");
+	check(inc_local_offset(berlin, NOW) == 3600 && inc_local_offset(NULL, NOW) == 0,
+	      "offset", NULL);
+	inc_tz_free(berlin);
+}
+
+static void
+human_is(int64_t secs, const char *want)
+{
+	char buf[INC_TIMELEN];
+
+	string_is("human", secs, inc_duration_human(secs, buf), want);
+}
+
+static void
+test_human(void)
+{
+	human_is(0, "0s");
+	human_is(45, "45s");
+	human_is(60, "1m");
+	human_is(45 * 60 + 59, "45m");
+	human_is(3600, "1h");
+	human_is(3 * 3600 + 20 * 60 + 7, "3h 20m");
+	human_is(86400, "1d");
+	human_is(188729, "2d 4h");
+	human_is(2 * 86400 + 59 * 60, "2d");
+	human_is(400 * 86400 + 3600, "400d 1h");
+	human_is(-7200, "-2h");
+	human_is(INT64_MIN, "-106751991167300d 15h");
+}
+
 int
 main(void)
 {
@@ -291,6 +370,8 @@ main(void)
 	test_format();
 	test_duration();
 	test_edges();
+	test_local();
+	test_human();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

@@ -1,0 +1,36 @@
+#!/usr/bin/env bats
+# The manuals and the README say what the tools do, and say it alike.
+load test_helper
+
+# A manual as text.
+page() {
+	mandoc -Tascii "$INC_ROOT/man/$1" | col -b
+}
+
+# The cron jobs of a text: schedule and command, the mail script by name.
+jobs() {
+	grep -E '^[[:space:]]*(\*|[0-9])[^[:space:]]*([[:space:]]+[^[:space:]]+){4}[[:space:]]+inc' |
+		sed -E 's/^[[:space:]]+//; s/[[:space:]]+/ /g; s#/usr/local/share/inc/examples/##' | sort
+}
+
+@test "the manuals cite no specification that is not shipped" {
+	run grep -l -i 'of the specification' "$INC_ROOT"/man/*
+	assert_failure 1
+	assert_output ""
+}
+
+@test "inc(7), the README and share/examples/crontab run the same cron jobs" {
+	local crontab readme manual
+	crontab=$(jobs <"$INC_ROOT/share/examples/crontab")
+	readme=$(awk '/^## / { f = $0 == "## Cron" } f' "$INC_ROOT/README.md" | jobs)
+	manual=$(page inc.7 | awk '/The crontab:/ { f = 1 } /Queues and reports/ { f = 0 } f' | jobs)
+	assert_equal "$(wc -l <<<"$crontab")" 6
+	assert_equal "$readme" "$crontab"
+	assert_equal "$manual" "$crontab"
+}
+
+@test "inc-show(1) says the window is [since, until): --until is exclusive" {
+	run page inc-show.1
+	assert_output --partial '[since, until)'
+	refute_output --partial '[since, until]'
+}
