@@ -2,8 +2,9 @@
  * inc-events - the event log, the change feed every consumer reads: the
  * events after a sequence number or after a consumer's durable cursor,
  * printed (the incident's current record with "seq" and "event") or handed
- * to a command one by one, once or following new ones as they come; and
- * pruning what every consumer has seen.
+ * to a command one by one, once or following new ones as they come; a
+ * consumer's cursor set or dropped; and pruning what every consumer has
+ * seen.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -21,7 +22,7 @@ static const char usage[] =
 	"inc-events [-d DB] [-c CONFIG] [--now TIME] [--as USER] [--since-seq N]"
 	" [--kind K[,K...]] [--consumer NAME [--exec CMD]] [--follow]\n"
 	"       inc-events [-d DB] [-c CONFIG] [--now TIME] [--as USER] --consumer NAME"
-	" --seek end|N\n"
+	" --seek end|N|--drop\n"
 	"       inc-events [-d DB] [-c CONFIG] [--now TIME] [--as USER] --prune AGE\n"
 	"       inc-events [-d DB] [-c CONFIG] [--now TIME] [--as USER] --consumers";
 
@@ -210,7 +211,7 @@ int
 main(int argc, char **argv)
 {
 	enum { O_SINCE = INC_OPT_TOOL, O_KIND, O_CONSUMER, O_EXEC, O_FOLLOW, O_PRUNE, O_SEEK,
-	       O_CONSUMERS };
+	       O_CONSUMERS, O_DROP };
 	static const struct option longopts[] = {
 		INC_COMMON_LONGOPTS,
 		{"since-seq", required_argument, 0, O_SINCE},
@@ -221,6 +222,7 @@ main(int argc, char **argv)
 		{"prune", required_argument, 0, O_PRUNE},
 		{"seek", required_argument, 0, O_SEEK},
 		{"consumers", no_argument, 0, O_CONSUMERS},
+		{"drop", no_argument, 0, O_DROP},
 		{0, 0, 0, 0}
 	};
 	static const char *const kinds[] = {"logged", "classified", "assigned", "queued", "updated",
@@ -230,7 +232,7 @@ main(int argc, char **argv)
 	struct opts o = {.since = INC_NULL};
 	const char *prune = NULL, *seek = NULL, *since = NULL, *kind = NULL;
 	int64_t to = 0;
-	int c, list = 0;
+	int c, list = 0, drop = 0;
 
 	while ((c = getopt_long(argc, argv, INC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (tool_option(&ctx, c, optarg, usage))
@@ -244,16 +246,21 @@ main(int argc, char **argv)
 		case O_PRUNE: prune = optarg; break;
 		case O_SEEK: seek = optarg; break;
 		case O_CONSUMERS: list = 1; break;
+		case O_DROP: drop = 1; break;
 		default: inc_usage_error(usage);
 		}
 	}
 	if (optind < argc || ((prune || list) && (since || kind || o.consumer || o.exec ||
-						  o.follow || seek || (prune && list))))
+						  o.follow || seek || drop || (prune && list))))
 		inc_usage_error(usage);
 	if (o.exec && !o.consumer)
 		inc_die(INC_EXIT_USAGE, "--exec needs --consumer NAME: its cursor says what ran");
 	if (seek && !o.consumer)
 		inc_die(INC_EXIT_USAGE, "--seek needs --consumer NAME");
+	if (drop && !o.consumer)
+		inc_die(INC_EXIT_USAGE, "--drop needs --consumer NAME");
+	if (drop && (seek || o.exec || o.follow || kind))
+		inc_die(INC_EXIT_USAGE, "--drop only forgets the cursor: not with --seek, --exec, --follow or --kind");
 	/* a seek in a service's command line would skip, at every restart,
 	 * what came while it was down: it is a run of its own */
 	if (seek && (o.exec || o.follow || kind))
@@ -307,18 +314,42 @@ main(int argc, char **argv)
 		return tool_close(&ctx);
 	}
 	if (o.consumer) {
-		char err[INC_ERRLEN];
+		char err[INC_ERRLEN], owner[64];
+		int had = inc_cursor_owner(&ctx, o.consumer, owner, sizeof owner, err);
 
+		if (had < 0)
+			tool_db_fail(&ctx, err);
+		/* another tool's cursor: moving it by hand is an admin's act;
+		 * reading through it would pass over what that tool must do */
+		if ((seek || drop) && *owner && strcmp(owner, "inc-events") != 0 &&
+		    !inc_may(ctx.cfg, ctx.actor, INC_ACT_FORCE, NULL))
+			inc_die(INC_EXIT_USAGE, "--%s: \"%s\" is the cursor of %s: %s may not move it (role %s)",
+				seek ? "seek" : "drop", o.consumer, owner, ctx.actor,
+				inc_role_name(ctx.role));
+		if (!seek && !drop && *owner && strcmp(owner, "inc-events") != 0)
+			inc_die(INC_EXIT_USAGE, "--consumer: \"%s\" is the cursor of %s: use a name of your own",
+				o.consumer, owner);
+		if (drop) {
+			int rc = 0;
+
+			if (inc_tx_begin(&ctx) < 0 || (rc = inc_cursor_drop(&ctx, o.consumer, err)) < 0 ||
+			    inc_tx_commit(&ctx) < 0) {
+				inc_db_err(ctx.db, err);
+				tool_db_fail(&ctx, err);
+			}
+			if (!rc) {
+				inc_warn("--drop: no consumer \"%s\"", o.consumer);
+				ctx.status = INC_EXIT_REFUSED;
+			}
+			return tool_close(&ctx);
+		}
 		if (seek) {
 			struct inc_sql *q = inc_sql(ctx.db, "SELECT coalesce(max(seq), 0) FROM event");
 
 			if (strcmp(seek, "end") == 0 && inc_sql_one_int(q, &to, err) < 0)
 				tool_db_fail(&ctx, err);
-			/* a seek may move the cursor back: the admin's choice */
-			q = inc_sql(ctx.db, "DELETE FROM cursor WHERE name = ?");
-			inc_sql_text(q, 1, o.consumer);
-			if (inc_tx_begin(&ctx) < 0 || inc_sql_run(q, err) < 0 ||
-			    inc_cursor_set(&ctx, o.consumer, to, err) < 0 || inc_tx_commit(&ctx) < 0) {
+			if (inc_tx_begin(&ctx) < 0 || inc_cursor_seek(&ctx, o.consumer, to, err) < 0 ||
+			    inc_tx_commit(&ctx) < 0) {
 				inc_db_err(ctx.db, err);
 				tool_db_fail(&ctx, err);
 			}

@@ -102,6 +102,16 @@ main(int argc, char **argv)
 		inc_die(INC_EXIT_USAGE, "--consumer: expected a name");
 	tool_config(&ctx);
 	tool_db(&ctx);
+	if (!listing && !send_only) {
+		char err[INC_ERRLEN], owner[64];
+
+		if (inc_cursor_owner(&ctx, consumer, owner, sizeof owner, err) < 0)
+			tool_db_fail(&ctx, err);
+		/* a consumer of someone else's would pass over what it must do */
+		if (*owner && strcmp(owner, inc_progname()) != 0)
+			inc_die(INC_EXIT_USAGE, "--consumer: \"%s\" is the cursor of %s: use a name of your own",
+				consumer, owner);
+	}
 	inc_mail_init();
 	if (listing) {
 		list(&ctx);

@@ -75,17 +75,60 @@ inc_cursor_get(struct inc_ctx *ctx, const char *name, int64_t *seq, char *err)
 }
 
 int
+inc_cursor_owner(struct inc_ctx *ctx, const char *name, char *owner, size_t len, char *err)
+{
+	struct inc_sql *q = inc_sql(ctx->db, "SELECT coalesce(tool, '') FROM cursor WHERE name=?");
+	int rc;
+
+	owner[0] = '\0';
+	inc_sql_text(q, 1, name);
+	if ((rc = inc_sql_step(q)) > 0)
+		snprintf(owner, len, "%s", inc_sql_col_text(q, 0));
+	inc_sql_reset(q);
+	if (rc < 0)
+		return inc_db_err(ctx->db, err), -1;
+	return rc;
+}
+
+int
 inc_cursor_set(struct inc_ctx *ctx, const char *name, int64_t seq, char *err)
 {
-	/* a cursor never moves back: two runs of one consumer at once */
-	struct inc_sql *q = inc_sql(ctx->db, "INSERT INTO cursor(name, seq, at) VALUES(?1, ?2, ?3)"
+	/* a cursor never moves back: two runs of one consumer at once; the
+	 * first tool to move it owns it */
+	struct inc_sql *q = inc_sql(ctx->db, "INSERT INTO cursor(name, seq, at, tool) VALUES(?1, ?2, ?3, ?4)"
 				    " ON CONFLICT(name) DO UPDATE SET seq=max(seq, excluded.seq),"
-				    " at=excluded.at");
+				    " at=excluded.at, tool=coalesce(tool, excluded.tool)");
+
+	inc_sql_text(q, 1, name);
+	inc_sql_int(q, 2, seq);
+	inc_sql_int(q, 3, ctx->now);
+	inc_sql_text(q, 4, inc_progname());
+	return inc_sql_run(q, err);
+}
+
+int
+inc_cursor_seek(struct inc_ctx *ctx, const char *name, int64_t seq, char *err)
+{
+	/* a seek may move the cursor back: the admin's choice; the owner stays */
+	struct inc_sql *q = inc_sql(ctx->db, "INSERT INTO cursor(name, seq, at) VALUES(?1, ?2, ?3)"
+				    " ON CONFLICT(name) DO UPDATE SET seq=excluded.seq, at=excluded.at");
 
 	inc_sql_text(q, 1, name);
 	inc_sql_int(q, 2, seq);
 	inc_sql_int(q, 3, ctx->now);
 	return inc_sql_run(q, err);
+}
+
+int
+inc_cursor_drop(struct inc_ctx *ctx, const char *name, char *err)
+{
+	struct inc_sql *q = inc_sql(ctx->db, "DELETE FROM cursor WHERE name=?");
+	int64_t c0 = inc_db_changes(ctx->db);
+
+	inc_sql_text(q, 1, name);
+	if (inc_sql_run(q, err) < 0)
+		return -1;
+	return inc_db_changes(ctx->db) > c0;
 }
 
 /* ---- reading ---- */

@@ -967,6 +967,15 @@ json_t *inc_event_object(const struct inc_event_row *);
  * never moves it back. */
 int inc_cursor_get(struct inc_ctx *, const char *name, int64_t *seq, char *err);
 int inc_cursor_set(struct inc_ctx *, const char *name, int64_t seq, char *err);
+/* The first tool to move a cursor owns it (inc-escalate, inc-notify,
+ * inc-events): 1 with its name in owner ("" when nobody's yet: made by a
+ * seek), 0 when there is no such cursor, -1 (err). A consumer must not
+ * take another tool's cursor: its events would be passed over unacted. */
+int inc_cursor_owner(struct inc_ctx *, const char *name, char *owner, size_t len, char *err);
+/* A seek sets the cursor anywhere, back too, and keeps its owner; a drop
+ * forgets it (1, or 0 when there was none). */
+int inc_cursor_seek(struct inc_ctx *, const char *name, int64_t seq, char *err);
+int inc_cursor_drop(struct inc_ctx *, const char *name, char *err);
 /* Act on every event after consumer name's cursor (kinds: only those, the
  * others passed by; NULL: all), oldest first: fn runs inside a savepoint,
  * and the cursor moves past it in the same transaction, batch by batch.

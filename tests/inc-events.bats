@@ -418,6 +418,76 @@ teardown() {
 	assert_equal "${#lines[@]}" 5
 }
 
+@test "a tool's cursor is its own: no other consumer reads through it" {
+	three_events
+	inc-escalate </dev/null >/dev/null
+	inc-notify --queue-only >/dev/null
+	assert_equal "$(sqlite3 "$INC_DB" 'SELECT name, seq, tool FROM cursor ORDER BY name')" \
+		$'escalate|3|inc-escalate\nmail|3|inc-notify'
+	inc-update --note "toner ordered" 1 >/dev/null
+	run --separate-stderr inc-events --consumer escalate
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" 'inc-events: --consumer: "escalate" is the cursor of inc-escalate: use a name of your own'
+	run --separate-stderr inc-notify --consumer escalate
+	assert_failure 2
+	assert_equal "$stderr" 'inc-notify: --consumer: "escalate" is the cursor of inc-escalate: use a name of your own'
+	# inc-events' own consumers are not inc-notify's either
+	inc-events --consumer feed >/dev/null
+	run --separate-stderr inc-notify --consumer feed
+	assert_failure 2
+	assert_equal "$stderr" 'inc-notify: --consumer: "feed" is the cursor of inc-events: use a name of your own'
+	assert_equal "$(sqlite3 "$INC_DB" "SELECT group_concat(name || ':' || seq) FROM cursor")" "escalate:3,feed:4,mail:3"
+}
+
+@test "--seek and --drop of a tool's cursor: an admin's act; its owner stays" {
+	three_events
+	inc-escalate </dev/null >/dev/null
+	run --separate-stderr inc-events --as alice --consumer escalate --seek 1
+	assert_failure 2
+	assert_equal "$stderr" 'inc-events: --seek: "escalate" is the cursor of inc-escalate: alice may not move it (role technician)'
+	run --separate-stderr inc-events --as alice --consumer escalate --drop
+	assert_failure 2
+	assert_equal "$stderr" 'inc-events: --drop: "escalate" is the cursor of inc-escalate: alice may not move it (role technician)'
+	run --separate-stderr inc-events --as maria --consumer escalate --seek 1
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(sqlite3 "$INC_DB" 'SELECT seq, tool FROM cursor')" "1|inc-escalate"
+	# a technician moves the cursors of inc-events' consumers, and makes new ones
+	run --separate-stderr inc-events --as alice --consumer mine --seek end
+	assert_success
+	assert_equal "$(sqlite3 "$INC_DB" "SELECT seq, tool IS NULL FROM cursor WHERE name = 'mine'")" "3|1"
+	# a cursor made by a seek is taken by the first consumer that moves it
+	inc-update --note "toner ordered" 1 >/dev/null
+	inc-notify --consumer mine --queue-only >/dev/null
+	assert_equal "$(sqlite3 "$INC_DB" "SELECT tool FROM cursor WHERE name = 'mine'")" "inc-notify"
+}
+
+@test "--drop forgets a consumer, and --prune no longer waits for it" {
+	three_events
+	inc-events --consumer a >/dev/null
+	inc-events --consumer old --seek 1
+	inc-events --now 2026-11-29T00:00:00Z --prune 1d
+	assert_equal "$(sqlite3 "$INC_DB" 'SELECT group_concat(seq) FROM event')" "2,3"
+	run --separate-stderr inc-events --consumer old --drop
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" ""
+	assert_equal "$(sqlite3 "$INC_DB" 'SELECT group_concat(name) FROM cursor')" "a"
+	inc-events --now 2026-11-29T00:00:00Z --prune 1d
+	assert_equal "$(events_in_log)" 0
+	run --separate-stderr inc-events --consumer old --drop
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" 'inc-events: --drop: no consumer "old"'
+	run --separate-stderr inc-events --drop
+	assert_failure 2
+	assert_equal "$stderr" "inc-events: --drop needs --consumer NAME"
+	run --separate-stderr inc-events --consumer a --drop --seek end
+	assert_failure 2
+	assert_equal "$stderr" "inc-events: --drop only forgets the cursor: not with --seek, --exec, --follow or --kind"
+}
+
 @test "--prune: only an admin or incident manager" {
 	three_events
 	inc-events --consumer a >/dev/null
