@@ -180,7 +180,11 @@ open_(struct inc_db *db, const char *path, int busy_ms, char *err)
 	 * Every record runs in a savepoint, which journals each page it
 	 * touches; SQLite keeps that journal in memory up to this size, then
 	 * in a temp file. Process-wide, so set before SQLite starts (a later
-	 * call fails harmlessly).
+	 * call fails harmlessly). The temp file is the one that failed: SQLite
+	 * 3.40 reports "database or disk is full" for a statement journal
+	 * spilled to a file, so a field over about 1 MiB made its incident
+	 * unchangeable. temp_store=MEMORY below keeps the spill in memory,
+	 * which the 16 MiB field limit (INC_FIELD_MAX) bounds.
 	 */
 	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
 	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
