@@ -1,6 +1,7 @@
 /*
  * dispatch.c - inc, the dispatcher: "inc log ..." runs inc-log (like git), plus the
- * commands of its own: init, config check, config path, help, version.
+ * commands of its own: init, config check, config path, db copy, help,
+ * version.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,6 +33,7 @@ static const char usage[] =
 	"  import     another desk's history, from its event log (inc-import)\n"
 	"  init       create the database and a starter config\n"
 	"  config     config check [FILE] | config path\n"
+	"  db         db copy SRC DST: move a desk to another database\n"
 	"  help       this text, or help COMMAND for its manual\n"
 	"  version    the version";
 
@@ -185,6 +187,68 @@ cmd_config(struct inc_ctx *ctx, int argc, char **argv)
 	inc_usage_error("inc config check [FILE] | inc config path");
 }
 
+static void
+copied(const char *table, int64_t rows, void *arg)
+{
+	(void)arg;
+	printf("{\"table\":\"%s\",\"rows\":%lld}\n", table, (long long)rows);
+}
+
+/* inc db copy SRC DST: a whole desk into a new database, an admin's act.
+ * SRC must exist; DST is made (or must have no incident yet). A failed
+ * copy leaves no database it made behind. */
+static int
+cmd_db(struct inc_ctx *ctx, int argc, char **argv)
+{
+	struct inc_db *src, *dst;
+	char err[INC_ERRLEN];
+	int made, rc;
+
+	if (argc != 3 || strcmp(argv[0], "copy") != 0)
+		inc_usage_error("inc db copy SRC DST");
+	tool_config(ctx);
+	if (ctx->role != INC_ADMIN)
+		inc_die(INC_EXIT_USAGE, "db copy: %s may not copy a desk (role %s)", ctx->actor,
+			inc_role_name(ctx->role));
+	if (!inc_db_exists(argv[1]))
+		inc_die(INC_EXIT_DB, "%s: no such database", argv[1]);
+	if (!(src = inc_db_open(argv[1], ctx->busy_ms, err)))
+		inc_die(INC_EXIT_DB, "%s", err);
+	if (!(dst = inc_db_open(argv[2], ctx->busy_ms, err))) {
+		inc_db_close(src);
+		inc_die(INC_EXIT_DB, "%s", err);
+	}
+	made = inc_db_created(dst);
+	rc = inc_db_copy(src, dst, copied, NULL, err);
+	if (rc < 0) {
+		int fatal = inc_db_failed(src) || inc_db_failed(dst);
+
+		inc_warn("db copy: %s", err);
+		if (made && strcmp(inc_db_engine(dst), "sqlite") == 0) {
+			char path[PATH_MAX + 8];
+
+			/* nothing of a half-made desk stays to be mistaken for one */
+			snprintf(path, sizeof path, "%s", inc_db_name(dst));
+			inc_db_close(dst);
+			dst = NULL;
+			unlink(path);
+			strcat(path, "-wal");
+			unlink(path);
+			path[strlen(path) - 4] = '\0';
+			strcat(path, "-shm");
+			unlink(path);
+		}
+		ctx->status = fatal ? INC_EXIT_DB : INC_EXIT_REFUSED;
+	}
+	inc_db_close(src);
+	if (dst)
+		inc_db_close(dst);
+	inc_config_free(ctx->cfg);
+	if (fflush(stdout) != 0)
+		return INC_EXIT_DB;
+	return ctx->status;
+}
+
 /* The manual: from the build tree's man/ when run from there (man -l),
  * else the installed one. Returns only when man(1) cannot be run. */
 static void
@@ -210,14 +274,14 @@ help_page(const char *page)
 static const char *
 verb_list(char *buf, size_t len, int own)
 {
-	static const char *const mine[] = {"init", "config", "help", "version", NULL};
+	static const char *const mine[] = {"init", "config", "db", "help", "version", NULL};
 	struct inc_buf b = {0};
 	size_t n = 0, k = 0;
 
 	while (verbs[n])
 		n++;
 	if (own)
-		n += 4;
+		n += 5;
 	for (int i = 0; verbs[i]; i++, k++)
 		inc_buf_printf(&b, "%s%s", k ? (k == n - 1 ? " or " : ", ") : "", verbs[i]);
 	for (int i = 0; own && mine[i]; i++, k++)
@@ -294,6 +358,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[i], "config") == 0)
 		return cmd_config(&ctx, argc - i - 1, argv + i + 1);
+	if (strcmp(argv[i], "db") == 0)
+		return cmd_db(&ctx, argc - i - 1, argv + i + 1);
 	inc_die(INC_EXIT_USAGE, "unknown command \"%s\" (want %s)", argv[i],
 		verb_list(buf, sizeof buf, 1));
 }

@@ -156,6 +156,24 @@ inc_sql_col_text(struct inc_sql *q, int i)
 	return q->db->ops->col_text(q, i);
 }
 
+int
+inc_sql_ncols(struct inc_sql *q)
+{
+	return q ? q->db->ops->ncols(q) : 0;
+}
+
+const char *
+inc_sql_col_name(struct inc_sql *q, int i)
+{
+	return q->db->ops->col_name(q, i);
+}
+
+int
+inc_sql_col_kind(struct inc_sql *q, int i)
+{
+	return q->db->ops->col_kind(q, i);
+}
+
 char *
 inc_sql_col_dup(struct inc_sql *q, int i)
 {

@@ -55,6 +55,12 @@ struct inc_db_ops {
 	 * it was last asked; -1 when the engine cannot tell (then every call
 	 * counts as a change) */
 	int64_t (*data_version)(struct inc_db *);
+	/* a row's shape, for copying a table whole (inc_db_copy): the number
+	 * of columns, a column's name, and whether its value is NULL, an
+	 * integer or text (INC_COL_*; -1 for a kind inc never stores) */
+	int (*ncols)(struct inc_sql *);
+	const char *(*col_name)(struct inc_sql *, int i);
+	int (*col_kind)(struct inc_sql *, int i);
 };
 
 struct inc_db {

@@ -449,6 +449,29 @@ data_version(struct inc_db *db)
 	return v;
 }
 
+static int
+ncols(struct inc_sql *q)
+{
+	return sqlite3_column_count(q->h);
+}
+
+static const char *
+col_name(struct inc_sql *q, int i)
+{
+	return sqlite3_column_name(q->h, i);
+}
+
+static int
+col_kind(struct inc_sql *q, int i)
+{
+	switch (sqlite3_column_type(q->h, i)) {
+	case SQLITE_NULL: return INC_COL_NULL;
+	case SQLITE_INTEGER: return INC_COL_INT;
+	case SQLITE_TEXT: return INC_COL_TEXT;
+	default: return -1;
+	}
+}
+
 const struct inc_db_ops inc_db_sqlite_ops = {
 	.engine = "sqlite",
 	.open = open_,
@@ -472,4 +495,7 @@ const struct inc_db_ops inc_db_sqlite_ops = {
 	.wait = wait_,
 	.scratch = scratch,
 	.data_version = data_version,
+	.ncols = ncols,
+	.col_name = col_name,
+	.col_kind = col_kind,
 };

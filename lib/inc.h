@@ -724,6 +724,12 @@ int inc_sql_null(struct inc_sql *, int col);
 int64_t inc_sql_col_int(struct inc_sql *, int col);	/* INC_NULL for NULL */
 const char *inc_sql_col_text(struct inc_sql *, int col);	/* until the next step */
 char *inc_sql_col_dup(struct inc_sql *, int col);	/* a copy, NULL for NULL */
+/* A result's shape: its columns, a column's name, and the kind of its
+ * value in the current row (-1: a kind inc never stores, REAL or BLOB). */
+enum { INC_COL_NULL, INC_COL_INT, INC_COL_TEXT };
+int inc_sql_ncols(struct inc_sql *);
+const char *inc_sql_col_name(struct inc_sql *, int col);
+int inc_sql_col_kind(struct inc_sql *, int col);
 void inc_sql_reset(struct inc_sql *);	/* ready to bind and run again */
 /* Step to the end and reset: 0, or -1 with err. */
 int inc_sql_run(struct inc_sql *, char *err);
@@ -749,6 +755,16 @@ int inc_db_begin_read(struct inc_db *);
 int inc_db_commit(struct inc_db *);
 void inc_db_rollback(struct inc_db *);
 int inc_db_in_tx(const struct inc_db *);
+
+/* Moving a desk (dbcopy.c): every table of src, row for row (ids, seqs,
+ * times, the audit trail, the event log, cursors, the outbox), into dst,
+ * a database of the same schema with no incident, audit row or event yet,
+ * in one transaction of dst read from one snapshot of src, then each
+ * table's rows counted on both sides. fn hears of each table copied.
+ * 0, or -1 with err ("dst: not empty", "table: 5 rows copied, 6 read"). */
+extern const char *const inc_db_tables[];	/* in copying order, NULL-ended */
+int inc_db_copy(struct inc_db *src, struct inc_db *dst,
+		void (*fn)(const char *table, int64_t rows, void *arg), void *arg, char *err);
 int inc_db_savepoint(struct inc_db *);
 int inc_db_release(struct inc_db *);
 int inc_db_rollback_to(struct inc_db *);	/* and release */

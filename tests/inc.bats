@@ -311,7 +311,7 @@ EOF
 	run --separate-stderr inc frobnicate
 	assert_failure 2
 	assert_output ""
-	assert_equal "$stderr" 'inc: unknown command "frobnicate" (want log, classify, assign, update, task, sla, escalate, close, show, report, events, notify, mail, import, init, config, help or version)'
+	assert_equal "$stderr" 'inc: unknown command "frobnicate" (want log, classify, assign, update, task, sla, escalate, close, show, report, events, notify, mail, import, init, config, db, help or version)'
 	run --separate-stderr inc
 	assert_failure 2
 	assert_equal "$stderr" "usage: inc [-d DB] [-c CONFIG] COMMAND [ARG...]"

@@ -1,0 +1,105 @@
+#!/usr/bin/env bats
+# inc db copy SRC DST: a whole desk moved to another database, row for row:
+# incidents, the audit trail, the event log and its cursors, the outbox;
+# verified by counts; refused into a desk that has incidents.
+load test_helper
+
+# A desk with some history: logged, classified, assigned, a reply, a
+# breach seen by inc-sla, a notification queued, a consumer part way.
+desk() {
+	printf '%s\n' '{"subject":"VPN drops","requester":"joe@example.com"}' \
+		'{"subject":"printer jammed","requester":"ann@example.com"}' |
+		inc-log | inc-classify | inc-assign >/dev/null
+	inc-events --consumer feed >/dev/null
+	export INC_NOW=2026-11-27T10:05:00Z
+	inc-update --as alice --reply "on it" 1 >/dev/null
+	export INC_NOW=2026-11-28T10:00:00Z
+	inc-sla >/dev/null
+	inc-notify --queue-only >/dev/null
+}
+
+# Every row of every table, in a stable order.
+dump() {
+	local t
+	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
+			AND name NOT LIKE 'sqlite%' ORDER BY name"); do
+		echo "== $t"
+		sqlite3 "$1" "SELECT * FROM \"$t\" ORDER BY 1, 2"
+	done
+}
+
+@test "a desk copied whole: every table row for row, the same records and KPIs" {
+	desk
+	run --separate-stderr inc db copy "$INC_DB" "$BATS_TEST_TMPDIR/new.db"
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output "$(printf '%s\n' '{"table":"incident","rows":2}' \
+		"{\"table\":\"audit\",\"rows\":$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')}" \
+		'{"table":"task","rows":0}' '{"table":"escalation_fired","rows":0}' \
+		'{"table":"hold","rows":0}' '{"table":"rotation","rows":1}' \
+		"{\"table\":\"meta\",\"rows\":$(sqlite3 "$INC_DB" 'SELECT count(*) FROM meta')}" \
+		"{\"table\":\"event\",\"rows\":$(sqlite3 "$INC_DB" 'SELECT count(*) FROM event')}" \
+		'{"table":"cursor","rows":2}' \
+		"{\"table\":\"outbox\",\"rows\":$(sqlite3 "$INC_DB" 'SELECT count(*) FROM outbox')}" \
+		'{"table":"mail_seen","rows":0}')"
+	assert [ "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM outbox')" -gt 0 ]
+	assert_equal "$(dump "$BATS_TEST_TMPDIR/new.db")" "$(dump "$INC_DB")"
+	assert_equal "$(INC_DB=$BATS_TEST_TMPDIR/new.db inc-show)" "$(inc-show)"
+	assert_equal "$(INC_DB=$BATS_TEST_TMPDIR/new.db inc-report)" "$(inc-report)"
+	assert_equal "$(INC_DB=$BATS_TEST_TMPDIR/new.db inc-show --history 1)" "$(inc-show --history 1)"
+	# life goes on there: the consumer's cursor and the ids continue
+	export INC_DB=$BATS_TEST_TMPDIR/new.db
+	run --separate-stderr inc-events --consumer feed
+	assert_equal "$(jq -c '[.seq, .event.kind]' <<<"$output" | head -1)" "[7,\"replied\"]"
+	assert_equal "$(log_one '{"subject":"third"}')" 3
+}
+
+@test "the copy knows every table of the schema" {
+	log_one '{"subject":"one"}' >/dev/null
+	run --separate-stderr inc db copy "$INC_DB" "$BATS_TEST_TMPDIR/new.db"
+	assert_success
+	assert_equal "$(jq -r .table <<<"$output" | sort)" \
+		"$(sqlite3 "$INC_DB" "SELECT name FROM sqlite_master WHERE type = 'table'
+			AND name NOT LIKE 'sqlite%' ORDER BY name")"
+}
+
+@test "into a desk that has incidents: refused, exit 1, nothing written there" {
+	desk
+	log_one '{"subject":"theirs"}' >/dev/null
+	inc db copy "$INC_DB" "$BATS_TEST_TMPDIR/new.db" >/dev/null
+	before=$(dump "$BATS_TEST_TMPDIR/new.db")
+	run --separate-stderr inc db copy "$INC_DB" "$BATS_TEST_TMPDIR/new.db"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "inc: db copy: $BATS_TEST_TMPDIR/new.db: not empty (table incident has 3 rows): copy into a new database"
+	assert_equal "$(dump "$BATS_TEST_TMPDIR/new.db")" "$before"
+}
+
+@test "a copy that fails leaves no database it made" {
+	desk
+	sqlite3 "$INC_DB" "UPDATE incident SET rating = 4.5 WHERE id = 2"
+	run --separate-stderr inc db copy "$INC_DB" "$BATS_TEST_TMPDIR/new.db"
+	assert_failure 1
+	assert_equal "$stderr" "inc: db copy: incident: column rating of row 2 holds a value inc does not store"
+	assert [ ! -e "$BATS_TEST_TMPDIR/new.db" ]
+	assert [ ! -e "$BATS_TEST_TMPDIR/new.db-wal" ]
+}
+
+@test "only an admin copies a desk; a missing source is exit 3; usage" {
+	desk
+	run --separate-stderr inc db copy --as alice "$INC_DB" "$BATS_TEST_TMPDIR/new.db"
+	assert_failure 2
+	run --separate-stderr env INC_USER=alice inc db copy "$INC_DB" "$BATS_TEST_TMPDIR/new.db"
+	assert_failure 2
+	assert_equal "$stderr" "inc: db copy: alice may not copy a desk (role technician)"
+	assert [ ! -e "$BATS_TEST_TMPDIR/new.db" ]
+	run --separate-stderr inc db copy "$BATS_TEST_TMPDIR/nope.db" "$BATS_TEST_TMPDIR/new.db"
+	assert_failure 3
+	assert_equal "$stderr" "inc: $BATS_TEST_TMPDIR/nope.db: no such database"
+	assert [ ! -e "$BATS_TEST_TMPDIR/new.db" ]
+	for args in "" "copy" "copy $INC_DB" "move $INC_DB x" "copy a b c"; do
+		run --separate-stderr inc db $args
+		assert_failure 2
+		assert_equal "$stderr" "usage: inc db copy SRC DST"
+	done
+}
