@@ -105,7 +105,7 @@ int
 inc_duration_parse(const char *s, int64_t *out)
 {
 	const char *p = s;
-	int64_t total = 0;
+	int64_t total = 0, last = INT64_MAX;
 	int any = 0;
 
 	if (!s || !*s)
@@ -129,6 +129,10 @@ inc_duration_parse(const char *s, int64_t *out)
 		case 'w': unit = 604800; p++; break;
 		default: return -1;
 		}
+		/* largest unit first, each once: "1h30m", never "30m1h" or "1h1h" */
+		if (unit >= last)
+			return -1;
+		last = unit;
 		if (v > INC_DURATION_MAX / unit || total > INC_DURATION_MAX - v * unit)
 			return -1;
 		total += v * unit;

@@ -266,6 +266,11 @@ test_duration(void)
 	duration_bad(" 5m");
 	duration_bad("5m ");
 	duration_bad("1.5h");
+	/* largest unit first, each once */
+	duration_bad("30m1h");
+	duration_bad("1h1h");
+	duration_bad("5s1d");
+	duration_ok("1w2d", 777600);
 	duration_bad("99999999999999999999");
 	duration_bad("9223372036854775807s");
 	duration_bad("99999999999999w");
