@@ -214,9 +214,18 @@ load_matrix(struct vctx *v, struct inc_config *c)
 		const char *k;
 		json_t *row;
 
-		json_object_foreach(m, k, row)
+		json_object_foreach(m, k, row) {
+			const char *uk;
+			json_t *p;
+
 			if (inc_config_level(c->impact, k) < 0)
 				return bad_level(v, "priority_matrix", NULL, c->impact, "impact", k);
+			/* a cell for an urgency that does not exist is a typo the
+			 * matrix would never read */
+			json_object_foreach(row, uk, p)
+				if (inc_config_level(c->urgency, uk) < 0)
+					return bad_level(v, "priority_matrix", k, c->urgency, "urgency", uk);
+		}
 	}
 	c->matrix = m;
 	return 0;

@@ -179,6 +179,8 @@ static const struct {
 	 "priority_matrix: high.high: unknown priority \"urgent\" (want critical, high, medium or low)"},
 	{"{'priority_matrix':{" ROW_HIGH "," ROW_MEDIUM "," ROW_LOW ",'extreme':{}}}",
 	 "priority_matrix: unknown impact \"extreme\" (want high, medium or low)"},
+	{"{'priority_matrix':{'high':{'high':'critical','medium':'high','low':'medium','extreme':'critical'}," ROW_MEDIUM "," ROW_LOW "}}",
+	 "priority_matrix: high: unknown urgency \"extreme\" (want high, medium or low)"},
 	{"{'priority_matrix':{'high':[]," ROW_MEDIUM "," ROW_LOW "}}",
 	 "priority_matrix: no row for impact \"high\""},
 	/* a cell of the wrong type reads "missing" */
