@@ -81,7 +81,7 @@ check-valgrind: all
 	PATH="$(CURDIR)/bin:$$PATH" INC_VALGRIND=1 bats tests
 
 # Only the files that exist: helpers add theirs in their own branches.
-LINT_SH = $(wildcard share/examples/inc-notify-mail .ci/run demo.sh setup.sh)
+LINT_SH = .ci/run demo.sh setup.sh
 LINT_BASH = $(wildcard completions/inc.bash tests/test_helper.bash bench/*.sh)
 
 lint:

@@ -279,9 +279,15 @@ main(int argc, char **argv)
 
 		o.kinds = inc_split_json(kind);
 		json_array_foreach(o.kinds, i, k)
-			if (!inc_in_list(json_string_value(k), kinds))
-				inc_die(INC_EXIT_USAGE, "--kind: unknown event \"%s\"",
-					json_string_value(k));
+			if (!inc_in_list(json_string_value(k), kinds)) {
+				struct inc_buf want = {0};
+
+				for (int j = 0; kinds[j]; j++)
+					inc_buf_printf(&want, "%s%s", j ? (kinds[j + 1] ? ", " : " or ") : "",
+						       kinds[j]);
+				inc_die(INC_EXIT_USAGE, "--kind: unknown event \"%s\" (want %s)",
+					json_string_value(k), want.data);
+			}
 		if (!json_array_size(o.kinds))
 			inc_die(INC_EXIT_USAGE, "--kind: no kind given");
 	}

@@ -320,6 +320,8 @@ load_people(struct vctx *v, struct inc_config *c)
 			return -1;
 		if (!pp->name)
 			return bad(v, path, "name: missing");
+		if (pp->email && !inc_config_address(pp->email))
+			return bad(v, path, "email: not an e-mail address \"%s\"", pp->email);
 		role = rs ? inc_vocab_parse(&inc_roles, rs) : INC_TECHNICIAN;
 		if (role < 0) {
 			char want[256];
@@ -627,11 +629,13 @@ load_calendars(struct vctx *v, struct inc_config *c)
 }
 
 /* A match object (an SLA policy's, an escalation rule's): record fields
- * with exact values, strings or booleans. */
+ * with exact values, each one the field can hold (a configured level,
+ * group or category, a status, true or false for major): a value none can
+ * hold is a typo that would never match. */
 static int
-check_match(struct vctx *v, const char *path, const json_t *x)
+check_match(struct vctx *v, const struct inc_config *c, const char *path, const json_t *x)
 {
-	char mp[96];
+	char mp[96], msg[INC_ERRLEN];
 	const char *k;
 	json_t *mv;
 
@@ -640,11 +644,36 @@ check_match(struct vctx *v, const char *path, const json_t *x)
 	snprintf(mp, sizeof mp, "%s.match", path);
 	json_object_foreach((json_t *)x, k, mv) {
 		const struct inc_field *f = inc_field_find(k);
+		const char *s = json_string_value(mv);
 
 		if (!f || !(f->flags & INC_F_SLA))
 			return bad(v, mp, "unknown field \"%s\"", k);
-		if (!json_is_string(mv) && !json_is_boolean(mv))
+		if (f->type == INC_FT_FLAG) {
+			if (!json_is_boolean(mv))
+				return bad(v, mp, "%s: expected true or false", k);
+			continue;
+		}
+		if (!s)
 			return bad(v, mp, "%s: expected a string", k);
+		if (strcmp(k, "priority") == 0 && inc_config_level(c->priority, s) < 0)
+			return bad_level(v, mp, k, c->priority, "priority", s);
+		if (strcmp(k, "impact") == 0 && inc_config_level(c->impact, s) < 0)
+			return bad_level(v, mp, k, c->impact, "impact", s);
+		if (strcmp(k, "urgency") == 0 && inc_config_level(c->urgency, s) < 0)
+			return bad_level(v, mp, k, c->urgency, "urgency", s);
+		if (strcmp(k, "group") == 0 && !inc_config_group(c, s))
+			return bad_group(v, c, mp, k, s);
+		if (strcmp(k, "category") == 0 && json_object_size(c->categories) &&
+		    !inc_config_category(c, s, NULL)) {
+			inc_config_unknown_category(c, s, NULL, msg);
+			return bad_value(v, mp, k, msg);
+		}
+		if (f->type == INC_FT_STATUS && inc_status_parse(s) < 0) {
+			char want[256];
+
+			return bad(v, mp, "%s: unknown status \"%s\" (%s)", k, s,
+				   inc_vocab_want(&inc_statuses, want, sizeof want));
+		}
 	}
 	return 0;
 }
@@ -690,7 +719,7 @@ load_sla(struct vctx *v, struct inc_config *c)
 			x = json_object();
 			json_object_set_new(p, "match", x);
 		}
-		if (check_match(v, path, x) < 0)
+		if (check_match(v, c, path, x) < 0)
 			return -1;
 		pp->match = x;
 		{
@@ -879,7 +908,8 @@ load_mail(struct vctx *v, struct inc_config *c)
 		return -1;
 	c->mail_address = opt_string(v, "mail", m, "address", &rc);
 	c->mail_name = opt_string(v, "mail", m, "name", &rc);
-	if ((x = json_object_get(m, "sendmail")))
+	/* null, like a missing key, keeps the default */
+	if ((x = json_object_get(m, "sendmail")) && !json_is_null(x))
 		c->sendmail = opt_string(v, "mail", m, "sendmail", &rc);
 	if (rc < 0)
 		return -1;
@@ -958,7 +988,7 @@ load_escalation(struct vctx *v, struct inc_config *c)
 		if (check_string_array(v, path, x, 0) < 0 || check_notify(v, c, path, x) < 0)
 			return -1;
 		e->notify = x;
-		if ((x = json_object_get(r, "match")) && check_match(v, path, x) < 0)
+		if ((x = json_object_get(r, "match")) && check_match(v, c, path, x) < 0)
 			return -1;
 		e->match = x;
 		snprintf(e->key, sizeof e->key, "%s+%lld:%s", inc_vocab_name(&inc_esc_ons, (int)e->on),

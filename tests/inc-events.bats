@@ -184,7 +184,7 @@ teardown() {
 	run --separate-stderr inc-events --kind logged,bogus
 	assert_failure 2
 	assert_output ""
-	assert_equal "$stderr" 'inc-events: --kind: unknown event "bogus"'
+	assert_equal "$stderr" 'inc-events: --kind: unknown event "bogus" (want logged, classified, assigned, queued, updated, sla_warning, sla_breached, escalated, notified, replied, major_declared, resolved, closed or reopened)'
 	run --separate-stderr inc-events --kind ,
 	assert_failure 2
 	assert_equal "$stderr" 'inc-events: --kind: no kind given'
@@ -573,7 +573,7 @@ teardown() {
 --since-seq 1.5|--since-seq: expected a number, got "1.5"
 --since-seq INC-2|--since-seq: expected a number, got "INC-2"
 --since-seq 99999999999999999999|--since-seq: expected a number, got "99999999999999999999"
---kind nope|--kind: unknown event "nope"
+--kind nope|--kind: unknown event "nope" (want logged, classified, assigned, queued, updated, sla_warning, sla_breached, escalated, notified, replied, major_declared, resolved, closed or reopened)
 --prune soon|--prune: bad duration "soon"
 EOF
 	run --separate-stderr inc-events --consumer ''
