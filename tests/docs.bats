@@ -34,3 +34,22 @@ jobs() {
 	assert_output --partial '[since, until)'
 	refute_output --partial '[since, until]'
 }
+
+# Pages outside inc that the manuals may name: everything else an .Xr names
+# must be a page of man/.
+SYSTEM_PAGES="aliases(5) crontab(5) fetchmail(1) flock(1) git(1) inotify(7) jq(1) man(1)
+pcre2pattern(3) pipe(8) procmail(1) regex(7) sendmail(8) sqlite3(1) strptime(3)"
+
+@test "the README's Mail section: the crontab's inc-notify line, a config that passes, the aliases line" {
+	local section
+	section=$(awk '/^## / { f = $0 == "## Mail" } f' "$INC_ROOT/README.md")
+	assert_equal "$(jobs <<<"$section")" "$(jobs <"$INC_ROOT/share/examples/crontab" | grep ' inc-notify ')"
+	grep -E '^    "mail": ' <<<"$section" | sed 's/^    //' >"$BATS_TEST_TMPDIR/mail.frag"
+	[ -s "$BATS_TEST_TMPDIR/mail.frag" ]
+	jq --slurpfile m <(printf '{%s}\n' "$(cat "$BATS_TEST_TMPDIR/mail.frag")") '. + $m[0]' \
+		"$INC_ROOT/share/config.json" >"$BATS_TEST_TMPDIR/config.json"
+	run --separate-stderr inc config check "$BATS_TEST_TMPDIR/config.json"
+	assert_success
+	assert_equal "$(jq -r .mail.address "$BATS_TEST_TMPDIR/config.json")" "helpdesk@example.com"
+	grep -qx '    helpdesk: "|inc-mail --as mail"' <<<"$section"
+}
