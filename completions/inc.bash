@@ -141,7 +141,7 @@ _inc_values() {
 	--by) words="category subcategory priority group assignee source requester day week month" ;;
 	--kind) words=$_inc_kinds ;;
 	--seek) words="end" ;;
-	--notify) words="assignee manager incident_manager requester $(_inc_conf '.people[]?.name')" ;;
+	--notify) words="assignee group manager incident_manager requester $(_inc_conf '.people[]?.name')" ;;
 	--set)
 		if [[ $cur == *=* ]]; then
 			_inc_set "$tool" "${cur%%=*}" "${cur#*=}" "${cur%%=*}="

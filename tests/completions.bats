@@ -219,8 +219,16 @@ complete_zsh() {
 }
 
 @test "bash: --notify takes the roles and the people's names; comma lists repeat nothing" {
+	local want w
 	run complete_bash inc-escalate --notify ''
-	assert_output "$(printf '%s\n' assignee manager incident_manager requester alice bob chen dana erik fay gus maria omar pat root)"
+	assert_output "$(printf '%s\n' assignee group manager incident_manager requester alice bob chen dana erik fay gus maria omar pat root)"
+	# every word inc-escalate takes, as its refusal lists them
+	want=$(inc-escalate 1 --to l2-infra --reason x --notify '?' </dev/null 2>&1 |
+		sed -n 's/.*(want \(.*\), a person or an address)$/\1/p')
+	[ -n "$want" ]
+	for w in ${want//,/ }; do
+		assert_line "$w"
+	done
 	run complete_bash inc-escalate --notify assignee,ma
 	assert_output $'assignee,manager\nassignee,maria'
 	run complete_bash inc-escalate --notify manager,assignee,
@@ -249,7 +257,7 @@ complete_zsh() {
 	run complete_zsh inc-update --set major=
 	assert_output $'true\nfalse'
 	run complete_zsh inc-escalate --notify ''
-	assert_output "$(printf '%s\n' assignee manager incident_manager requester alice bob chen dana erik fay gus maria omar pat root)"
+	assert_output "$(printf '%s\n' assignee group manager incident_manager requester alice bob chen dana erik fay gus maria omar pat root)"
 	run complete_zsh inc-escalate --notify manager,assignee,
 	refute_line manager
 	refute_line assignee
