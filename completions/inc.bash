@@ -7,7 +7,12 @@
 # Needs no bash-completion helpers. Installed as "inc", with a link per tool.
 # shellcheck shell=bash
 
-_inc_commands="log classify assign update task sla escalate close show report import init config help version"
+_inc_tools="log classify assign update task sla escalate close show report events notify mail import"
+_inc_commands="$_inc_tools init config help version"
+
+# The event kinds of the event log (inc-events --kind), as cmd/inc-events.c
+# knows them.
+_inc_kinds="logged classified assigned queued updated sla_warning sla_breached escalated notified replied major_declared resolved closed reopened"
 
 # The configuration the command line would use: -c/--config, else what
 # "inc config path" says (INC_CONFIG, XDG, /etc, shipped).
@@ -134,7 +139,9 @@ _inc_values() {
 		;;
 	--link) words="problem: change: asset: incident:" ;;
 	--by) words="category subcategory priority group assignee source requester day week month" ;;
-	--notify) words="assignee manager incident_manager requester $(_inc_conf '.people[]?.name')" ;;
+	--kind) words=$_inc_kinds ;;
+	--seek) words="end" ;;
+	--notify) words="assignee group manager incident_manager requester $(_inc_conf '.people[]?.name')" ;;
 	--set)
 		if [[ $cur == *=* ]]; then
 			_inc_set "$tool" "${cur%%=*}" "${cur#*=}" "${cur%%=*}="
@@ -174,7 +181,7 @@ _inc_values() {
 	# item, and none of those given already
 	local pre='' w given
 	case $opt in
-	--status | --by | --notify)
+	--status | --by | --notify | --kind)
 		if [[ $cur == *,* ]]; then
 			pre=${cur%,*},
 			cur=${cur##*,}
@@ -278,7 +285,7 @@ _inc() {
 		;;
 	help)
 		((COMP_CWORD == at + 1)) &&
-			mapfile -t COMPREPLY < <(compgen -W "log classify assign update task sla escalate close show report import" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "$_inc_tools" -- "$cur")
 		;;
 	init | version) ;;
 	*) _inc_tool "inc-$cmd" $((at + 1)) ;;
@@ -286,8 +293,4 @@ _inc() {
 }
 
 complete -F _inc inc inc-log inc-classify inc-assign inc-update inc-task inc-sla \
-	inc-escalate inc-close inc-show inc-report inc-import
-
-# inc-mail, the mail gateway
-_inc_commands+=" mail"
-complete -F _inc inc-mail
+	inc-escalate inc-close inc-show inc-report inc-events inc-notify inc-mail inc-import

@@ -49,7 +49,7 @@ complete_zsh() {
 
 @test "bash: the commands of inc, and inc's own" {
 	run complete_bash inc ''
-	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report import init config help version mail)"
+	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report events notify mail import init config help version)"
 	run complete_bash inc -d x.db s
 	assert_output $'sla\nshow'
 	run complete_bash inc config ''
@@ -114,7 +114,7 @@ complete_zsh() {
 @test "zsh: commands, options, values" {
 	need_zsh
 	run complete_zsh inc ''
-	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report import init config help version mail)"
+	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report events notify mail import init config help version)"
 	run complete_zsh inc log --impact ''
 	assert_output $'high\nmedium\nlow'
 	run complete_zsh inc-show --status ''
@@ -219,8 +219,16 @@ complete_zsh() {
 }
 
 @test "bash: --notify takes the roles and the people's names; comma lists repeat nothing" {
+	local want w
 	run complete_bash inc-escalate --notify ''
-	assert_output "$(printf '%s\n' assignee manager incident_manager requester alice bob chen dana erik fay gus maria omar pat root)"
+	assert_output "$(printf '%s\n' assignee group manager incident_manager requester alice bob chen dana erik fay gus maria omar pat root)"
+	# every word inc-escalate takes, as its refusal lists them
+	want=$(inc-escalate 1 --to l2-infra --reason x --notify '?' </dev/null 2>&1 |
+		sed -n 's/.*(want \(.*\), a person or an address)$/\1/p')
+	[ -n "$want" ]
+	for w in ${want//,/ }; do
+		assert_line "$w"
+	done
 	run complete_bash inc-escalate --notify assignee,ma
 	assert_output $'assignee,manager\nassignee,maria'
 	run complete_bash inc-escalate --notify manager,assignee,
@@ -249,7 +257,7 @@ complete_zsh() {
 	run complete_zsh inc-update --set major=
 	assert_output $'true\nfalse'
 	run complete_zsh inc-escalate --notify ''
-	assert_output "$(printf '%s\n' assignee manager incident_manager requester alice bob chen dana erik fay gus maria omar pat root)"
+	assert_output "$(printf '%s\n' assignee group manager incident_manager requester alice bob chen dana erik fay gus maria omar pat root)"
 	run complete_zsh inc-escalate --notify manager,assignee,
 	refute_line manager
 	refute_line assignee
@@ -259,4 +267,123 @@ complete_zsh() {
 	run complete_zsh inc-report --by group,
 	refute_line group
 	assert_line priority
+}
+
+# The commands "inc --help" lists, in its order.
+dispatcher_commands() {
+	inc --help | awk '/^commands:/ { f = 1; next } f && NF { print $1 }'
+}
+
+@test "the commands offered are the dispatcher's; every tool has its completion" {
+	local tools
+	run dispatcher_commands
+	assert_line events
+	assert_line import
+	run complete_bash inc ''
+	assert_output "$(dispatcher_commands)"
+	run complete_bash inc help ''
+	assert_output "$(dispatcher_commands | grep -v -x -e init -e config -e help -e version)"
+	# the Makefile's tools: a "complete" line for bash, #compdef for zsh
+	tools=$(sed -n '/^TOOLS = /,/[^\\]$/p' "$INC_ROOT/Makefile" | sed 's/^TOOLS = //; s/\\$//' | tr -s ' \t' '\n' | grep .)
+	assert [ "$(wc -l <<<"$tools")" -ge 15 ]
+	for t in $tools; do
+		bash -c 'source "$INC_ROOT/completions/inc.bash"; complete -p "$1"' - "$t" >/dev/null ||
+			fail "bash: no completion for $t"
+		grep -q "^#compdef.* $t\( \|\$\)" "$INC_ROOT/completions/_inc" || fail "zsh: no #compdef for $t"
+	done
+}
+
+@test "bash: inc-events: options, --kind's event kinds as a comma list, --seek end" {
+	run complete_bash inc-events --k
+	assert_output "--kind"
+	run complete_bash inc-events --con
+	assert_output $'--consumer\n--consumers'
+	run complete_bash inc-events --
+	assert_output "$(printf '%s\n' --as --consumer --consumers --exec --follow --help --kind --now --prune --seek --since-seq --version)"
+	run complete_bash inc events --kind ''
+	assert_output "$(printf '%s\n' logged classified assigned queued updated sla_warning sla_breached escalated notified replied major_declared resolved closed reopened)"
+	# the kinds inc-events takes (cmd/inc-events.c), all of them
+	assert_output "$(awk '/kinds\[\] = \{/ { f = 1 } f { print } /NULL\};/ { f = 0 }' \
+		"$INC_ROOT/cmd/inc-events.c" | grep -o '"[a-z_]*"' | tr -d '"')"
+	run complete_bash inc-events --kind sla_
+	assert_output $'sla_warning\nsla_breached'
+	run complete_bash inc-events --kind logged,re
+	assert_output $'logged,replied\nlogged,resolved\nlogged,reopened'
+	run complete_bash inc-events --kind sla_breached,escalated,
+	refute_line "sla_breached,escalated,escalated"
+	assert_line "sla_breached,escalated,major_declared"
+	run complete_bash inc-events --kind=esc
+	assert_output "--kind=escalated "
+	run complete_bash inc-events --consumer chat --seek ''
+	assert_output "end "
+	# names, commands, ages and numbers are the caller's
+	for opt in --consumer --exec --prune --since-seq; do
+		run complete_bash inc-events "$opt" ''
+		assert_output ""
+	done
+	run complete_bash inc-events -d ''
+	assert_success
+}
+
+@test "bash: inc-notify's and inc-import's options and values; inc-mail by the dispatcher" {
+	run complete_bash inc-notify --
+	assert_output "$(printf '%s\n' --as --consumer --help --list --now --queue-only --send-only --version)"
+	run complete_bash inc notify --s
+	assert_output "--send-only"
+	run complete_bash inc-notify --consumer ''
+	assert_output ""
+	run complete_bash inc-notify --as ma
+	assert_output "maria "
+	run complete_bash inc-import --
+	assert_output "$(printf '%s\n' --as --format --help --live --map --now --prefix --version)"
+	run complete_bash inc-import --format x
+	assert_output "xes "
+	run complete_bash inc-import --format=j
+	assert_output "--format=jsonl "
+	run complete_bash inc-import --prefix ''
+	assert_output ""
+	run complete_bash inc mail --mb
+	assert_output "--mbox"
+	run complete_bash inc help ev
+	assert_output "events"
+	run complete_bash inc help m
+	assert_output "mail"
+	run complete_bash inc e
+	assert_output $'escalate\nevents'
+}
+
+@test "zsh: events, notify, mail and import: commands, options, values" {
+	need_zsh
+	run complete_zsh inc help ''
+	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report events notify mail import)"
+	run complete_zsh inc events --kind ''
+	assert_output "$(printf '%s\n' logged classified assigned queued updated sla_warning sla_breached escalated notified replied major_declared resolved closed reopened)"
+	run complete_zsh inc-events --kind logged,assigned,
+	refute_line logged
+	refute_line assigned
+	assert_line reopened
+	run complete_zsh inc-events --kind=
+	assert_line sla_breached
+	run complete_zsh inc-events --seek ''
+	assert_output "end"
+	run complete_zsh inc-events --consumer ''
+	assert_output ""
+	run complete_zsh inc-events -
+	assert_line -- "--since-seq"
+	assert_line -- "--consumers"
+	assert_line -- "--prune"
+	run complete_zsh inc-notify -
+	assert_line -- "--queue-only"
+	assert_line -- "--send-only"
+	assert_line -- "--list"
+	assert_line -- "--consumer"
+	run complete_zsh inc notify --consumer ''
+	assert_output ""
+	run complete_zsh inc-import --format ''
+	assert_output "$(printf '%s\n' servicenow xes helpdesk csv jsonl)"
+	run complete_zsh inc-import -
+	assert_line -- "--prefix"
+	assert_line -- "--live"
+	run complete_zsh inc mail --maildir ''
+	assert_output "<files>"
 }
