@@ -8,7 +8,7 @@
 # shellcheck shell=bash
 
 _inc_tools="log classify assign update task sla escalate close show report events notify mail import"
-_inc_commands="$_inc_tools init config help version"
+_inc_commands="$_inc_tools init config db help version"
 
 # The event kinds of the event log (inc-events --kind), as cmd/inc-events.c
 # knows them.
@@ -279,6 +279,14 @@ _inc() {
 		if ((COMP_CWORD == at + 1)); then
 			mapfile -t COMPREPLY < <(compgen -W "check path" -- "$cur")
 		elif ((COMP_CWORD == at + 2)) && [ "${COMP_WORDS[at + 1]}" = check ]; then
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			compopt -o filenames 2>/dev/null
+		fi
+		;;
+	db)
+		if ((COMP_CWORD == at + 1)); then
+			mapfile -t COMPREPLY < <(compgen -W "copy" -- "$cur")
+		elif [ "${COMP_WORDS[at + 1]}" = copy ] && ((COMP_CWORD <= at + 3)); then
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 			compopt -o filenames 2>/dev/null
 		fi

@@ -49,7 +49,7 @@ complete_zsh() {
 
 @test "bash: the commands of inc, and inc's own" {
 	run complete_bash inc ''
-	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report events notify mail import init config help version)"
+	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report events notify mail import init config db help version)"
 	run complete_bash inc -d x.db s
 	assert_output $'sla\nshow'
 	run complete_bash inc config ''
@@ -114,7 +114,7 @@ complete_zsh() {
 @test "zsh: commands, options, values" {
 	need_zsh
 	run complete_zsh inc ''
-	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report events notify mail import init config help version)"
+	assert_output "$(printf '%s\n' log classify assign update task sla escalate close show report events notify mail import init config db help version)"
 	run complete_zsh inc log --impact ''
 	assert_output $'high\nmedium\nlow'
 	run complete_zsh inc-show --status ''
@@ -281,8 +281,13 @@ dispatcher_commands() {
 	assert_line import
 	run complete_bash inc ''
 	assert_output "$(dispatcher_commands)"
+	run complete_bash inc db ''
+	assert_output "copy"
+	: >"$BATS_TEST_TMPDIR/desk.db"
+	run complete_bash inc db copy "$BATS_TEST_TMPDIR/de"
+	assert_output "$BATS_TEST_TMPDIR/desk.db"
 	run complete_bash inc help ''
-	assert_output "$(dispatcher_commands | grep -v -x -e init -e config -e help -e version)"
+	assert_output "$(dispatcher_commands | grep -v -x -e init -e config -e db -e help -e version)"
 	# the Makefile's tools: a "complete" line for bash, #compdef for zsh
 	tools=$(sed -n '/^TOOLS = /,/[^\\]$/p' "$INC_ROOT/Makefile" | sed 's/^TOOLS = //; s/\\$//' | tr -s ' \t' '\n' | grep .)
 	assert [ "$(wc -l <<<"$tools")" -ge 15 ]
@@ -299,7 +304,7 @@ dispatcher_commands() {
 	run complete_bash inc-events --con
 	assert_output $'--consumer\n--consumers'
 	run complete_bash inc-events --
-	assert_output "$(printf '%s\n' --as --consumer --consumers --exec --follow --help --kind --now --prune --seek --since-seq --version)"
+	assert_output "$(printf '%s\n' --as --consumer --consumers --drop --exec --follow --help --kind --now --prune --seek --since-seq --version)"
 	run complete_bash inc events --kind ''
 	assert_output "$(printf '%s\n' logged classified assigned queued updated sla_warning sla_breached escalated notified replied major_declared resolved closed reopened)"
 	# the kinds inc-events takes (cmd/inc-events.c), all of them
