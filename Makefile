@@ -27,7 +27,7 @@ MAN5 = $(wildcard man/*.5)
 MAN7 = $(wildcard man/*.7)
 
 DEBS = build-essential pkg-config libsqlite3-dev libjansson-dev libpcre2-dev sqlite3 tzdata \
-	bats bats-support bats-assert jq mandoc shellcheck valgrind zsh \
+	bats bats-support bats-assert jq mandoc man-db bsdextrautils shellcheck valgrind zsh \
 	libgmime-3.0-dev libxml2-dev libexpat1-dev libcsv-dev clang libclang-rt-14-dev
 
 all: $(BINS) $(UNITS)
