@@ -55,6 +55,12 @@ struct inc_db_ops {
 	 * it was last asked; -1 when the engine cannot tell (then every call
 	 * counts as a change) */
 	int64_t (*data_version)(struct inc_db *);
+	/* open a transaction, for writing (1) or reading (0); NULL: db.c's
+	 * own BEGIN IMMEDIATE / BEGIN (SQLite) */
+	int (*begin)(struct inc_db *, int write);
+	/* the engine's dialect (inc_db_dialect); it chooses the schema
+	 * migrations too (share/migrations/, share/migrations/pg/) */
+	enum inc_dialect dialect;
 };
 
 struct inc_db {
@@ -81,5 +87,6 @@ struct inc_db {
 void inc_db_fail(struct inc_db *, enum inc_dberr, const char *msg);
 
 extern const struct inc_db_ops inc_db_sqlite_ops;
+extern const struct inc_db_ops inc_db_pg_ops;
 
 #endif

@@ -468,4 +468,5 @@ const struct inc_db_ops inc_db_sqlite_ops = {
 	.wait = wait_,
 	.scratch = scratch,
 	.data_version = data_version,
+	.dialect = INC_SQLITE,
 };
