@@ -79,7 +79,8 @@ inc_cursor_set(struct inc_ctx *ctx, const char *name, int64_t seq, char *err)
 {
 	/* a cursor never moves back: two runs of one consumer at once */
 	struct inc_sql *q = inc_sql(ctx->db, "INSERT INTO cursor(name, seq, at) VALUES(?1, ?2, ?3)"
-				    " ON CONFLICT(name) DO UPDATE SET seq=max(seq, excluded.seq),"
+				    " ON CONFLICT(name) DO UPDATE SET seq=CASE WHEN excluded.seq > cursor.seq"
+				    " THEN excluded.seq ELSE cursor.seq END,"
 				    " at=excluded.at");
 
 	inc_sql_text(q, 1, name);

@@ -367,7 +367,7 @@ window_end(struct inc_ctx *ctx, const struct inc_report *rep, int last, int64_t 
 	int rc;
 
 	/* one min() or max() alone: SQLite reads it off the index */
-	inc_buf_printf(&sql, "SELECT %s(created_at) FROM incident WHERE 1", last ? "max" : "min");
+	inc_buf_printf(&sql, "SELECT %s(created_at) FROM incident WHERE 1=1", last ? "max" : "min");
 	add_window(&sql, rep);
 	q = prepare(ctx, rep, &utc, sql.data, err);
 	inc_buf_free(&sql);
@@ -463,7 +463,7 @@ kpis(struct inc_ctx *ctx, const struct inc_report *rep, const struct zone *z, st
 
 	inc_buf_addstr(&sql, "SELECT ");
 	add_keys(&sql, rep, 0);
-	inc_buf_printf(&sql, "%s%s FROM incident WHERE 1", rep->nby ? ", " : "", kpi_cols);
+	inc_buf_printf(&sql, "%s%s FROM incident WHERE 1=1", rep->nby ? ", " : "", kpi_cols);
 	add_window(&sql, rep);
 	add_group(&sql, rep->nby);
 

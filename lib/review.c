@@ -433,7 +433,7 @@ static int
 sla(struct inc_ctx *ctx, struct inc_buf *b, const struct inc_incident *inc, char *err)
 {
 	struct inc_sql *q = inc_sql(ctx->db,
-		"SELECT start, end FROM hold WHERE incident = ? ORDER BY start");
+		"SELECT start, \"end\" FROM hold WHERE incident = ? ORDER BY start");
 	int64_t resolved = inc->status == INC_RESOLVED || inc->status == INC_CLOSED ?
 		inc->resolved_at : INC_NULL;
 	char t1[INC_TIMELEN], t2[INC_TIMELEN], d[INC_TIMELEN];
