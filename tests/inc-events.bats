@@ -20,7 +20,7 @@ summary() {
 }
 
 events_in_log() {
-	sqlite3 "$INC_DB" 'SELECT count(*) FROM event'
+	dbq 'SELECT count(*) FROM event'
 }
 
 # Wait, up to $3 seconds, for file $1 to hold $2 lines.
@@ -37,6 +37,7 @@ teardown() {
 	if [ -n "${pid:-}" ]; then
 		kill "$pid" 2>/dev/null || true
 	fi
+	pg_teardown
 }
 
 @test "events in seq order, each the incident's current record with seq and event" {
@@ -63,7 +64,7 @@ teardown() {
 '{"kind":"logged","at":"2026-11-27T10:00:00Z","actor":"root","tool":"inc-log"}
 {"kind":"assigned","group":"service-desk","assignee":"alice","strategy":"round_robin","at":"2026-11-27T10:00:00Z","actor":"root","tool":"inc-assign"}
 {"kind":"updated","changed":["status"],"at":"2026-11-27T10:05:00Z","actor":"alice","tool":"inc-update"}'
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT seq, at, actor, tool, incident, kind, data FROM event')" \
+	assert_equal "$(dbq 'SELECT seq, at, actor, tool, incident, kind, data FROM event')" \
 '1|1795773600|root|inc-log|1|logged|{"kind":"logged"}
 2|1795773600|root|inc-assign|1|assigned|{"kind":"assigned","group":"service-desk","assignee":"alice","strategy":"round_robin"}
 3|1795773900|alice|inc-update|1|updated|{"kind":"updated","changed":["status"]}'
@@ -154,7 +155,7 @@ teardown() {
 {"id":2,"status":"on_hold"}'
 	assert_failure 1
 	assert_equal "$stderr" "inc-update: line 2: cannot move from new to on_hold"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT seq, incident, kind FROM event WHERE seq > 4')" "5|1|updated"
+	assert_equal "$(dbq 'SELECT seq, incident, kind FROM event WHERE seq > 4')" "5|1|updated"
 }
 
 @test "--since-seq N: the events after N" {
@@ -243,9 +244,9 @@ teardown() {
 	run --separate-stderr inc-events --consumer a --kind logged
 	assert_equal "$(summary)" '[1,1,"logged"]'
 	# on an empty log, end is 0
-	rm "$INC_DB"
+	drop_db
 	inc-events --consumer new --seek end
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT name, seq FROM cursor')" "new|0"
+	assert_equal "$(dbq 'SELECT name, seq FROM cursor')" "new|0"
 }
 
 @test "--consumers: one line per cursor, with how far behind" {
@@ -258,7 +259,7 @@ teardown() {
 '{"consumer":"a","seq":3,"at":"2026-11-27T10:30:00Z","behind":0}
 {"consumer":"b","seq":1,"at":"2026-11-27T10:05:00Z","behind":2}'
 	assert_equal "$stderr" ""
-	rm "$INC_DB"
+	drop_db
 	run --separate-stderr inc-events --consumers
 	assert_success
 	assert_output ""
@@ -306,7 +307,7 @@ teardown() {
 	assert_failure 1
 	assert_output ""
 	assert_equal "$stderr" 'inc-events: event 1 (INC-1 logged): kill -9 $$: killed by signal 9'
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT name, seq FROM cursor')" "hook|0"
+	assert_equal "$(dbq 'SELECT name, seq FROM cursor')" "hook|0"
 }
 
 @test "--exec: a CMD that does not read its stdin is fine, even for a long line" {
@@ -332,7 +333,7 @@ teardown() {
 	run --separate-stderr bash -c 'inc-events --consumer a >/dev/full'
 	assert_failure 3
 	assert_equal "$stderr" "inc-events: stdout: No space left on device"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM cursor')" 0
+	assert_equal "$(dbq 'SELECT count(*) FROM cursor')" 0
 	run --separate-stderr inc-events --consumer a
 	assert_success
 	assert_equal "$(summary)" $'[1,1,"logged"]\n[2,1,"assigned"]\n[3,1,"updated"]'
@@ -446,10 +447,10 @@ teardown() {
 	assert_success
 	assert_output ""
 	assert_equal "$stderr" ""
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT group_concat(seq) FROM event')" "3,4"
+	assert_equal "$(dbq 'SELECT seq FROM event ORDER BY seq' | paste -sd,)" "3,4"
 	inc-events --consumer b >/dev/null
 	inc-events --now 2026-11-29T09:00:00Z --prune 1d
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT group_concat(seq) FROM event')" "4"
+	assert_equal "$(dbq 'SELECT seq FROM event ORDER BY seq' | paste -sd,)" "4"
 	# a new consumer starts at the oldest event kept
 	run --separate-stderr inc-events --consumer c
 	assert_equal "$(summary)" '[4,1,"updated"]'
@@ -465,18 +466,18 @@ teardown() {
 @test "the database refuses to delete unconsumed events and to update any" {
 	three_events
 	inc-events --consumer a --seek 2
-	run sqlite3 "$INC_DB" 'DELETE FROM event WHERE seq = 3'
+	run dbq 'DELETE FROM event WHERE seq = 3'
 	assert_failure
 	assert_output --partial "the event log keeps what a consumer has not seen"
-	run sqlite3 "$INC_DB" 'DELETE FROM event'
+	run dbq 'DELETE FROM event'
 	assert_failure
 	assert_equal "$(events_in_log)" 3
-	run sqlite3 "$INC_DB" "UPDATE event SET kind = 'closed' WHERE seq = 1"
+	run dbq "UPDATE event SET kind = 'closed' WHERE seq = 1"
 	assert_failure
 	assert_output --partial "the event log is append-only"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT kind FROM event WHERE seq = 1')" "logged"
+	assert_equal "$(dbq 'SELECT kind FROM event WHERE seq = 1')" "logged"
 	# what every cursor has passed may go
-	run sqlite3 "$INC_DB" 'DELETE FROM event WHERE seq <= 2'
+	run dbq 'DELETE FROM event WHERE seq <= 2'
 	assert_success
 	assert_equal "$(events_in_log)" 1
 }
