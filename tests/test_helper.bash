@@ -108,6 +108,15 @@ db_integrity() {
 	fi
 }
 
+# Everything the database holds, as text: sqlite3's .dump, pg_dump's.
+db_dump() {
+	if [ "$INC_TEST_ENGINE" = pg ]; then
+		pg_dump -d "$INC_DB" --inserts
+	else
+		sqlite3 "$INC_DB" .dump
+	fi
+}
+
 # SQL that takes the writers' lock and prints "locked" (then hold it
 # until ROLLBACK): what another writer waits for.
 lock_sql() {
