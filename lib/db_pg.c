@@ -35,13 +35,14 @@
 /* the writers' lock: any constant, the same in every process ("inc") */
 #define WRITER_LOCK "SELECT pg_advisory_xact_lock(6909795)"
 
-#define MAXPARAM 64
+#define MAXPARAM 65535	/* the protocol's limit */
 
 struct stmt {
 	char *sql;		/* rewritten: $N parameters */
 	int nparam;
 	int writes;		/* INSERT, UPDATE or DELETE: atomic on its own */
-	char *val[MAXPARAM];	/* bound values, as text; NULL: SQL NULL */
+	Oid *types;		/* nparam: 0 inferred; text for a parameter never read */
+	char **val;		/* nparam bound values, as text; NULL: SQL NULL */
 	PGresult *res;		/* the result being read; NULL before the first step */
 	int row, nrows;		/* the current row, and how many */
 };
@@ -106,7 +107,7 @@ check(struct inc_db *db, PGresult *res, ExecStatusType want)
 	return 0;
 }
 
-static char *rewrite(const char *sql, int *nparam);
+static char *rewrite(const char *sql, int *nparam, Oid **types);
 
 static int
 exec_(struct inc_db *db, const char *sql)
@@ -118,7 +119,7 @@ exec_(struct inc_db *db, const char *sql)
 	/* the only statements of several that name the scratch schema are
 	 * inc's own (import_apply.c), never a migration */
 	if (strstr(sql, "scratch."))
-		sql = mapped = rewrite(sql, &n);
+		sql = mapped = rewrite(sql, &n, NULL);
 	res = PQexec(C(db), sql);
 	free(mapped);
 
@@ -213,12 +214,19 @@ ident(char c)
 	       c == '_' || c == '.';
 }
 
+/* sql with $N parameters; their number (more than MAXPARAM: too many);
+ * in *types (when not NULL, allocated) text for those the text skips,
+ * whose type PostgreSQL cannot infer (a report without --since binds ?1
+ * and never reads it), 0 for the others: inferred from where they stand. */
 static char *
-rewrite(const char *sql, int *nparam)
+rewrite(const char *sql, int *nparam, Oid **types)
 {
 	size_t len = strlen(sql);
 	char *out = inc_xmalloc(len * 4 + 16), *o = out;
-	int next = 0, max = 0;
+	int max = 0;
+	char *used = inc_xmalloc(MAXPARAM + 1);
+
+	memset(used, 0, MAXPARAM + 1);
 
 	for (const char *p = sql; *p; ) {
 		if (*p == '\'' || *p == '"') {
@@ -252,21 +260,29 @@ rewrite(const char *sql, int *nparam)
 
 			p++;
 			if (*p >= '0' && *p <= '9') {
-				n = (int)strtol(p, (char **)&p, 10);
+				long v = strtol(p, (char **)&p, 10);
+
+				n = v > MAXPARAM ? MAXPARAM + 1 : (int)v;
 			} else {
 				n = max + 1;
 			}
 			if (n > max)
 				max = n;
-			next = n;
+			if (n >= 1 && n <= MAXPARAM)
+				used[n] = 1;
 			o += sprintf(o, "$%d", n);
 		} else {
 			*o++ = *p++;
 		}
 	}
 	*o = '\0';
-	(void)next;
 	*nparam = max;
+	if (types && max <= MAXPARAM) {
+		*types = inc_xmalloc((size_t)(max ? max : 1) * sizeof **types);
+		for (int i = 1; i <= max; i++)
+			(*types)[i - 1] = used[i] ? 0 : 25;	/* text */
+	}
+	free(used);
 	return out;
 }
 
@@ -276,7 +292,7 @@ prepare(struct inc_db *db, const char *sql)
 	struct stmt *s = inc_xmalloc(sizeof *s);
 
 	memset(s, 0, sizeof *s);
-	s->sql = rewrite(sql, &s->nparam);
+	s->sql = rewrite(sql, &s->nparam, &s->types);
 	sql += strspn(sql, " \t\n");
 	s->writes = strncasecmp(sql, "INSERT", 6) == 0 || strncasecmp(sql, "UPDATE", 6) == 0 ||
 		    strncasecmp(sql, "DELETE", 6) == 0;
@@ -291,6 +307,8 @@ prepare(struct inc_db *db, const char *sql)
 		free(s);
 		return NULL;
 	}
+	s->val = inc_xmalloc((size_t)(s->nparam ? s->nparam : 1) * sizeof *s->val);
+	memset(s->val, 0, (size_t)(s->nparam ? s->nparam : 1) * sizeof *s->val);
 	return s;
 }
 
@@ -312,6 +330,8 @@ finalize(void *h)
 		return;
 	PQclear(s->res);
 	clear_values(s);
+	free(s->val);
+	free(s->types);
 	free(s->sql);
 	free(s);
 }
@@ -358,7 +378,7 @@ guarded(struct inc_db *db, struct stmt *s)
 
 	if (!PQenterPipelineMode(c) ||
 	    !PQsendQueryParams(c, "SAVEPOINT inc_stmt", 0, NULL, NULL, NULL, NULL, 0) ||
-	    !PQsendQueryParams(c, s->sql, s->nparam, NULL, (const char *const *)s->val,
+	    !PQsendQueryParams(c, s->sql, s->nparam, s->types, (const char *const *)s->val,
 			       NULL, NULL, 0) ||
 	    !PQsendQueryParams(c, "RELEASE inc_stmt", 0, NULL, NULL, NULL, NULL, 0) ||
 	    !PQpipelineSync(c)) {
@@ -425,7 +445,7 @@ step(struct inc_sql *q)
 	 */
 	guard = s->writes && PQtransactionStatus(k->c) == PQTRANS_INTRANS;
 	s->res = guard ? guarded(q->db, s) :
-		 PQexecParams(k->c, s->sql, s->nparam, NULL, (const char *const *)s->val,
+		 PQexecParams(k->c, s->sql, s->nparam, s->types, (const char *const *)s->val,
 			      NULL, NULL, 0);
 	st = s->res ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
