@@ -246,6 +246,18 @@ inc_db_scratch(struct inc_db *db, char *err)
 }
 
 int
+inc_db_lock(struct inc_db *db, const char *name, int *handle, char *err)
+{
+	return db->ops->lock(db, name, handle, err);
+}
+
+void
+inc_db_unlock(struct inc_db *db, const char *name, int handle)
+{
+	db->ops->unlock(db, name, handle);
+}
+
+int
 inc_db_wait(struct inc_db *db, int timeout_ms)
 {
 	return db->ops->wait(db, timeout_ms);

@@ -55,6 +55,9 @@ struct inc_db_ops {
 	 * it was last asked; -1 when the engine cannot tell (then every call
 	 * counts as a change) */
 	int64_t (*data_version)(struct inc_db *);
+	/* inc_db_lock, inc_db_unlock */
+	int (*lock)(struct inc_db *, const char *name, int *handle, char *err);
+	void (*unlock)(struct inc_db *, const char *name, int handle);
 	/* open a transaction, for writing (1) or reading (0); NULL: db.c's
 	 * own BEGIN IMMEDIATE / BEGIN (SQLite) */
 	int (*begin)(struct inc_db *, int write);

@@ -643,6 +643,33 @@ data_version(struct inc_db *db)
 	return -1;
 }
 
+/* An advisory lock of this session, keyed by the name: the server drops
+ * it when the connection ends, however the process ended. */
+static int
+lock_(struct inc_db *db, const char *name, int *handle, char *err)
+{
+	const char *v[1] = {name};
+	PGresult *res = PQexecParams(C(db), "SELECT pg_try_advisory_lock(hashtext('inc:' || $1::text))",
+				     1, NULL, v, NULL, NULL, 0);
+	int rc;
+
+	if (check(db, res, PGRES_TUPLES_OK) < 0)
+		return inc_db_err(db, err);
+	rc = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	*handle = 0;
+	return rc;
+}
+
+static void
+unlock_(struct inc_db *db, const char *name, int handle)
+{
+	const char *v[1] = {name};
+
+	PQclear(PQexecParams(C(db), "SELECT pg_advisory_unlock(hashtext('inc:' || $1::text))",
+			     1, NULL, v, NULL, NULL, 0));
+}
+
 const struct inc_db_ops inc_db_pg_ops = {
 	.engine = "postgresql",
 	.open = open_,
@@ -667,5 +694,7 @@ const struct inc_db_ops inc_db_pg_ops = {
 	.scratch = scratch,
 	.data_version = data_version,
 	.begin = begin,
+	.lock = lock_,
+	.unlock = unlock_,
 	.dialect = INC_PG,
 };

@@ -704,6 +704,14 @@ int inc_db_schema_version(void);
 int inc_db_created(const struct inc_db *);	/* this open made the database */
 int inc_db_exec(struct inc_db *, const char *sql, char *err);
 
+/* A lock named name among all the processes of this database, held until
+ * inc_db_unlock or the end of the process (kill -9 included; a child does
+ * not inherit it): 1 taken (*handle set), 0 another process holds it, -1
+ * with err. SQLite: a file beside the database, DB-NAME.lock (flock);
+ * PostgreSQL: an advisory lock of the session. */
+int inc_db_lock(struct inc_db *, const char *name, int *handle, char *err);
+void inc_db_unlock(struct inc_db *, const char *name, int handle);
+
 /* A private schema "scratch" on this connection, for a work table as
  * large as the input (inc-import's stage): on disk, seen by no other
  * connection, gone when this one closes or the process ends. Outside a
