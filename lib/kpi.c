@@ -296,7 +296,8 @@ local_expr(struct inc_buf *b, const struct zone *z, int base, size_t lo, size_t 
 	size_t mid;
 
 	if (lo == hi) {
-		inc_buf_printf(b, "?%d", base + (int)lo);
+		/* typed: PostgreSQL would take a CASE of bare parameters for text */
+		inc_buf_printf(b, "CAST(?%d AS BIGINT)", base + (int)lo);
 		return;
 	}
 	mid = (lo + hi + 1) / 2;
