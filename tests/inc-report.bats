@@ -621,7 +621,7 @@ then great');
 INSERT INTO task(incident, title, grp, assignee, status, due, created_at, done_at) VALUES
  (1, 'Call the ISP', 'l2-infra', 'dana', 'done', unixepoch('2026-11-26 10:00:00'),
   unixepoch('2026-11-26 08:30:00'), unixepoch('2026-11-26 09:45:00'));
-INSERT INTO hold(incident, start, end) VALUES
+INSERT INTO hold(incident, start, "end") VALUES
  (1, unixepoch('2026-11-26 09:00:00'), unixepoch('2026-11-26 09:30:00'));
 UPDATE incident SET category='network', subcategory='vpn', impact='high', urgency='high',
  priority='critical', status='closed', grp='l3-network', assignee='gus', major=1,

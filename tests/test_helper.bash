@@ -129,15 +129,16 @@ lock_sql() {
 
 # SQL on the test's database, output as sqlite3 prints it (columns joined
 # by |, no header, true and false as 1 and 0): dbq SQL, or SQL on stdin.
+# The fixtures' SQLite date functions, unixepoch('TIME') and
+# datetime(COLUMN, 'unixepoch'), are spelt for PostgreSQL on the way.
 dbq() {
 	if [ "$INC_TEST_ENGINE" = pg ]; then
-		if [ $# -eq 0 ]; then
-			# statements as they come (a fifo): each answer as it is
-			psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$INC_DB"
-			return
-		fi
-		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$INC_DB" -c "$1" | sed -e 's/^t$/1/' -e 's/^f$/0/'
-		return "${PIPESTATUS[0]}"
+		# unbuffered: statements from a fifo are answered as they come
+		if [ $# -eq 0 ]; then cat; else printf '%s\n' "$1"; fi |
+			sed -u -e "s/unixepoch(\('[^']*'\))/CAST(extract(epoch FROM timestamp \1) AS bigint)/g" \
+			    -e "s/datetime(\([a-z_]*\), 'unixepoch')/to_char(to_timestamp(\1) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')/g" |
+			psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$INC_DB" | sed -u -e 's/^t$/1/' -e 's/^f$/0/'
+		return "${PIPESTATUS[2]}"
 	fi
 	sqlite3 "$INC_DB" "$@"
 }
