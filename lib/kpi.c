@@ -262,7 +262,8 @@ static void
 add_keys(struct inc_buf *sql, const struct inc_report *rep, int alias, enum inc_dialect d)
 {
 	for (int i = 0; i < rep->nby; i++) {
-		inc_buf_printf(sql, "%s%s", i ? ", " : "",
+		/* keys in byte order, nulls first, as key_cmp() merges them */
+		inc_buf_printf(sql, d == INC_PG ? "%s(%s) COLLATE \"C\"" : "%s%s", i ? ", " : "",
 			       d == INC_PG ? by_fields[rep->by[i]].pg : by_fields[rep->by[i]].expr);
 		if (alias)
 			inc_buf_printf(sql, " AS k%d", i);
@@ -279,12 +280,12 @@ add_window(struct inc_buf *sql, const struct inc_report *rep)
 }
 
 static void
-add_group(struct inc_buf *sql, int nby)
+add_group(struct inc_buf *sql, int nby, enum inc_dialect d)
 {
 	for (int pass = 0; pass < 2 && nby; pass++)
 		for (int i = 0; i < nby; i++)
-			inc_buf_printf(sql, "%s%d", i ? ", " : pass ? " ORDER BY " : " GROUP BY ",
-				       i + 1);
+			inc_buf_printf(sql, "%s%d%s", i ? ", " : pass ? " ORDER BY " : " GROUP BY ",
+				       i + 1, pass && d == INC_PG ? " NULLS FIRST" : "");
 }
 
 /* created_at in local wall-clock seconds: a binary search over the spans
@@ -481,7 +482,7 @@ kpis(struct inc_ctx *ctx, const struct inc_report *rep, const struct zone *z, st
 	add_keys(&sql, rep, 0, inc_db_dialect(ctx->db));
 	inc_buf_printf(&sql, "%s%s FROM incident WHERE 1=1", rep->nby ? ", " : "", kpi_cols);
 	add_window(&sql, rep);
-	add_group(&sql, rep->nby);
+	add_group(&sql, rep->nby, inc_db_dialect(ctx->db));
 
 	inc_buf_addstr(&psql, "SELECT ");
 	for (int i = 0; i < rep->nby; i++)
@@ -499,7 +500,7 @@ kpis(struct inc_ctx *ctx, const struct inc_report *rep, const struct zone *z, st
 		add_keys(&psql, rep, 0, inc_db_dialect(ctx->db));
 	}
 	inc_buf_addstr(&psql, " ORDER BY resolved_at - created_at)) AS r");
-	add_group(&psql, rep->nby);
+	add_group(&psql, rep->nby, inc_db_dialect(ctx->db));
 
 	if (!(a = prepare(ctx, rep, z, sql.data, err)) || !(p = prepare(ctx, rep, z, psql.data, err)))
 		goto out;
@@ -539,7 +540,7 @@ aging(struct inc_ctx *ctx, const struct inc_report *rep, const struct zone *z, s
 	inc_buf_printf(&sql, "%s%s FROM incident WHERE " INC_SQL_OPEN, rep->nby ? ", " : "",
 		       aging_cols);
 	add_window(&sql, rep);
-	add_group(&sql, rep->nby);
+	add_group(&sql, rep->nby, inc_db_dialect(ctx->db));
 	q = prepare(ctx, rep, z, sql.data, err);
 	inc_buf_free(&sql);
 	if (!q)

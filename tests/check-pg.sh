@@ -5,6 +5,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 if [ $# -eq 0 ]; then
+	# one file name a line, no blanks in them
+	# shellcheck disable=SC2046
 	set -- $(cat tests/pg-files)
 fi
 dir=$(mktemp -d "${TMPDIR:-/tmp}/inc-pg.XXXXXX")

@@ -446,6 +446,12 @@ EOF
 	INC_DB="postgres://nobody@127.0.0.1:1/inc" run --separate-stderr inc-show
 	assert_failure 3
 	assert_regex "$stderr" '^inc-show: postgres://nobody@127.0.0.1:1/inc: cannot connect: '
+	# a password is never shown
+	INC_DB="postgresql://joe:s3cret@127.0.0.1:1/inc?sslmode=disable&password=s3cret" \
+		run --separate-stderr inc-show
+	assert_failure 3
+	assert_regex "$stderr" '^inc-show: postgresql://joe:\*\*\*@127.0.0.1:1/inc\?sslmode=disable&password=\*\*\*: cannot connect: '
+	refute_regex "$stderr" s3cret
 }
 
 @test "database locked past the busy timeout: exit 3, nothing written" {

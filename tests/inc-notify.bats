@@ -192,7 +192,7 @@ IT Service Desk'
 	assert_output ""
 	assert_equal "$stderr" ""
 	assert_equal "$(received)" 1
-	assert_equal "$(dbq "SELECT id, seq, incident, kind, rcpt, message_id, subject, attempts, datetime(sent_at, 'unixepoch'), last_error IS NULL FROM outbox")" \
+	assert_equal "$(dbq "SELECT id, seq, incident, kind, rcpt, message_id, subject, attempts, datetime(sent_at, 'unixepoch'), CASE WHEN last_error IS NULL THEN 1 ELSE 0 END FROM outbox ORDER BY id")" \
 		"1|1|1|logged|joe@example.com|INC-1.1.0@example.com|[INC-1] VPN down|1|2026-11-27 10:00:00|1"
 	assert_equal "$(dbq "SELECT name, seq FROM cursor")" "mail|1"
 	# the stored message is what sendmail read, byte for byte
@@ -247,7 +247,7 @@ Bcc: x@example.org[31m'
 inc-notify: INC-2: logged: "a@example.com\nBcc: c@example.org": not one mail address, not mailed
 inc-notify: INC-3: logged: "Ann Example <ann@example.com>": not one mail address, not mailed'
 	assert_equal "$(received)" 1
-	assert_equal "$(dbq "SELECT group_concat(rcpt) FROM outbox")" "joe@example.com"
+	assert_equal "$(dbq "SELECT rcpt FROM outbox ORDER BY id" | paste -sd,)" "joe@example.com"
 	# the events are passed, not retried: the next run says nothing
 	run --separate-stderr inc-notify </dev/null
 	assert_success
@@ -527,7 +527,7 @@ INC-3.3.0@example.com'
 	assert_success
 	assert_output ""
 	assert_equal "$(received)" 3
-	assert_equal "$(dbq "SELECT message_id, attempts, datetime(sent_at, 'unixepoch'), last_error FROM outbox")" \
+	assert_equal "$(dbq "SELECT message_id, attempts, datetime(sent_at, 'unixepoch'), last_error FROM outbox ORDER BY id")" \
 'INC-1.1.0@example.com|3|2026-11-27 10:05:00|
 INC-2.2.0@example.com|3|2026-11-27 10:05:00|
 INC-3.3.0@example.com|2|2026-11-27 10:05:00|'
@@ -587,7 +587,7 @@ mail=1'
 	# the orphaned sendmail finishes
 	for _ in $(seq 600); do [ -e "$BATS_TEST_TMPDIR/done" ] && break; sleep 0.05; done
 	assert_equal "$(received)" 1
-	dbq "SELECT writefile('$BATS_TEST_TMPDIR/stored', message) FROM outbox WHERE id = 1" >/dev/null
+	db_write "$BATS_TEST_TMPDIR/stored" "SELECT message FROM outbox WHERE id = 1"
 	assert [ "$(stat -c %s "$BATS_TEST_TMPDIR/stored")" -gt 150000 ]
 	cmp "$BATS_TEST_TMPDIR/stored" "$(messages)"
 	# not marked: the next run sends it again, the same message (at least once)

@@ -275,7 +275,8 @@ END
 	bare <<<"$rows"
 	dbq "UPDATE incident SET escalated=1, reassignment_count=1 WHERE id=1;
 		UPDATE incident SET rating=id, responded_at=created_at+id WHERE id IN (1, 2);
-		UPDATE incident SET response_met=(id % 8 <> 0), resolve_met=(id <= 3) WHERE id <= 24"
+		UPDATE incident SET response_met=CASE WHEN id % 8 <> 0 THEN 1 ELSE 0 END,
+			resolve_met=CASE WHEN id <= 3 THEN 1 ELSE 0 END WHERE id <= 24"
 	run --separate-stderr inc-report --format csv </dev/null
 	assert_success
 	# response met 21 of 24: 87.5; resolve met 3 of 24: 12.5

@@ -16,7 +16,7 @@ if [ -z "$cmd" ] || [ -z "$dir" ]; then
 fi
 bindir=$(pg_config --bindir 2>/dev/null || true)
 if [ ! -x "$bindir/initdb" ]; then
-	bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+	bindir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1)
 fi
 if [ ! -x "$bindir/initdb" ]; then
 	echo "pg-cluster: no initdb (install postgresql)" >&2

@@ -117,6 +117,16 @@ db_dump() {
 	fi
 }
 
+# One value a query selects into FILE, byte for byte: db_write FILE SQL.
+db_write() {
+	if [ "$INC_TEST_ENGINE" = pg ]; then
+		# psql ends the value with a newline of its own
+		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$INC_DB" -c "$2" -o "$1" && truncate -s -1 "$1"
+	else
+		sqlite3 "$INC_DB" "SELECT writefile('$1', ($2))" >/dev/null
+	fi
+}
+
 # SQL that takes the writers' lock and prints "locked" (then hold it
 # until ROLLBACK): what another writer waits for.
 lock_sql() {
@@ -129,14 +139,15 @@ lock_sql() {
 
 # SQL on the test's database, output as sqlite3 prints it (columns joined
 # by |, no header, true and false as 1 and 0): dbq SQL, or SQL on stdin.
-# The fixtures' SQLite date functions, unixepoch('TIME') and
-# datetime(COLUMN, 'unixepoch'), are spelt for PostgreSQL on the way.
+# The fixtures' SQLite functions, unixepoch('TIME'), datetime(COLUMN,
+# 'unixepoch') and char(N), are spelt for PostgreSQL on the way.
 dbq() {
 	if [ "$INC_TEST_ENGINE" = pg ]; then
 		# unbuffered: statements from a fifo are answered as they come
 		if [ $# -eq 0 ]; then cat; else printf '%s\n' "$1"; fi |
 			sed -u -e "s/unixepoch(\('[^']*'\))/CAST(extract(epoch FROM timestamp \1) AS bigint)/g" \
-			    -e "s/datetime(\([a-z_]*\), 'unixepoch')/to_char(to_timestamp(\1) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')/g" |
+			    -e "s/datetime(\([a-z_]*\), 'unixepoch')/to_char(to_timestamp(\1) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')/g" \
+			    -e "s/\bchar(\([0-9]*\))/chr(\1)/g" |
 			psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$INC_DB" | sed -u -e 's/^t$/1/' -e 's/^f$/0/'
 		return "${PIPESTATUS[2]}"
 	fi
