@@ -129,6 +129,8 @@ install: all
 	install -m 644 share/import/*.json $(DESTDIR)$(SHAREDIR)/import
 	install -d $(DESTDIR)$(SHAREDIR)/migrations $(DESTDIR)$(SHAREDIR)/templates
 	install -m 644 $(MIGRATIONS) $(DESTDIR)$(SHAREDIR)/migrations
+	install -d $(DESTDIR)$(SHAREDIR)/migrations/pg
+	install -m 644 $(MIGRATIONS_PG) $(DESTDIR)$(SHAREDIR)/migrations/pg
 	install -m 644 share/templates/*.txt $(DESTDIR)$(SHAREDIR)/templates
 	for f in share/examples/*; do \
 		if [ -x "$$f" ]; then m=755; else m=644; fi; \
