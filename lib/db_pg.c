@@ -114,7 +114,7 @@ exec_(struct inc_db *db, const char *sql)
 {
 	char *mapped = NULL;
 	PGresult *res;
-	int rc, n;
+	int rc, n, rollback = strncmp(sql, "ROLLBACK", 8) == 0;
 
 	/* the only statements of several that name the scratch schema are
 	 * inc's own (import_apply.c), never a migration */
@@ -130,7 +130,7 @@ exec_(struct inc_db *db, const char *sql)
 		return -1;
 	}
 	/* a COMMIT of a transaction that had failed is a ROLLBACK */
-	rc = strcmp(PQcmdStatus(res), "ROLLBACK") == 0 && strncmp(sql, "ROLLBACK", 8) != 0 ? -1 : 0;
+	rc = strcmp(PQcmdStatus(res), "ROLLBACK") == 0 && !rollback ? -1 : 0;
 	PQclear(res);
 	if (rc < 0)
 		inc_db_fail(db, INC_DBE_FATAL, "the transaction was rolled back by the database");

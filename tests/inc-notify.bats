@@ -196,7 +196,7 @@ IT Service Desk'
 		"1|1|1|logged|joe@example.com|INC-1.1.0@example.com|[INC-1] VPN down|1|2026-11-27 10:00:00|1"
 	assert_equal "$(dbq "SELECT name, seq FROM cursor")" "mail|1"
 	# the stored message is what sendmail read, byte for byte
-	dbq "SELECT writefile('$BATS_TEST_TMPDIR/stored', message) FROM outbox" >/dev/null
+	db_write "$BATS_TEST_TMPDIR/stored" "SELECT message FROM outbox"
 	cmp "$BATS_TEST_TMPDIR/stored" "$(messages)"
 }
 
