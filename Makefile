@@ -10,11 +10,11 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
 CC ?= cc
 CFLAGS ?= -g -O2
-PKGS = jansson sqlite3 libpcre2-8 gmime-3.0 libxml-2.0 expat
+PKGS = jansson sqlite3 libpcre2-8 gmime-3.0 libxml-2.0 expat libpq
 override CFLAGS += -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Ilib \
 	-DINC_SHAREDIR='"$(SHAREDIR)"'
-LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lsqlite3 -lpcre2-8) -lcsv -lm
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lsqlite3 -lpcre2-8 -lpq) -lcsv -lm
 
 TOOLS = inc inc-log inc-show inc-classify inc-assign inc-update inc-task \
 	inc-sla inc-escalate inc-close inc-report inc-events inc-notify inc-mail inc-import
@@ -28,17 +28,26 @@ MAN7 = $(wildcard man/*.7)
 
 DEBS = build-essential pkg-config libsqlite3-dev libjansson-dev libpcre2-dev sqlite3 tzdata \
 	bats bats-support bats-assert jq mandoc man-db bsdextrautils shellcheck valgrind zsh \
-	libgmime-3.0-dev libxml2-dev libexpat1-dev libcsv-dev clang libclang-rt-14-dev
+	libgmime-3.0-dev libxml2-dev libexpat1-dev libcsv-dev clang libclang-rt-14-dev \
+	libpq-dev postgresql
 
 all: $(BINS) $(UNITS)
 
 MIGRATIONS = $(sort $(wildcard share/migrations/[0-9][0-9][0-9]-*.sql))
+MIGRATIONS_PG = $(sort $(wildcard share/migrations/pg/[0-9][0-9][0-9]-*.sql))
 
-# The schema migrations, embedded in order: one string per file.
-lib/migrations.h: $(MIGRATIONS)
+# The schema migrations, embedded in order: one string per file, SQLite's
+# (inc_migrations) and PostgreSQL's (inc_migrations_pg).
+lib/migrations.h: $(MIGRATIONS) $(MIGRATIONS_PG)
 	{ echo '/* generated from share/migrations/ by make: do not edit */'; \
 	  echo 'static const char *const inc_migrations[] = {'; \
 	  for f in $(MIGRATIONS); do \
+		echo "/* $$f */"; \
+		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/	"/' -e 's/$$/\\n"/' "$$f"; \
+		echo ','; \
+	  done; echo '};'; \
+	  echo 'static const char *const inc_migrations_pg[] = {'; \
+	  for f in $(MIGRATIONS_PG); do \
 		echo "/* $$f */"; \
 		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/	"/' -e 's/$$/\\n"/' "$$f"; \
 		echo ','; \
@@ -69,6 +78,11 @@ check: all
 	echo "bats: $$(( $$(grep -c '^ok' $$out) - skip )) passed, $$(grep -c '^not ok' $$out) failed, $$skip skipped"; \
 	rm -f $$out; exit $$st
 
+# The files of tests/pg-files on PostgreSQL: a throwaway cluster (initdb,
+# pg_ctl on a Unix socket in a temporary folder), a database per test.
+check-pg: all
+	sh tests/check-pg.sh
+
 # The same suite on a build with AddressSanitizer and UBSan, in its own tree.
 check-asan:
 	$(MAKE) clean
@@ -81,7 +95,7 @@ check-valgrind: all
 	PATH="$(CURDIR)/bin:$$PATH" INC_VALGRIND=1 bats tests
 
 # Only the files that exist: helpers add theirs in their own branches.
-LINT_SH = .ci/run demo.sh setup.sh
+LINT_SH = .ci/run demo.sh setup.sh tests/pg-cluster.sh tests/check-pg.sh
 LINT_BASH = $(wildcard completions/inc.bash tests/test_helper.bash bench/*.sh)
 
 lint:
@@ -115,6 +129,8 @@ install: all
 	install -m 644 share/import/*.json $(DESTDIR)$(SHAREDIR)/import
 	install -d $(DESTDIR)$(SHAREDIR)/migrations $(DESTDIR)$(SHAREDIR)/templates
 	install -m 644 $(MIGRATIONS) $(DESTDIR)$(SHAREDIR)/migrations
+	install -d $(DESTDIR)$(SHAREDIR)/migrations/pg
+	install -m 644 $(MIGRATIONS_PG) $(DESTDIR)$(SHAREDIR)/migrations/pg
 	install -m 644 share/templates/*.txt $(DESTDIR)$(SHAREDIR)/templates
 	for f in share/examples/*; do \
 		if [ -x "$$f" ]; then m=755; else m=644; fi; \
@@ -191,6 +207,6 @@ clean:
 	rm -rf bin lib/*.o lib/libinc.a lib/migrations.h $(UNITS)
 	$(MAKE) -C bench clean 2>/dev/null || true
 
-.PHONY: all check check-asan check-valgrind lint bench demo deps install uninstall clean \
+.PHONY: all check check-pg check-asan check-valgrind lint bench demo deps install uninstall clean \
 	fuzz fuzz-build fuzz-smoke fuzz-clean
 .SECONDARY:

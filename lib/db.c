@@ -21,6 +21,10 @@
 
 #define SCHEMA_VERSION ((int)(sizeof inc_migrations / sizeof inc_migrations[0]))
 
+/* both engines' schemas go through the same versions */
+_Static_assert(sizeof inc_migrations == sizeof inc_migrations_pg,
+	       "share/migrations/pg/ must have a file for each of share/migrations/");
+
 void
 inc_db_fail(struct inc_db *db, enum inc_dberr e, const char *msg)
 {
@@ -61,6 +65,19 @@ const char *
 inc_db_engine(const struct inc_db *db)
 {
 	return db->ops->engine;
+}
+
+enum inc_dialect
+inc_db_dialect(const struct inc_db *db)
+{
+	return db->ops->dialect;
+}
+
+int
+inc_db_is_uri(const char *name)
+{
+	return name && (strncmp(name, "postgresql://", 13) == 0 ||
+			strncmp(name, "postgres://", 11) == 0);
 }
 
 /* ---- statements ---- */
@@ -247,6 +264,18 @@ inc_db_scratch(struct inc_db *db, char *err)
 }
 
 int
+inc_db_lock(struct inc_db *db, const char *name, int *handle, char *err)
+{
+	return db->ops->lock(db, name, handle, err);
+}
+
+void
+inc_db_unlock(struct inc_db *db, const char *name, int handle)
+{
+	db->ops->unlock(db, name, handle);
+}
+
+int
 inc_db_wait(struct inc_db *db, int timeout_ms)
 {
 	return db->ops->wait(db, timeout_ms);
@@ -269,7 +298,7 @@ inc_db_begin(struct inc_db *db)
 {
 	if (db->tx)
 		return 0;
-	if (tx(db, db->ops->engine[0] == 's' ? "BEGIN IMMEDIATE" : "BEGIN") < 0)
+	if (db->ops->begin ? db->ops->begin(db, 1) < 0 : tx(db, "BEGIN IMMEDIATE") < 0)
 		return -1;
 	db->tx = 1;
 	return 0;
@@ -280,8 +309,7 @@ inc_db_begin_read(struct inc_db *db)
 {
 	if (db->tx)
 		return 0;
-	if (tx(db, db->ops->engine[0] == 's' ? "BEGIN" :
-	       "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") < 0)
+	if (db->ops->begin ? db->ops->begin(db, 0) < 0 : tx(db, "BEGIN") < 0)
 		return -1;
 	db->tx = 2;
 	return 0;
@@ -405,7 +433,23 @@ inc_db_exists(const char *arg)
 	char name[PATH_MAX];
 	struct stat st;
 
-	return name_of(arg, name, sizeof name) >= 0 && stat(name, &st) == 0 && st.st_size > 0;
+	if (name_of(arg, name, sizeof name) < 0)
+		return 0;
+	if (inc_db_is_uri(name)) {
+		/* a server: there when it answers, with inc's schema */
+		char err[INC_ERRLEN];
+		struct inc_db *db = inc_xmalloc(sizeof *db);
+		int v = 0, rc;
+
+		memset(db, 0, sizeof *db);
+		db->watch_fd = -1;
+		db->ops = &inc_db_pg_ops;
+		snprintf(db->name, sizeof db->name, "%s", name);
+		rc = db->ops->open(db, name, 1000, err) == 0 && db->ops->version(db, &v) == 0 && v > 0;
+		inc_db_close(db);
+		return rc;
+	}
+	return stat(name, &st) == 0 && st.st_size > 0;
 }
 
 /* name_of, and the default's folder made. */
@@ -416,7 +460,7 @@ resolve(const char *arg, char *out, size_t len, char *err)
 
 	if (rc < 0)
 		return inc_err(err, "no database: set INC_DB or HOME, or give -d");
-	if (rc == 0 && mkdirs(out) < 0)
+	if (rc == 0 && !inc_db_is_uri(out) && mkdirs(out) < 0)
 		return inc_err(err, "%s: cannot create its folder: %s", out, strerror(errno));
 	return 0;
 }
@@ -457,7 +501,8 @@ migrate(struct inc_db *db, char *err)
 	if (v == 0)
 		db->created = 1;
 	for (; v < SCHEMA_VERSION; v++)
-		if (db->ops->exec(db, inc_migrations[v]) < 0 || db->ops->set_version(db, v + 1) < 0)
+		if (db->ops->exec(db, (db->ops->dialect == INC_PG ? inc_migrations_pg : inc_migrations)[v]) < 0 ||
+		    db->ops->set_version(db, v + 1) < 0)
 			goto fail;
 	if (inc_db_commit(db) < 0)
 		goto fail;
@@ -466,6 +511,39 @@ fail:
 	inc_db_err(db, err);
 	inc_db_rollback(db);
 	return -1;
+}
+
+/* A URI's password (postgresql://user:SECRET@host/db, or ?password=SECRET)
+ * as "***", in place: the name is for messages. */
+static void
+redact(char *uri, size_t size)
+{
+	char out[sizeof ((struct inc_db *)0)->name], *o = out, *p = strstr(uri, "://");
+	char *at, *colon;
+	size_t n;
+
+	if (!p)
+		return;
+	p += 3;
+	at = p + strcspn(p, "@/?");
+	colon = *at == '@' ? memchr(p, ':', (size_t)(at - p)) : NULL;
+	n = (size_t)((colon ? colon : p) - uri);
+	memcpy(o, uri, n);
+	o += n;
+	if (colon) {
+		o += sprintf(o, ":***");
+		p = at;
+	}
+	while (*p && (size_t)(o - out) < sizeof out - 8) {
+		if ((p[-1] == '?' || p[-1] == '&') && strncmp(p, "password=", 9) == 0) {
+			o += sprintf(o, "password=***");
+			p += 9 + strcspn(p + 9, "&");
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	snprintf(uri, size, "%s", out);
 }
 
 struct inc_db *
@@ -480,9 +558,27 @@ inc_db_open(const char *arg, int busy_ms, char *err)
 		free(db);
 		return NULL;
 	}
-	db->ops = &inc_db_sqlite_ops;
-	if (db->ops->open(db, db->name, busy_ms, msg) < 0 ||
-	    migrate(db, msg) < 0) {
+	db->ops = inc_db_is_uri(db->name) ? &inc_db_pg_ops : &inc_db_sqlite_ops;
+	if (db->ops == &inc_db_pg_ops) {
+		/* the URI as given to libpq; its password never in a message */
+		char uri[sizeof db->name];
+		int rc;
+
+		snprintf(uri, sizeof uri, "%s", db->name);
+		redact(db->name, sizeof db->name);
+		rc = db->ops->open(db, uri, busy_ms, msg);
+		explicit_bzero(uri, sizeof uri);
+		if (rc < 0) {
+			inc_err(err, "%s: %s", db->name, msg);
+			inc_db_close(db);
+			return NULL;
+		}
+	} else if (db->ops->open(db, db->name, busy_ms, msg) < 0) {
+		inc_err(err, "%s: %s", db->name, msg);
+		inc_db_close(db);
+		return NULL;
+	}
+	if (migrate(db, msg) < 0) {
 		inc_err(err, "%s: %s", db->name, msg);
 		inc_db_close(db);
 		return NULL;

@@ -61,6 +61,15 @@ struct inc_db_ops {
 	int (*ncols)(struct inc_sql *);
 	const char *(*col_name)(struct inc_sql *, int i);
 	int (*col_kind)(struct inc_sql *, int i);
+	/* inc_db_lock, inc_db_unlock */
+	int (*lock)(struct inc_db *, const char *name, int *handle, char *err);
+	void (*unlock)(struct inc_db *, const char *name, int handle);
+	/* open a transaction, for writing (1) or reading (0); NULL: db.c's
+	 * own BEGIN IMMEDIATE / BEGIN (SQLite) */
+	int (*begin)(struct inc_db *, int write);
+	/* the engine's dialect (inc_db_dialect); it chooses the schema
+	 * migrations too (share/migrations/, share/migrations/pg/) */
+	enum inc_dialect dialect;
 };
 
 struct inc_db {
@@ -87,5 +96,6 @@ struct inc_db {
 void inc_db_fail(struct inc_db *, enum inc_dberr, const char *msg);
 
 extern const struct inc_db_ops inc_db_sqlite_ops;
+extern const struct inc_db_ops inc_db_pg_ops;
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -472,6 +473,37 @@ col_kind(struct inc_sql *q, int i)
 	}
 }
 
+/* A file beside the database, locked by this open file only: the kernel
+ * drops the lock when the process dies, and a child (sendmail) does not
+ * inherit it. The handle is the fd. */
+static int
+lock_(struct inc_db *db, const char *name, int *handle, char *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (snprintf(path, sizeof path, "%s-%s.lock", db->name, name) >= (int)sizeof path)
+		return inc_err(err, "%s: name too long for its lock", db->name);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0)
+		return inc_err(err, "%s: %s", path, strerror(errno));
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		close(fd);
+		if (errno == EWOULDBLOCK)
+			return 0;
+		return inc_err(err, "%s: %s", path, strerror(errno));
+	}
+	*handle = fd;
+	return 1;
+}
+
+static void
+unlock_(struct inc_db *db, const char *name, int handle)
+{
+	close(handle);
+}
+
 const struct inc_db_ops inc_db_sqlite_ops = {
 	.engine = "sqlite",
 	.open = open_,
@@ -498,4 +530,7 @@ const struct inc_db_ops inc_db_sqlite_ops = {
 	.ncols = ncols,
 	.col_name = col_name,
 	.col_kind = col_kind,
+	.lock = lock_,
+	.unlock = unlock_,
+	.dialect = INC_SQLITE,
 };

@@ -96,8 +96,9 @@ inc_cursor_set(struct inc_ctx *ctx, const char *name, int64_t seq, char *err)
 	/* a cursor never moves back: two runs of one consumer at once; the
 	 * first tool to move it owns it */
 	struct inc_sql *q = inc_sql(ctx->db, "INSERT INTO cursor(name, seq, at, tool) VALUES(?1, ?2, ?3, ?4)"
-				    " ON CONFLICT(name) DO UPDATE SET seq=max(seq, excluded.seq),"
-				    " at=excluded.at, tool=coalesce(tool, excluded.tool)");
+				    " ON CONFLICT(name) DO UPDATE SET seq=CASE WHEN excluded.seq > cursor.seq"
+				    " THEN excluded.seq ELSE cursor.seq END,"
+				    " at=excluded.at, tool=coalesce(cursor.tool, excluded.tool)");
 
 	inc_sql_text(q, 1, name);
 	inc_sql_int(q, 2, seq);

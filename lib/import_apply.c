@@ -576,7 +576,7 @@ inc_import(struct inc_ctx *ctx, FILE *in, const struct inc_import *opt,
 	run.record_config = cfgstate == INC_SLACFG_NONE;
 	if (inc_db_scratch(ctx->db, err) < 0 ||
 	    inc_db_exec(ctx->db, "CREATE TABLE scratch.import_stage(key TEXT NOT NULL,"
-			" at INTEGER NOT NULL, seq INTEGER NOT NULL, line INTEGER NOT NULL,"
+			" at BIGINT NOT NULL, seq BIGINT NOT NULL, line BIGINT NOT NULL,"
 			" data TEXT NOT NULL)", err) < 0)
 		return -1;
 	rc = inc_import_read(in, opt->format, opt->map, stage_event, &run, NULL, err);

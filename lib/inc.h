@@ -670,7 +670,7 @@ int inc_may(const struct inc_config *, const char *actor, enum inc_act act,
 	    const char *requester);
 
 /* ======================================================================
- * 3. storage (db.c, db_sqlite.c)
+ * 3. storage (db.c, db_sqlite.c, db_pg.c)
  * ====================================================================== */
 
 struct inc_db;		/* a connection */
@@ -693,10 +693,24 @@ int inc_db_exists(const char *arg);
 /* Closes; a connection that wrote leaves no large WAL behind it. */
 void inc_db_close(struct inc_db *);
 const char *inc_db_name(const struct inc_db *);
-const char *inc_db_engine(const struct inc_db *);	/* "sqlite" */
+const char *inc_db_engine(const struct inc_db *);	/* "sqlite", "postgresql" */
+/* The SQL dialect of a connection, for the few statements that cannot be
+ * written once for both engines: choose between two literals with it. */
+enum inc_dialect { INC_SQLITE, INC_PG };
+enum inc_dialect inc_db_dialect(const struct inc_db *);
+/* The name is a libpq connection URI (postgresql://, postgres://). */
+int inc_db_is_uri(const char *name);
 int inc_db_schema_version(void);
 int inc_db_created(const struct inc_db *);	/* this open made the database */
 int inc_db_exec(struct inc_db *, const char *sql, char *err);
+
+/* A lock named name among all the processes of this database, held until
+ * inc_db_unlock or the end of the process (kill -9 included; a child does
+ * not inherit it): 1 taken (*handle set), 0 another process holds it, -1
+ * with err. SQLite: a file beside the database, DB-NAME.lock (flock);
+ * PostgreSQL: an advisory lock of the session. */
+int inc_db_lock(struct inc_db *, const char *name, int *handle, char *err);
+void inc_db_unlock(struct inc_db *, const char *name, int handle);
 
 /* A private schema "scratch" on this connection, for a work table as
  * large as the input (inc-import's stage): on disk, seen by no other

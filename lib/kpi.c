@@ -24,20 +24,27 @@
  * million rows. */
 #define LOCAL "\x02"
 #define WEEK_THU LOCAL " + (3 - (CAST(strftime('%w', " LOCAL ", 'unixepoch') AS INTEGER) + 6) % 7) * 86400"
+/* PostgreSQL (pg, when it differs) has neither a unary + on text nor
+ * strftime: to_char of the local seconds read as UTC, the ISO week as its
+ * own pattern (the same keys). */
+#define PG_LOCAL "(to_timestamp(" LOCAL ") AT TIME ZONE 'UTC')"
 static const struct {
-	const char *name, *expr;
+	const char *name, *expr, *pg;
 } by_fields[] = {
-	{"category", "+category"},
-	{"subcategory", "+subcategory"},
-	{"priority", "+priority"},
-	{"group", "+grp"},
-	{"assignee", "+assignee"},
-	{"source", "+source"},
-	{"requester", "+requester"},
-	{"day", "strftime('%Y-%m-%d', " LOCAL ", 'unixepoch')"},
+	{"category", "+category", "category"},
+	{"subcategory", "+subcategory", "subcategory"},
+	{"priority", "+priority", "priority"},
+	{"group", "+grp", "grp"},
+	{"assignee", "+assignee", "assignee"},
+	{"source", "+source", "source"},
+	{"requester", "+requester", "requester"},
+	{"day", "strftime('%Y-%m-%d', " LOCAL ", 'unixepoch')",
+		"to_char(" PG_LOCAL ", 'YYYY-MM-DD')"},
 	{"week", "printf('%s-W%02d', strftime('%Y', " WEEK_THU ", 'unixepoch'),"
-		 " (CAST(strftime('%j', " WEEK_THU ", 'unixepoch') AS INTEGER) - 1) / 7 + 1)"},
-	{"month", "strftime('%Y-%m', " LOCAL ", 'unixepoch')"},
+		 " (CAST(strftime('%j', " WEEK_THU ", 'unixepoch') AS INTEGER) - 1) / 7 + 1)",
+		"to_char(" PG_LOCAL ", 'IYYY-\"W\"IW')"},
+	{"month", "strftime('%Y-%m', " LOCAL ", 'unixepoch')",
+		"to_char(" PG_LOCAL ", 'YYYY-MM')"},
 };
 #define NBY (sizeof by_fields / sizeof by_fields[0])
 
@@ -69,19 +76,26 @@ struct zone {
  * bind twice as many parameters). */
 #define MAXSPANS 4000
 
+/* A condition as a number to sum (PostgreSQL sums no boolean): 1 or 0.
+ * An unknown one counts 0 where SQLite's sum would skip it: the same, as
+ * every sum is read through col(), a NULL sum as 0. x once: it may hold
+ * the TIER1 list. */
+#define N(x) "CASE WHEN " x " THEN 1 ELSE 0 END"
+
 /* The aggregate columns after the keys, in the order kpi_row() reads them. */
 static const char kpi_cols[] =
-	"count(*), sum(" OPEN_SQL "), sum(" DONE_SQL "),"
+	"count(*), sum(" N(OPEN_SQL) "), sum(" N(DONE_SQL) "),"
 	" sum(responded_at - created_at), count(responded_at),"
 	" sum(" TTR_SQL "), count(" TTR_SQL "),"
-	" sum(response_met = 1), count(response_met)"
-	" + sum(" LATE_SQL("response_due", "response_met") " AND responded_at IS NULL),"
-	" sum(resolve_met = 1), count(resolve_met) + sum(" LATE_SQL("resolve_due", "resolve_met") "),"
-	" sum(ever_resolved = 1 AND reopen_count > 0), sum(ever_resolved = 1),"
-	" sum(" DONE_SQL " AND reassignment_count = 0 AND escalated = 0"
+	" sum(" N("response_met = 1") "), count(response_met)"
+	" + sum(" N(LATE_SQL("response_due", "response_met") " AND responded_at IS NULL") "),"
+	" sum(" N("resolve_met = 1") "), count(resolve_met) + sum("
+	N(LATE_SQL("resolve_due", "resolve_met")) "),"
+	" sum(" N("ever_resolved = 1 AND reopen_count > 0") "), sum(" N("ever_resolved = 1") "),"
+	" sum(" N(DONE_SQL " AND reassignment_count = 0 AND escalated = 0"
 	" AND assignee = first_assignee"
-	" AND (first_tier = 1 OR (first_tier IS NULL AND first_group IN (" TIER1 ")))),"
-	" sum(reassignment_count), sum(escalated <> 0), sum(rating), count(rating)";
+	" AND (first_tier = 1 OR (first_tier IS NULL AND first_group IN (" TIER1 ")))") "),"
+	" sum(reassignment_count), sum(" N("escalated <> 0") "), sum(rating), count(rating)";
 enum { A_COUNT, A_OPEN, A_DONE, A_TTA_SUM, A_TTA_N, A_TTR_SUM, A_TTR_N, A_RESP_MET,
        A_RESP_N, A_RES_MET, A_RES_N, A_REOPENED, A_EVER, A_FCR, A_REASSIGN,
        A_ESCALATED, A_RATING_SUM, A_RATING_N };
@@ -95,11 +109,11 @@ static const char pct_cols[] =
 	" max(CASE WHEN rn = (m - 1) * 9 / 10 + 2 THEN d END)";
 
 static const char aging_cols[] =
-	"count(*), sum(?3 - created_at < 86400),"
-	" sum(?3 - created_at >= 86400 AND ?3 - created_at < 259200),"
-	" sum(?3 - created_at >= 259200 AND ?3 - created_at < 604800),"
-	" sum(?3 - created_at >= 604800 AND ?3 - created_at < 2592000),"
-	" sum(?3 - created_at >= 2592000)";
+	"count(*), sum(" N("?3 - created_at < 86400") "),"
+	" sum(" N("?3 - created_at >= 86400 AND ?3 - created_at < 259200") "),"
+	" sum(" N("?3 - created_at >= 259200 AND ?3 - created_at < 604800") "),"
+	" sum(" N("?3 - created_at >= 604800 AND ?3 - created_at < 2592000") "),"
+	" sum(" N("?3 - created_at >= 2592000") ")";
 
 static const char *const kpi_names[] = {"count", "open", "resolved", "mtta_s", "mttr_s",
 	"mttr_p50_s", "mttr_p90_s", "sla_response_pct", "sla_resolve_pct", "reopen_pct",
@@ -245,10 +259,12 @@ kpi_row(struct table *t, int nby, struct inc_sql *a, struct inc_sql *p)
 
 /* The key expressions, comma-separated; named k0, k1, ... with alias. */
 static void
-add_keys(struct inc_buf *sql, const struct inc_report *rep, int alias)
+add_keys(struct inc_buf *sql, const struct inc_report *rep, int alias, enum inc_dialect d)
 {
 	for (int i = 0; i < rep->nby; i++) {
-		inc_buf_printf(sql, "%s%s", i ? ", " : "", by_fields[rep->by[i]].expr);
+		/* keys in byte order, nulls first, as key_cmp() merges them */
+		inc_buf_printf(sql, d == INC_PG ? "%s(%s) COLLATE \"C\"" : "%s%s", i ? ", " : "",
+			       d == INC_PG ? by_fields[rep->by[i]].pg : by_fields[rep->by[i]].expr);
 		if (alias)
 			inc_buf_printf(sql, " AS k%d", i);
 	}
@@ -264,12 +280,12 @@ add_window(struct inc_buf *sql, const struct inc_report *rep)
 }
 
 static void
-add_group(struct inc_buf *sql, int nby)
+add_group(struct inc_buf *sql, int nby, enum inc_dialect d)
 {
 	for (int pass = 0; pass < 2 && nby; pass++)
 		for (int i = 0; i < nby; i++)
-			inc_buf_printf(sql, "%s%d", i ? ", " : pass ? " ORDER BY " : " GROUP BY ",
-				       i + 1);
+			inc_buf_printf(sql, "%s%d%s", i ? ", " : pass ? " ORDER BY " : " GROUP BY ",
+				       i + 1, pass && d == INC_PG ? " NULLS FIRST" : "");
 }
 
 /* created_at in local wall-clock seconds: a binary search over the spans
@@ -281,7 +297,8 @@ local_expr(struct inc_buf *b, const struct zone *z, int base, size_t lo, size_t 
 	size_t mid;
 
 	if (lo == hi) {
-		inc_buf_printf(b, "?%d", base + (int)lo);
+		/* typed: PostgreSQL would take a CASE of bare parameters for text */
+		inc_buf_printf(b, "CAST(?%d AS BIGINT)", base + (int)lo);
 		return;
 	}
 	mid = (lo + hi + 1) / 2;
@@ -367,7 +384,7 @@ window_end(struct inc_ctx *ctx, const struct inc_report *rep, int last, int64_t 
 	int rc;
 
 	/* one min() or max() alone: SQLite reads it off the index */
-	inc_buf_printf(&sql, "SELECT %s(created_at) FROM incident WHERE 1", last ? "max" : "min");
+	inc_buf_printf(&sql, "SELECT %s(created_at) FROM incident WHERE 1=1", last ? "max" : "min");
 	add_window(&sql, rep);
 	q = prepare(ctx, rep, &utc, sql.data, err);
 	inc_buf_free(&sql);
@@ -396,7 +413,7 @@ zone_spans(struct inc_ctx *ctx, const struct inc_report *rep, struct zone *z, ch
 	size_t cap = 0;
 
 	for (int i = 0; i < rep->nby; i++)
-		local |= strchr(by_fields[rep->by[i]].expr, LOCAL[0]) != NULL;
+		local |= strchr(by_fields[rep->by[i]].expr, LOCAL[0]) != NULL;	/* pg: the same */
 	if (!tz || !local)
 		return 0;
 	if ((rc = window_end(ctx, rep, 0, &lo, err)) <= 0 ||
@@ -462,16 +479,16 @@ kpis(struct inc_ctx *ctx, const struct inc_report *rep, const struct zone *z, st
 	int rc = -1, arc, prc;
 
 	inc_buf_addstr(&sql, "SELECT ");
-	add_keys(&sql, rep, 0);
-	inc_buf_printf(&sql, "%s%s FROM incident WHERE 1", rep->nby ? ", " : "", kpi_cols);
+	add_keys(&sql, rep, 0, inc_db_dialect(ctx->db));
+	inc_buf_printf(&sql, "%s%s FROM incident WHERE 1=1", rep->nby ? ", " : "", kpi_cols);
 	add_window(&sql, rep);
-	add_group(&sql, rep->nby);
+	add_group(&sql, rep->nby, inc_db_dialect(ctx->db));
 
 	inc_buf_addstr(&psql, "SELECT ");
 	for (int i = 0; i < rep->nby; i++)
 		inc_buf_printf(&psql, "k%d, ", i);
 	inc_buf_printf(&psql, "%s FROM (SELECT ", pct_cols);
-	add_keys(&psql, rep, 1);
+	add_keys(&psql, rep, 1, inc_db_dialect(ctx->db));
 	inc_buf_printf(&psql, "%sresolved_at - created_at AS d, row_number() OVER w AS rn,"
 		       " count(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED"
 		       " FOLLOWING) AS m FROM incident WHERE " DONE_SQL
@@ -480,10 +497,10 @@ kpis(struct inc_ctx *ctx, const struct inc_report *rep, const struct zone *z, st
 	inc_buf_addstr(&psql, " WINDOW w AS (");
 	if (rep->nby) {
 		inc_buf_addstr(&psql, "PARTITION BY ");
-		add_keys(&psql, rep, 0);
+		add_keys(&psql, rep, 0, inc_db_dialect(ctx->db));
 	}
-	inc_buf_addstr(&psql, " ORDER BY resolved_at - created_at))");
-	add_group(&psql, rep->nby);
+	inc_buf_addstr(&psql, " ORDER BY resolved_at - created_at)) AS r");
+	add_group(&psql, rep->nby, inc_db_dialect(ctx->db));
 
 	if (!(a = prepare(ctx, rep, z, sql.data, err)) || !(p = prepare(ctx, rep, z, psql.data, err)))
 		goto out;
@@ -519,11 +536,11 @@ aging(struct inc_ctx *ctx, const struct inc_report *rep, const struct zone *z, s
 	int rc;
 
 	inc_buf_addstr(&sql, "SELECT ");
-	add_keys(&sql, rep, 0);
+	add_keys(&sql, rep, 0, inc_db_dialect(ctx->db));
 	inc_buf_printf(&sql, "%s%s FROM incident WHERE " INC_SQL_OPEN, rep->nby ? ", " : "",
 		       aging_cols);
 	add_window(&sql, rep);
-	add_group(&sql, rep->nby);
+	add_group(&sql, rep->nby, inc_db_dialect(ctx->db));
 	q = prepare(ctx, rep, z, sql.data, err);
 	inc_buf_free(&sql);
 	if (!q)

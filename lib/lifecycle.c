@@ -123,7 +123,7 @@ inc_set_status(struct inc_ctx *ctx, struct inc_incident *r, enum inc_status to, 
 	    own_group(ctx, r, err) < 0)
 		return -1;
 	if (from == INC_ON_HOLD) {
-		if (hold_sql(ctx, "UPDATE hold SET end=?2 WHERE incident=?1 AND end IS NULL",
+		if (hold_sql(ctx, "UPDATE hold SET \"end\"=?2 WHERE incident=?1 AND \"end\" IS NULL",
 			     r->id, err) < 0)
 			return -1;
 		r->hold_since = INC_NULL;
@@ -195,7 +195,7 @@ inc_status_replay(struct inc_ctx *ctx, struct inc_incident *r, enum inc_status t
 	if (from == to)
 		return 0;
 	if (from == INC_ON_HOLD) {
-		if (hold_sql(ctx, "UPDATE hold SET end=?2 WHERE incident=?1 AND end IS NULL",
+		if (hold_sql(ctx, "UPDATE hold SET \"end\"=?2 WHERE incident=?1 AND \"end\" IS NULL",
 			     r->id, err) < 0)
 			return -1;
 		r->hold_since = INC_NULL;
@@ -204,7 +204,7 @@ inc_status_replay(struct inc_ctx *ctx, struct inc_incident *r, enum inc_status t
 		/* held, resumed and held again within one second (a log of
 		 * minutes has many): one hold from that second */
 		if (hold_sql(ctx, "INSERT INTO hold(incident, start) VALUES(?1, ?2)"
-			     " ON CONFLICT(incident, start) DO UPDATE SET end=NULL", r->id, err) < 0)
+			     " ON CONFLICT(incident, start) DO UPDATE SET \"end\"=NULL", r->id, err) < 0)
 			return -1;
 		r->hold_since = ctx->now;
 	}

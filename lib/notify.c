@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -418,30 +417,9 @@ pipe_to(const char *cmd, const char *msg, char *err)
 
 /* One run delivers at a time: two runs at once (cron's next minute while
  * a slow sendmail still works, an admin's run) would both take an unsent
- * message to sendmail. A lock beside the database, held by this open file
- * only (the kernel drops it when the process dies, kill -9 included, and
- * sendmail does not inherit it). The fd, -2 when another run holds it, or
- * -1 (err). */
-static int
-lock_delivery(struct inc_ctx *ctx, char *err)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	if (snprintf(path, sizeof path, "%s-notify.lock", inc_db_name(ctx->db)) >= (int)sizeof path)
-		return inc_err(err, "%s: name too long for its lock", inc_db_name(ctx->db));
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0)
-		return inc_err(err, "%s: %s", path, strerror(errno));
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EINTR)
-			continue;
-		close(fd);
-		if (errno == EWOULDBLOCK)
-			return -2;
-		return inc_err(err, "%s: %s", path, strerror(errno));
-	}
-	return fd;
-}
+ * message to sendmail. The database's lock "notify" (inc_db_lock: beside a
+ * SQLite file, an advisory lock on PostgreSQL), dropped when the process
+ * dies, kill -9 included, and not inherited by sendmail. */
 
 /* A message's outcome, in a transaction of its own. */
 static int
@@ -545,13 +523,13 @@ deliver(struct inc_ctx *ctx, inc_notify_fn fn, void *arg, char *err)
 int
 inc_notify_send(struct inc_ctx *ctx, inc_notify_fn fn, void *arg, char *err)
 {
-	int fd = lock_delivery(ctx, err), rc;
+	int handle, rc = inc_db_lock(ctx->db, "notify", &handle, err);
 
-	if (fd == -2)
+	if (rc == 0)
 		return 0;	/* another run delivers: the outbox is its */
-	if (fd < 0)
+	if (rc < 0)
 		return -1;
 	rc = deliver(ctx, fn, arg, err);
-	close(fd);
+	inc_db_unlock(ctx->db, "notify", handle);
 	return rc;
 }

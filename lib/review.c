@@ -433,7 +433,7 @@ static int
 sla(struct inc_ctx *ctx, struct inc_buf *b, const struct inc_incident *inc, char *err)
 {
 	struct inc_sql *q = inc_sql(ctx->db,
-		"SELECT start, end FROM hold WHERE incident = ? ORDER BY start");
+		"SELECT start, \"end\" FROM hold WHERE incident = ? ORDER BY start");
 	int64_t resolved = inc->status == INC_RESOLVED || inc->status == INC_CLOSED ?
 		inc->resolved_at : INC_NULL;
 	char t1[INC_TIMELEN], t2[INC_TIMELEN], d[INC_TIMELEN];
@@ -638,7 +638,8 @@ communication(struct inc_ctx *ctx, struct inc_buf *b, const struct inc_incident 
 	      const struct trail *t, char *err)
 {
 	struct inc_sql *q = inc_sql(ctx->db, "SELECT count(*), count(sent_at),"
-				    " sum(sent_at IS NULL AND attempts > 0), sum(rcpt = ?2)"
+				    " sum(CASE WHEN sent_at IS NULL AND attempts > 0 THEN 1 ELSE 0 END),"
+				    " sum(CASE WHEN rcpt = ?2 THEN 1 ELSE 0 END)"
 				    " FROM outbox WHERE incident = ?1");
 	const struct inc_audit_row *first_reply = NULL;
 	size_t desk = 0, requester = 0, notices = count(t, "notified", NULL);
@@ -733,8 +734,9 @@ static int
 resources(struct inc_ctx *ctx, struct inc_buf *b, const struct inc_incident *inc,
 	  const struct trail *t, char *err)
 {
-	struct inc_sql *q = inc_sql(ctx->db, "SELECT count(*), sum(status = 'done'),"
-				    " sum(due IS NOT NULL AND coalesce(done_at, ?2) > due)"
+	struct inc_sql *q = inc_sql(ctx->db, "SELECT count(*), sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END),"
+				    " sum(CASE WHEN due IS NOT NULL AND coalesce(done_at, ?2) > due"
+				    " THEN 1 ELSE 0 END)"
 				    " FROM task WHERE incident = ?1");
 	struct inc_buf who = {0};
 	char db[INC_TIMELEN];

@@ -145,7 +145,7 @@ prepare(struct inc_ctx *ctx, const struct inc_filter *f, struct query *q)
 	json_t *v;
 
 	q->vals = json_array();
-	inc_buf_addstr(&q->sql, "SELECT id FROM incident WHERE 1");
+	inc_buf_addstr(&q->sql, "SELECT id FROM incident WHERE 1=1");
 	if (f->ids) {
 		inc_buf_addstr(&q->sql, " AND id IN (");
 		json_array_foreach(f->ids, i, v)

@@ -18,7 +18,7 @@ static int
 load_holds(struct inc_ctx *ctx, int64_t id, struct inc_sla_hold **holds, size_t *n,
 	   char *err)
 {
-	struct inc_sql *q = inc_sql(ctx->db, "SELECT start, end FROM hold WHERE incident=?"
+	struct inc_sql *q = inc_sql(ctx->db, "SELECT start, \"end\" FROM hold WHERE incident=?"
 				    " ORDER BY start");
 	size_t cap = 0;
 	int rc;

@@ -247,8 +247,8 @@ inc_sla_whatif(struct inc_ctx *ctx, const struct inc_whatif *w, struct inc_buf *
 
 	if (inc_db_begin_read(ctx->db) < 0)
 		return inc_db_err(ctx->db, err);
-	q = inc_sql(ctx->db, "SELECT id FROM incident WHERE (?1 IS NULL OR created_at >= ?1)"
-		    " AND (?2 IS NULL OR created_at < ?2) ORDER BY id");
+	q = inc_sql(ctx->db, "SELECT id FROM incident WHERE (CAST(?1 AS BIGINT) IS NULL OR created_at >= ?1)"
+		    " AND (CAST(?2 AS BIGINT) IS NULL OR created_at < ?2) ORDER BY id");
 	inc_sql_int(q, 1, w->since);
 	inc_sql_int(q, 2, w->until);
 	while ((step = inc_sql_step(q)) > 0) {

@@ -19,7 +19,7 @@ static const char sql_task_select[] =
 static const char sql_task_list[] =
 	"SELECT t.id, t.incident, t.title, t.grp, t.assignee, t.status, t.due,"
 	" t.created_at, t.done_at, i.requester FROM task t JOIN incident i"
-	" ON i.id = t.incident WHERE ?1 IS NULL OR t.incident = ?1 ORDER BY t.id";
+	" ON i.id = t.incident WHERE CAST(?1 AS BIGINT) IS NULL OR t.incident = ?1 ORDER BY t.id";
 
 void
 inc_task_init(struct inc_task *t)

@@ -89,15 +89,15 @@ cron() {
 	# (12 steps) for j <= n-13, but the multiples of 4
 	local rw=$((n - 1)) sw=$((n - 7 - (n - 7) / 4)) fn=$((n - 9 - (n - 9) / 4)) hi=$((n - 13 - (n - 13) / 4))
 	local fired=$((rw + sw + fn + hi))
-	run sqlite3 "$INC_DB" "SELECT count(*), count(DISTINCT incident || ' ' || rule) FROM escalation_fired"
+	run dbq "SELECT count(*), count(DISTINCT incident || ' ' || rule) FROM escalation_fired"
 	assert_output "$fired|$fired"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT rule, count(*) FROM escalation_fired GROUP BY rule ORDER BY rule")" \
+	assert_equal "$(dbq "SELECT rule, count(*) FROM escalation_fired GROUP BY rule ORDER BY rule")" \
 "resolve_breached+0:functional|$fn
 resolve_breached+7200:hierarchical|$hi
 resolve_warning+0:notify|$sw
 response_warning+0:notify|$rw"
 	# escalated and notified events: one per firing
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM event WHERE kind IN ('escalated', 'notified')")" "$fired"
+	assert_equal "$(dbq "SELECT count(*) FROM event WHERE kind IN ('escalated', 'notified')")" "$fired"
 
 	# ---- the outbox: exactly once per event and recipient ----
 	# what each event makes by the default table: the requester on logged,
@@ -111,25 +111,25 @@ response_warning+0:notify|$rw"
 		WHEN 'resolved' THEN 1 WHEN 'closed' THEN 1
 		WHEN 'sla_warning' THEN 1 WHEN 'sla_breached' THEN 1
 		ELSE 0 END"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM event e WHERE (SELECT count(*) FROM outbox o WHERE o.seq = e.seq) != $want")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM event e WHERE (SELECT count(*) FROM outbox o WHERE o.seq = e.seq) != $want")" 0
 	local total
-	total=$(sqlite3 "$INC_DB" "SELECT sum($want) FROM event")
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*), count(DISTINCT message_id), count(DISTINCT seq || ' ' || rcpt) FROM outbox")" "$total|$total|$total"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM (SELECT message_id FROM outbox GROUP BY message_id HAVING count(*) > 1)")" 0
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM event WHERE kind = 'logged'")" "$n"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT kind, count(*) FROM outbox WHERE kind IN ('logged', 'assigned', 'replied', 'resolved', 'closed') GROUP BY kind ORDER BY kind")" \
+	total=$(dbq "SELECT sum($want) FROM event")
+	assert_equal "$(dbq "SELECT count(*), count(DISTINCT message_id), count(DISTINCT seq || ' ' || rcpt) FROM outbox")" "$total|$total|$total"
+	assert_equal "$(dbq "SELECT count(*) FROM (SELECT message_id FROM outbox GROUP BY message_id HAVING count(*) > 1)")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM event WHERE kind = 'logged'")" "$n"
+	assert_equal "$(dbq "SELECT kind, count(*) FROM outbox WHERE kind IN ('logged', 'assigned', 'replied', 'resolved', 'closed') GROUP BY kind ORDER BY kind")" \
 "assigned|$n
 closed|$(((n - 4) / 8))
 logged|$n
 replied|$(((n - 1) / 3 + (n - 2) / 5))
 resolved|$(((n - 3) / 4))"
 	# the cursors at the end of the log
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT group_concat(name || '=' || (seq = (SELECT max(seq) FROM event)), ' ') FROM (SELECT * FROM cursor ORDER BY name)")" "escalate=1 mail=1"
+	assert_equal "$(dbq "SELECT group_concat(name || '=' || (seq = (SELECT max(seq) FROM event)), ' ') FROM (SELECT * FROM cursor ORDER BY name)")" "escalate=1 mail=1"
 
 	# ---- delivery: all sent; received at least once, twice only when cut ----
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM outbox WHERE sent_at IS NULL")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM outbox WHERE sent_at IS NULL")" 0
 	mkdir "$BATS_TEST_TMPDIR/stored"
-	sqlite3 "$INC_DB" "SELECT writefile('$BATS_TEST_TMPDIR/stored/' || message_id, message) FROM outbox" >/dev/null
+	dbq "SELECT writefile('$BATS_TEST_TMPDIR/stored/' || message_id, message) FROM outbox" >/dev/null
 	# every message received is one of the outbox's, byte for byte (never
 	# a truncated one), and every one of the outbox was received
 	(cd "$BATS_TEST_TMPDIR/stored" && md5sum -- * | cut -c1-32 | sort) >"$BATS_TEST_TMPDIR/stored.md5"

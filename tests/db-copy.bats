@@ -18,6 +18,11 @@ desk() {
 	inc-notify --queue-only >/dev/null
 }
 
+# These tests read SQLite files whole; on PostgreSQL the last one runs.
+sqlite_only() {
+	[ "$INC_TEST_ENGINE" != pg ] || skip "reads SQLite files: the last test is PostgreSQL's"
+}
+
 # Every row of every table, in a stable order.
 dump() {
 	local t
@@ -29,6 +34,7 @@ dump() {
 }
 
 @test "a desk copied whole: every table row for row, the same records and KPIs" {
+	sqlite_only
 	desk
 	run --separate-stderr inc db copy "$INC_DB" "$BATS_TEST_TMPDIR/new.db"
 	assert_success
@@ -55,6 +61,7 @@ dump() {
 }
 
 @test "the copy knows every table of the schema" {
+	sqlite_only
 	log_one '{"subject":"one"}' >/dev/null
 	run --separate-stderr inc db copy "$INC_DB" "$BATS_TEST_TMPDIR/new.db"
 	assert_success
@@ -64,6 +71,7 @@ dump() {
 }
 
 @test "into a desk that has incidents: refused, exit 1, nothing written there" {
+	sqlite_only
 	desk
 	log_one '{"subject":"theirs"}' >/dev/null
 	inc db copy "$INC_DB" "$BATS_TEST_TMPDIR/new.db" >/dev/null
@@ -76,6 +84,7 @@ dump() {
 }
 
 @test "a copy that fails leaves no database it made" {
+	sqlite_only
 	desk
 	sqlite3 "$INC_DB" "UPDATE incident SET rating = 4.5 WHERE id = 2"
 	run --separate-stderr inc db copy "$INC_DB" "$BATS_TEST_TMPDIR/new.db"
@@ -86,6 +95,7 @@ dump() {
 }
 
 @test "only an admin copies a desk; a missing source is exit 3; usage" {
+	sqlite_only
 	desk
 	run --separate-stderr inc db copy --as alice "$INC_DB" "$BATS_TEST_TMPDIR/new.db"
 	assert_failure 2
@@ -102,4 +112,29 @@ dump() {
 		assert_failure 2
 		assert_equal "$stderr" "usage: inc db copy SRC DST"
 	done
+}
+
+@test "SQLite to PostgreSQL and back: the same records, history, cursors and KPIs" {
+	[ "$INC_TEST_ENGINE" = pg ] || skip "PostgreSQL: make check-pg"
+	local pg=$INC_DB
+	export INC_DB=$BATS_TEST_TMPDIR/desk.db
+	desk
+	run --separate-stderr inc db copy "$INC_DB" "$pg"
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(jq -r .rows <<<"$output" | awk '{ s += $1 } END { print s }')" \
+		"$(for t in $(jq -r .table <<<"$output"); do sqlite3 "$INC_DB" "SELECT count(*) FROM $t"; done | awk '{ s += $1 } END { print s }')"
+	for args in "inc-show" "inc-report" "inc-show --history 1" "inc-events --consumers" \
+		    "inc-report --by priority" "inc-show --format table"; do
+		assert_equal "$(INC_DB=$pg $args)" "$($args)"
+	done
+	# and back again: every row as it was
+	run --separate-stderr inc db copy "$pg" "$BATS_TEST_TMPDIR/back.db"
+	assert_success
+	assert_equal "$(dump "$BATS_TEST_TMPDIR/back.db")" "$(dump "$INC_DB")"
+	# the desk goes on there: ids and cursors continue
+	export INC_DB=$pg
+	assert_equal "$(log_one '{"subject":"third"}')" 3
+	run --separate-stderr inc-events --consumer feed
+	assert_equal "$(jq -c '[.seq, .event.kind]' <<<"$output" | head -1)" "[7,\"replied\"]"
 }

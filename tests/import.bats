@@ -15,14 +15,14 @@ local_setup() {
 	assert_success
 	assert_equal "$stderr" ""
 	assert_output 24918
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*), count(DISTINCT external_id) FROM incident')" "24918|24918"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM audit WHERE action = 'logged'")" 24918
+	assert_equal "$(dbq 'SELECT count(*), count(DISTINCT external_id) FROM incident')" "24918|24918"
+	assert_equal "$(dbq "SELECT count(*) FROM audit WHERE action = 'logged'")" 24918
 	# the ServiceNow number is the key: a second import returns what is stored
 	run --separate-stderr sh -c 'inc-log < "$BATS_TEST_TMPDIR/uci.jsonl" | jq -c "select(.event.existing != true)" | wc -l'
 	assert_success
 	assert_output 0
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM incident')" 24918
-	assert_equal "$(sqlite3 "$INC_DB" 'PRAGMA integrity_check')" ok
+	assert_equal "$(dbq 'SELECT count(*) FROM incident')" 24918
+	assert_equal "$(db_integrity)" ok
 }
 
 @test "imported incidents keep their times and the caller's columns" {
@@ -39,10 +39,10 @@ local_setup() {
 	# before the incident it acts on
 	export INC_NOW=2018-01-01T00:00:00Z
 	inc-log <"$BATS_TEST_TMPDIR/uci.jsonl" | inc-classify | inc-assign >/dev/null
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM incident WHERE status = 'new' AND assignee IS NULL AND grp IS NULL")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM incident WHERE status = 'new' AND assignee IS NULL AND grp IS NULL")" 0
 	run --separate-stderr inc-sla
 	assert_success
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM incident WHERE sla_policy IS NULL')" 0
+	assert_equal "$(dbq 'SELECT count(*) FROM incident WHERE sla_policy IS NULL')" 0
 	run --separate-stderr inc-report --by priority
 	assert_success
 	assert_equal "$(jq -s 'map(.count) | add' <<<"$output")" 24918

@@ -33,7 +33,7 @@ assignees() {
 	assert_equal "$(assignees)" chen
 	run --separate-stderr inc-assign 4 5
 	assert_equal "$(assignees)" "alice bob"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT grp, last FROM rotation')" "service-desk|bob"
+	assert_equal "$(dbq 'SELECT grp, last FROM rotation')" "service-desk|bob"
 }
 
 @test "concurrent runs continue one rotation" {
@@ -132,11 +132,11 @@ assignees() {
 	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"queued","group":"l2-infra"}'
 	assert_equal "$(inc-show 1 | jq -r .status)" new
 	# offered again every minute by cron: shown, not logged again
-	events=$(sqlite3 "$INC_DB" 'SELECT count(*) FROM event')
+	events=$(dbq 'SELECT count(*) FROM event')
 	run --separate-stderr inc-assign --queued
 	assert_success
 	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"queued","group":"l2-infra","existing":true}'
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM event')" "$events"
+	assert_equal "$(dbq 'SELECT count(*) FROM event')" "$events"
 }
 
 @test "--queued routes every open incident that has no assignee, and reads no stdin" {
@@ -184,13 +184,13 @@ assignees() {
 @test "an incident that has an assignee is left as it is" {
 	log_n 1
 	inc-assign 1 >/dev/null
-	audit=$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')
+	audit=$(dbq 'SELECT count(*) FROM audit')
 	run --separate-stderr inc-assign 1
 	assert_success
 	assert_equal "$(jq -c '[.assignee, .event]' <<<"$output")" \
 		'["alice",{"kind":"assigned","group":"service-desk","assignee":"alice","existing":true}]'
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')" "$audit"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT last FROM rotation')" alice
+	assert_equal "$(dbq 'SELECT count(*) FROM audit')" "$audit"
+	assert_equal "$(dbq 'SELECT last FROM rotation')" alice
 }
 
 @test "an incident taken before it had a group gets one, and stays its taker's" {
@@ -209,7 +209,7 @@ assignees() {
 	assert_equal "$(jq -c '[.status, .group, .assignee, .reassignment_count, .event]' <<<"$output")" \
 		'["assigned","service-desk","chen",0,{"kind":"assigned","group":"service-desk","assignee":"chen","strategy":"hand"}]'
 	# by hand leaves the rotation alone
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM rotation')" 0
+	assert_equal "$(dbq 'SELECT count(*) FROM rotation')" 0
 }
 
 @test "--to by e-mail stores the name" {

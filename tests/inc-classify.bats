@@ -144,7 +144,7 @@ fields() {
 
 @test "--dry-run shows the would-be record and writes nothing, not even audit" {
 	id=$(log_one '{"subject":"vpn outage"}')
-	audit=$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')
+	audit=$(dbq 'SELECT count(*) FROM audit')
 	before=$(inc-show "$id")
 	INC_NOW=2026-11-27T11:00:00Z run --separate-stderr inc-classify --dry-run "$id"
 	assert_success
@@ -152,7 +152,7 @@ fields() {
 	assert_equal "$(jq -r .updated_at <<<"$output")" 2026-11-27T11:00:00Z
 	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"classified","dry_run":true}'
 	assert_equal "$(inc-show "$id")" "$before"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')" "$audit"
+	assert_equal "$(dbq 'SELECT count(*) FROM audit')" "$audit"
 }
 
 @test "debugging a rule set on yesterday's incidents: inc-show --since -1d | inc-classify -n -x" {
@@ -177,11 +177,11 @@ fields() {
 @test "classifying again changes nothing and writes no audit row" {
 	id=$(log_one '{"subject":"vpn"}')
 	inc-classify "$id" >/dev/null
-	audit=$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')
+	audit=$(dbq 'SELECT count(*) FROM audit')
 	run --separate-stderr inc-classify "$id"
 	assert_success
 	assert_equal "$(fields)" '["network","vpn","low","medium","low","l2-infra",false]'
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')" "$audit"
+	assert_equal "$(dbq 'SELECT count(*) FROM audit')" "$audit"
 }
 
 @test "a value set by an earlier classification stays when no rule sets it any more" {

@@ -17,11 +17,11 @@ resolved_incident() {
 
 # A status set behind the tools' back, for states only other tools reach.
 force_status() {
-	sqlite3 "$INC_DB" "UPDATE incident SET status='$2' WHERE id=$1"
+	dbq "UPDATE incident SET status='$2' WHERE id=$1"
 }
 
 audit_rows() {
-	sqlite3 "$INC_DB" "SELECT count(*) FROM audit"
+	dbq "SELECT count(*) FROM audit"
 }
 
 # ---- resolving ----
@@ -34,7 +34,7 @@ audit_rows() {
 	assert_equal "$(jq -c '[.id,.status,.resolution,.resolution_type,.closure_code,.resolved_at,.closed_at]' <<<"$output")" \
 		"[$id,\"resolved\",\"restarted the tunnel\",\"permanent\",\"fixed\",\"2026-11-27T10:00:00Z\",null]"
 	assert_equal "$(jq -c .event <<<"$output")" '{"kind":"resolved"}'
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT responded_at FROM incident WHERE id=$id")" "$(date -d 2026-11-27T10:00:00Z +%s)"
+	assert_equal "$(dbq "SELECT responded_at FROM incident WHERE id=$id")" "$(date -d 2026-11-27T10:00:00Z +%s)"
 }
 
 @test "resolve: an unassigned incident becomes the resolver's" {
@@ -73,7 +73,7 @@ audit_rows() {
 	run --separate-stderr env INC_NOW=2026-11-27T10:20:00Z inc-close --as alice --resolution two "$id"
 	assert_success
 	assert_equal "$(jq -c '[.resolved_at,.reopen_count]' <<<"$output")" '["2026-11-27T10:20:00Z",1]'
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT responded_at FROM incident WHERE id=$id")" "$(date -d 2026-11-27T10:05:00Z +%s)"
+	assert_equal "$(dbq "SELECT responded_at FROM incident WHERE id=$id")" "$(date -d 2026-11-27T10:05:00Z +%s)"
 }
 
 @test "resolve: ids from stdin, bad lines reported, the others go on" {

@@ -29,8 +29,8 @@ tick() {
 	INC_NOW=2026-11-27T13:14:00Z run --separate-stderr inc-escalate <<<'{"id":1}'
 	assert_success
 	assert_output ""
-	run --separate-stderr sqlite3 "$INC_DB" "SELECT incident, rule, datetime(at, 'unixepoch') FROM escalation_fired"
-	assert_output "1|response_warning+0:notify|2026-11-27 13:13:00"
+	run --separate-stderr dbq "SELECT incident, rule, at FROM escalation_fired"
+	assert_output "1|response_warning+0:notify|$(date -ud '2026-11-27 13:13:00' +%s)"
 }
 
 @test "the resolve warning notifies the assignee and the group's manager" {
@@ -57,7 +57,7 @@ tick() {
 	run --separate-stderr inc-show 1 --history
 	assert_equal "$(jq -c '[.history[] | select(.action == "escalated") | [.tool, .field, .from, .to]]' <<<"$output")" \
 		'[["inc-escalate","group","service-desk","l2-infra"],["inc-escalate","assignee","alice","dana"],["inc-escalate","escalation_level","0","1"],["inc-escalate","resolve_breached+0:functional",null,"resolve_breached: resolve due 2026-12-02T10:00:00Z; notify [\"omar@example.com\"]"]]'
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT escalated FROM incident')" 1
+	assert_equal "$(dbq 'SELECT escalated FROM incident')" 1
 }
 
 @test "escalated into a group where nobody is free: waits there unassigned" {
@@ -161,7 +161,7 @@ inc-escalate: line 4: no \"id\""
 	assert_equal "$(jq -r '.event.reason' <<<"${lines[2]}")" \
 		"resolve_breached: resolve due 2026-12-02T10:00:00Z; no escalate_to: the incident stays in l3-network"
 	assert_equal "$(inc-show 1 | jq -c '[.group, .assignee, .escalation_level]')" '["l3-network","fay",0]'
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT rule FROM escalation_fired WHERE rule LIKE '%functional'")" "resolve_breached+0:functional"
+	assert_equal "$(dbq "SELECT rule FROM escalation_fired WHERE rule LIKE '%functional'")" "resolve_breached+0:functional"
 	INC_NOW=2026-12-02T10:02:00Z run --separate-stderr inc-escalate 1
 	assert_success
 	assert_output ""
@@ -191,7 +191,7 @@ inc-escalate: line 4: no \"id\""
 	assert_failure 1
 	assert_output ""
 	assert_equal "$stderr" "inc-escalate: 1: resolve_breached+0:functional: moving an incident to another group needs an incident_manager or admin (acting as alice)"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM escalation_fired')" 0
+	assert_equal "$(dbq 'SELECT count(*) FROM escalation_fired')" 0
 	INC_NOW=2026-11-27T13:13:00Z run --separate-stderr inc-escalate 1 --as joe@example.com
 	assert_failure 1
 	assert_equal "$stderr" "inc-escalate: 1: response_warning+0:notify: escalation needs someone who works incidents (acting as joe@example.com)"
@@ -209,7 +209,7 @@ inc-escalate: line 4: no \"id\""
 	run --separate-stderr inc-show 1 --history
 	assert_equal "$(jq -c '[.history[] | select(.field == "by hand") | [.actor, .to]]' <<<"$output")" \
 		'[["root","needs the network team; notify [\"omar@example.com\"]"]]'
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT escalated FROM incident')" 1
+	assert_equal "$(dbq 'SELECT escalated FROM incident')" 1
 }
 
 @test "by hand, with --notify, on stdin records" {
@@ -302,7 +302,7 @@ inc-escalate: 3: no such incident"
 	INC_NOW=2026-11-27T14:03:00Z run --separate-stderr inc-escalate </dev/null
 	assert_success
 	assert_output ""
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT seq >= (SELECT max(seq) FROM event WHERE kind LIKE 'sla_%') FROM cursor WHERE name = 'escalate'")" 1
+	assert_equal "$(dbq "SELECT seq >= (SELECT max(seq) FROM event WHERE kind LIKE 'sla_%') FROM cursor WHERE name = 'escalate'")" 1
 }
 
 @test "the event log: a technician's run leaves the log to the admin's, who escalates" {
@@ -313,7 +313,7 @@ inc-escalate: 3: no such incident"
 	INC_NOW=2026-11-27T14:02:00Z run --separate-stderr inc-escalate --as alice </dev/null
 	assert_success
 	assert_output ""
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM cursor")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM cursor")" 0
 	INC_NOW=2026-11-27T14:03:00Z run --separate-stderr inc-escalate </dev/null
 	assert_success
 	assert_equal "$(jq -c '[.group, .event.kind, .event.type]' <<<"$output")" '["l2-infra","escalated","functional"]'

@@ -20,7 +20,7 @@ summary() {
 }
 
 events_in_log() {
-	sqlite3 "$INC_DB" 'SELECT count(*) FROM event'
+	dbq 'SELECT count(*) FROM event'
 }
 
 # Wait, up to $3 seconds, for file $1 to hold $2 lines.
@@ -37,6 +37,7 @@ teardown() {
 	if [ -n "${pid:-}" ]; then
 		kill "$pid" 2>/dev/null || true
 	fi
+	pg_teardown
 }
 
 @test "events in seq order, each the incident's current record with seq and event" {
@@ -63,7 +64,7 @@ teardown() {
 '{"kind":"logged","at":"2026-11-27T10:00:00Z","actor":"root","tool":"inc-log"}
 {"kind":"assigned","group":"service-desk","assignee":"alice","strategy":"round_robin","at":"2026-11-27T10:00:00Z","actor":"root","tool":"inc-assign"}
 {"kind":"updated","changed":["status"],"at":"2026-11-27T10:05:00Z","actor":"alice","tool":"inc-update"}'
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT seq, at, actor, tool, incident, kind, data FROM event')" \
+	assert_equal "$(dbq 'SELECT seq, at, actor, tool, incident, kind, data FROM event')" \
 '1|1795773600|root|inc-log|1|logged|{"kind":"logged"}
 2|1795773600|root|inc-assign|1|assigned|{"kind":"assigned","group":"service-desk","assignee":"alice","strategy":"round_robin"}
 3|1795773900|alice|inc-update|1|updated|{"kind":"updated","changed":["status"]}'
@@ -154,7 +155,7 @@ teardown() {
 {"id":2,"status":"on_hold"}'
 	assert_failure 1
 	assert_equal "$stderr" "inc-update: line 2: cannot move from new to on_hold"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT seq, incident, kind FROM event WHERE seq > 4')" "5|1|updated"
+	assert_equal "$(dbq 'SELECT seq, incident, kind FROM event WHERE seq > 4')" "5|1|updated"
 }
 
 @test "--since-seq N: the events after N" {
@@ -243,9 +244,9 @@ teardown() {
 	run --separate-stderr inc-events --consumer a --kind logged
 	assert_equal "$(summary)" '[1,1,"logged"]'
 	# on an empty log, end is 0
-	rm "$INC_DB"
+	drop_db
 	inc-events --consumer new --seek end
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT name, seq FROM cursor')" "new|0"
+	assert_equal "$(dbq 'SELECT name, seq FROM cursor')" "new|0"
 }
 
 @test "--consumers: one line per cursor, with how far behind" {
@@ -258,7 +259,7 @@ teardown() {
 '{"consumer":"a","seq":3,"at":"2026-11-27T10:30:00Z","behind":0}
 {"consumer":"b","seq":1,"at":"2026-11-27T10:05:00Z","behind":2}'
 	assert_equal "$stderr" ""
-	rm "$INC_DB"
+	drop_db
 	run --separate-stderr inc-events --consumers
 	assert_success
 	assert_output ""
@@ -306,7 +307,7 @@ teardown() {
 	assert_failure 1
 	assert_output ""
 	assert_equal "$stderr" 'inc-events: event 1 (INC-1 logged): kill -9 $$: killed by signal 9'
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT name, seq FROM cursor')" "hook|0"
+	assert_equal "$(dbq 'SELECT name, seq FROM cursor')" "hook|0"
 }
 
 @test "--exec: a CMD that does not read its stdin is fine, even for a long line" {
@@ -332,7 +333,7 @@ teardown() {
 	run --separate-stderr bash -c 'inc-events --consumer a >/dev/full'
 	assert_failure 3
 	assert_equal "$stderr" "inc-events: stdout: No space left on device"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM cursor')" 0
+	assert_equal "$(dbq 'SELECT count(*) FROM cursor')" 0
 	run --separate-stderr inc-events --consumer a
 	assert_success
 	assert_equal "$(summary)" $'[1,1,"logged"]\n[2,1,"assigned"]\n[3,1,"updated"]'
@@ -422,7 +423,7 @@ teardown() {
 	three_events
 	inc-escalate </dev/null >/dev/null
 	inc-notify --queue-only >/dev/null
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT name, seq, tool FROM cursor ORDER BY name')" \
+	assert_equal "$(dbq 'SELECT name, seq, tool FROM cursor ORDER BY name')" \
 		$'escalate|3|inc-escalate\nmail|3|inc-notify'
 	inc-update --note "toner ordered" 1 >/dev/null
 	run --separate-stderr inc-events --consumer escalate
@@ -437,7 +438,7 @@ teardown() {
 	run --separate-stderr inc-notify --consumer feed
 	assert_failure 2
 	assert_equal "$stderr" 'inc-notify: --consumer: "feed" is the cursor of inc-events: use a name of your own'
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT group_concat(name || ':' || seq) FROM cursor")" "escalate:3,feed:4,mail:3"
+	assert_equal "$(dbq "SELECT name || ':' || seq FROM cursor ORDER BY name" | paste -sd,)" "escalate:3,feed:4,mail:3"
 }
 
 @test "--seek and --drop of a tool's cursor: an admin's act; its owner stays" {
@@ -452,15 +453,15 @@ teardown() {
 	run --separate-stderr inc-events --as maria --consumer escalate --seek 1
 	assert_success
 	assert_equal "$stderr" ""
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT seq, tool FROM cursor')" "1|inc-escalate"
+	assert_equal "$(dbq 'SELECT seq, tool FROM cursor')" "1|inc-escalate"
 	# a technician moves the cursors of inc-events' consumers, and makes new ones
 	run --separate-stderr inc-events --as alice --consumer mine --seek end
 	assert_success
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT seq, tool IS NULL FROM cursor WHERE name = 'mine'")" "3|1"
+	assert_equal "$(dbq "SELECT seq, CASE WHEN tool IS NULL THEN 1 ELSE 0 END FROM cursor WHERE name = 'mine'")" "3|1"
 	# a cursor made by a seek is taken by the first consumer that moves it
 	inc-update --note "toner ordered" 1 >/dev/null
 	inc-notify --consumer mine --queue-only >/dev/null
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT tool FROM cursor WHERE name = 'mine'")" "inc-notify"
+	assert_equal "$(dbq "SELECT tool FROM cursor WHERE name = 'mine'")" "inc-notify"
 }
 
 @test "--drop forgets a consumer, and --prune no longer waits for it" {
@@ -468,12 +469,12 @@ teardown() {
 	inc-events --consumer a >/dev/null
 	inc-events --consumer old --seek 1
 	inc-events --now 2026-11-29T00:00:00Z --prune 1d
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT group_concat(seq) FROM event')" "2,3"
+	assert_equal "$(dbq 'SELECT seq FROM event ORDER BY seq' | paste -sd,)" "2,3"
 	run --separate-stderr inc-events --consumer old --drop
 	assert_success
 	assert_output ""
 	assert_equal "$stderr" ""
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT group_concat(name) FROM cursor')" "a"
+	assert_equal "$(dbq 'SELECT name FROM cursor ORDER BY name' | paste -sd,)" "a"
 	inc-events --now 2026-11-29T00:00:00Z --prune 1d
 	assert_equal "$(events_in_log)" 0
 	run --separate-stderr inc-events --consumer old --drop
@@ -516,10 +517,10 @@ teardown() {
 	assert_success
 	assert_output ""
 	assert_equal "$stderr" ""
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT group_concat(seq) FROM event')" "3,4"
+	assert_equal "$(dbq 'SELECT seq FROM event ORDER BY seq' | paste -sd,)" "3,4"
 	inc-events --consumer b >/dev/null
 	inc-events --now 2026-11-29T09:00:00Z --prune 1d
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT group_concat(seq) FROM event')" "4"
+	assert_equal "$(dbq 'SELECT seq FROM event ORDER BY seq' | paste -sd,)" "4"
 	# a new consumer starts at the oldest event kept
 	run --separate-stderr inc-events --consumer c
 	assert_equal "$(summary)" '[4,1,"updated"]'
@@ -535,18 +536,18 @@ teardown() {
 @test "the database refuses to delete unconsumed events and to update any" {
 	three_events
 	inc-events --consumer a --seek 2
-	run sqlite3 "$INC_DB" 'DELETE FROM event WHERE seq = 3'
+	run dbq 'DELETE FROM event WHERE seq = 3'
 	assert_failure
 	assert_output --partial "the event log keeps what a consumer has not seen"
-	run sqlite3 "$INC_DB" 'DELETE FROM event'
+	run dbq 'DELETE FROM event'
 	assert_failure
 	assert_equal "$(events_in_log)" 3
-	run sqlite3 "$INC_DB" "UPDATE event SET kind = 'closed' WHERE seq = 1"
+	run dbq "UPDATE event SET kind = 'closed' WHERE seq = 1"
 	assert_failure
 	assert_output --partial "the event log is append-only"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT kind FROM event WHERE seq = 1')" "logged"
+	assert_equal "$(dbq 'SELECT kind FROM event WHERE seq = 1')" "logged"
 	# what every cursor has passed may go
-	run sqlite3 "$INC_DB" 'DELETE FROM event WHERE seq <= 2'
+	run dbq 'DELETE FROM event WHERE seq <= 2'
 	assert_success
 	assert_equal "$(events_in_log)" 1
 }

@@ -24,7 +24,7 @@ moves() {
 
 # Rows of incident, audit, event and hold: what a re-import must not change.
 counts() {
-	sqlite3 "$INC_DB" 'SELECT (SELECT count(*) FROM incident), (SELECT count(*) FROM audit),
+	dbq 'SELECT (SELECT count(*) FROM incident), (SELECT count(*) FROM audit),
 		(SELECT count(*) FROM event), (SELECT count(*) FROM hold)'
 }
 
@@ -77,10 +77,10 @@ EOF
 		$'2026-11-04T12:00:00Z\tbob\timport\tstatus\tin_progress\tresolved')"
 	# no actor: "import"; every audit row is inc-import's
 	assert_equal "$(moves 3 | cut -f2,3 | paste -sd ' ')" $'import\tlogged import\timport'
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM audit WHERE tool <> 'inc-import'")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM audit WHERE tool <> 'inc-import'")" 0
 	# the hold, and the KPI facts
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT incident, start, end FROM hold')" "1|1793613600|1793613600"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT id, first_assignee, first_group, first_tier, escalated,
+	assert_equal "$(dbq 'SELECT incident, start, end FROM hold')" "1|1793613600|1793613600"
+	assert_equal "$(dbq 'SELECT id, first_assignee, first_group, first_tier, escalated,
 		ever_resolved FROM incident')" "1|alice|service-desk|1|1|1
 2|alice|service-desk|1|0|1
 3||||0|0"
@@ -92,7 +92,7 @@ EOF
 
 @test "history is silent: no event, nothing for inc-sla or inc-escalate, until a tool takes it in" {
 	stream | inc-import --format jsonl >/dev/null
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM event')" 0
+	assert_equal "$(dbq 'SELECT count(*) FROM event')" 0
 	# the SLA of the history under the config's policies, decided
 	assert_equal "$(inc-show 1 2 | jq -c '[.sla.policy, .sla.response_met, .sla.resolve_met, .sla.state]')" \
 '["critical",false,false,"breached"]
@@ -250,7 +250,7 @@ uci_excerpt() {
 		$'2016-04-01T16:11:00Z\tUpdated by 135\timport\tstatus\tin_progress\ton_hold' \
 		$'2016-04-04T21:26:00Z\tUpdated by 135\timport\tstatus\ton_hold\tresolved' \
 		$'2016-04-09T21:59:00Z\tUpdated by 908\timport\tstatus\tresolved\tclosed')"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT * FROM hold')" "3|1459527060|1459805160"
+	assert_equal "$(dbq 'SELECT * FROM hold')" "3|1459527060|1459805160"
 	# INC0000130: its first row has sys_mod_count 2, its second 1 (the
 	# times order them); moved between groups before anyone was assigned:
 	# ServiceNow counts that change of group, inc's reassignment_count
@@ -327,12 +327,12 @@ bpi_excerpt() {
 		$'2012-05-07T08:50:38Z\tJisha\timport\tstatus\tin_progress\tresolved' \
 		$'2012-05-07T23:17:26Z\tSiebel\timport\tstatus\tresolved\tclosed' \
 		$'2012-05-07T23:17:26Z\tSiebel\timport\tassignee\tJisha\tSiebel')"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT id, first_group, first_tier, escalated FROM incident')" \
+	assert_equal "$(dbq 'SELECT id, first_group, first_tier, escalated FROM incident')" \
 "1|G303 2nd|2|0
 2|G96|1|1
 3|V6|1|1"
 	# no event: the major incident declares nothing
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM event')" 0
+	assert_equal "$(dbq 'SELECT count(*) FROM event')" 0
 }
 
 # Some cases of the helpdesk log, with its header, in the file's order.
@@ -367,7 +367,7 @@ helpdesk_excerpt() {
 		$'2011-11-28T13:59:00Z\tValue 9\timport\tstatus\tin_progress\ton_hold' \
 		$'2011-12-07T13:41:18Z\tValue 9\timport\tstatus\ton_hold\tresolved' \
 		$'2012-01-06T16:20:25Z\tValue 5\timport\tstatus\tresolved\tclosed')"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM hold WHERE incident = 3 AND end IS NOT NULL')" 2
+	assert_equal "$(dbq 'SELECT count(*) FROM hold WHERE incident = 3 AND end IS NOT NULL')" 2
 }
 
 # ---- the whole logs: inc-report against the raw files' figures ----
@@ -395,10 +395,10 @@ whole() {
 	assert_equal "$(rep reopen_pct)" "$(jq -n "($(fig reopened) * 10000 / $(fig ever_resolved) + 0.5 | floor) / 100")"
 	# reassign_avg: inc's reassignment_count (from the first assignment on)
 	assert_equal "$(rep reassign_avg)" "$(jq -n "($(fig reassignments_derived) * 100 / $(fig incidents) + 0.5 | floor) / 100")"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*), sum(ever_resolved), sum(reopen_count > 0),
+	assert_equal "$(dbq 'SELECT count(*), sum(ever_resolved), sum(reopen_count > 0),
 		sum(reopen_count), sum(reassignment_count), sum(status = '"'cancelled'"') FROM incident')" \
 		"$(fig incidents)|$(fig ever_resolved)|$(fig reopened)|$(fig reopenings)|$(fig reassignments_derived)|$(fig cancelled)"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM event')" 0
+	assert_equal "$(dbq 'SELECT count(*) FROM event')" 0
 	# again: nothing changes
 	local before
 	before=$(counts)
@@ -409,17 +409,17 @@ whole() {
 	# the compliance question: now, and with resolve targets a third as long
 	jq '.sla |= map(.resolve |= ({"4h": "80m", "8h": "160m", "24h": "8h"}[.] // .))' \
 		"$INC_ROOT/share/config.json" >"$BATS_TEST_TMPDIR/tight.json"
-	md5=$(sqlite3 "$INC_DB" .dump | md5sum)
+	md5=$(db_dump | md5sum)
 	run --separate-stderr inc-sla --what-if "$BATS_TEST_TMPDIR/tight.json" --format jsonl
 	assert_success
-	assert_equal "$(sqlite3 "$INC_DB" .dump | md5sum)" "$md5"
+	assert_equal "$(db_dump | md5sum)" "$md5"
 	now=$(tail -n 2 <<<"$output" | head -n 1)
 	what=$(tail -n 1 <<<"$output")
 	assert_equal "$(jq -c '[.sla, .count]' <<<"$now")" "[\"now\",$(fig incidents)]"
 	assert_equal "$(jq -r .changed <<<"$now")" "$(($(wc -l <<<"$output") - 2))"
 	# met targets are decided ones: the now row's are the stored ones
 	assert_equal "$(jq -r '"\(.response_met)|\(.resolve_met)"' <<<"$now")" \
-		"$(sqlite3 "$INC_DB" 'SELECT sum(response_met = 1), sum(resolve_met = 1) FROM incident')"
+		"$(dbq 'SELECT sum(response_met = 1), sum(resolve_met = 1) FROM incident')"
 	# shorter targets: never better
 	[ "$(jq '.resolve_met' <<<"$what")" -le "$(jq '.resolve_met' <<<"$now")" ] || fail "$output"
 }
@@ -431,7 +431,7 @@ whole() {
 	# opening (23,414), inc's any change of group or assignee after the
 	# first assignment (22,224); its reopen_count misses one reopening
 	figures=$("$INC_ROOT/tests/import-figures.sh" servicenow "$DATA/uci-incident-event-log.csv.gz")
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT sum(json_extract(custom, '$.source_reassignment_count')),
+	assert_equal "$(dbq "SELECT sum(json_extract(custom, '$.source_reassignment_count')),
 		sum(json_extract(custom, '$.source_reopen_count')) FROM incident")" \
 		"$(jq -r 'select(.figure == "reassignments" or .figure == "reopen_count_source") | .value' <<<"$figures" | sort -rn | paste -sd '|')"
 }

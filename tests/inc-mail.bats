@@ -35,7 +35,7 @@ deliver() {
 }
 
 count() {
-	sqlite3 "$INC_DB" "SELECT count(*) FROM ${1:-incident}"
+	dbq "SELECT count(*) FROM ${1:-incident}"
 }
 
 # A first message from joe: INC-1.
@@ -80,7 +80,7 @@ EOF
 		'[2,"Printer on floor 2 jams","ann@example.com","Every second page jams.\n--\nAnn, floor 2","email","<p2@mail.example.com>",[],"new",{"kind":"logged"}]'
 	run --separate-stderr sh -c 'inc-show 2 --history | jq -c ".history[] | [.actor, .tool, .action, .to]"'
 	assert_output '["ann@example.com","inc-mail","logged","Printer on floor 2 jams"]'
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT actor || ' ' || kind FROM event WHERE incident = 2")" "ann@example.com logged"
+	assert_equal "$(dbq "SELECT actor || ' ' || kind FROM event WHERE incident = 2")" "ann@example.com logged"
 }
 
 @test "Latin-1 quoted-printable, CRLF line ends: converted to UTF-8" {
@@ -821,7 +821,7 @@ EOF
 	assert_equal "$(jq -c 'del(.event)' <<<"$output")" "$replied"
 	assert_equal "$(count audit)" "$audit"
 	assert_equal "$(count event)" "$events"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM audit WHERE action = 'reply'")" 1
+	assert_equal "$(dbq "SELECT count(*) FROM audit WHERE action = 'reply'")" 1
 }
 
 @test "a redelivered confirmation is not applied twice" {
@@ -907,7 +907,7 @@ Message-ID: <second@example.com>
 Hi.
 EOF
 	mkfifo "$BATS_TEST_TMPDIR/sql" "$BATS_TEST_TMPDIR/said"
-	sqlite3 "$INC_DB" <"$BATS_TEST_TMPDIR/sql" >"$BATS_TEST_TMPDIR/said" 3>&- &
+	dbq <"$BATS_TEST_TMPDIR/sql" >"$BATS_TEST_TMPDIR/said" 3>&- &
 	exec 5>"$BATS_TEST_TMPDIR/sql" 6<"$BATS_TEST_TMPDIR/said"
 	echo "BEGIN IMMEDIATE; SELECT 'locked';" >&5
 	read -r said <&6
@@ -1003,7 +1003,7 @@ EOF
 	printf 'From: joe@example.com\nSubject: one\nMessage-ID: <md1@x>\n\n1\n' >"$md/new/1001.a.host"
 	printf 'From: ann@example.com\nSubject: two\nMessage-ID: <md2@x>\n\n2\n' >"$md/new/1002.b.host"
 	mkfifo "$BATS_TEST_TMPDIR/sql" "$BATS_TEST_TMPDIR/said"
-	sqlite3 "$INC_DB" <"$BATS_TEST_TMPDIR/sql" >"$BATS_TEST_TMPDIR/said" 3>&- &
+	dbq <"$BATS_TEST_TMPDIR/sql" >"$BATS_TEST_TMPDIR/said" 3>&- &
 	exec 5>"$BATS_TEST_TMPDIR/sql" 6<"$BATS_TEST_TMPDIR/said"
 	echo "BEGIN IMMEDIATE; SELECT 'locked';" >&5
 	read -r said <&6

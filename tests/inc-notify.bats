@@ -192,11 +192,11 @@ IT Service Desk'
 	assert_output ""
 	assert_equal "$stderr" ""
 	assert_equal "$(received)" 1
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT id, seq, incident, kind, rcpt, message_id, subject, attempts, datetime(sent_at, 'unixepoch'), last_error IS NULL FROM outbox")" \
+	assert_equal "$(dbq "SELECT id, seq, incident, kind, rcpt, message_id, subject, attempts, datetime(sent_at, 'unixepoch'), CASE WHEN last_error IS NULL THEN 1 ELSE 0 END FROM outbox ORDER BY id")" \
 		"1|1|1|logged|joe@example.com|INC-1.1.0@example.com|[INC-1] VPN down|1|2026-11-27 10:00:00|1"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT name, seq FROM cursor")" "mail|1"
+	assert_equal "$(dbq "SELECT name, seq FROM cursor")" "mail|1"
 	# the stored message is what sendmail read, byte for byte
-	sqlite3 "$INC_DB" "SELECT writefile('$BATS_TEST_TMPDIR/stored', message) FROM outbox" >/dev/null
+	db_write "$BATS_TEST_TMPDIR/stored" "SELECT message FROM outbox"
 	cmp "$BATS_TEST_TMPDIR/stored" "$(messages)"
 }
 
@@ -247,7 +247,7 @@ Bcc: x@example.org[31m'
 inc-notify: INC-2: logged: "a@example.com\nBcc: c@example.org": not one mail address, not mailed
 inc-notify: INC-3: logged: "Ann Example <ann@example.com>": not one mail address, not mailed'
 	assert_equal "$(received)" 1
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT group_concat(rcpt) FROM outbox")" "joe@example.com"
+	assert_equal "$(dbq "SELECT rcpt FROM outbox ORDER BY id" | paste -sd,)" "joe@example.com"
 	# the events are passed, not retried: the next run says nothing
 	run --separate-stderr inc-notify </dev/null
 	assert_success
@@ -398,8 +398,8 @@ resolved joe@example.com INC-1.3.0@example.com'
 	run --separate-stderr inc-notify </dev/null
 	assert_failure 2
 	assert_equal "$stderr" "inc-notify: $INC_CONFIG: notify.on.logged: expected an array of strings"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM outbox")" 0
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM cursor")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM outbox")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM cursor")" 0
 	assert_equal "$(received)" 0
 }
 
@@ -468,8 +468,8 @@ IT Service Desk <helpdesk@example.com>; [] critical -'
 	assert_failure 1
 	assert_output ""
 	assert_equal "$stderr" "inc-notify: event 1 (INC-1 logged): $BATS_TEST_TMPDIR/templates/logged.txt: Is a directory"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM outbox")" 0
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM cursor")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM outbox")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM cursor")" 0
 	rmdir "$BATS_TEST_TMPDIR/templates/logged.txt"
 	# one that is not UTF-8 (Latin-1): refused too, not sent garbled
 	printf 'Subject: Gr\374\337e\n\nK\366ln\n' >"$BATS_TEST_TMPDIR/templates/logged.txt"
@@ -499,7 +499,7 @@ inc-notify: INC-1.1.0@example.com: to joe@example.com: $SENDMAIL -t -i: exit sta
 sendmail: try again later
 inc-notify: INC-2.2.0@example.com: to ann@example.com: $SENDMAIL -t -i: exit status 75"
 	assert_equal "$(received)" 0
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")" 0
 	run --separate-stderr inc-notify --list </dev/null
 	assert_success
 	assert_equal "$stderr" ""
@@ -527,7 +527,7 @@ INC-3.3.0@example.com'
 	assert_success
 	assert_output ""
 	assert_equal "$(received)" 3
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT message_id, attempts, datetime(sent_at, 'unixepoch'), last_error FROM outbox")" \
+	assert_equal "$(dbq "SELECT message_id, attempts, datetime(sent_at, 'unixepoch'), last_error FROM outbox ORDER BY id")" \
 'INC-1.1.0@example.com|3|2026-11-27 10:05:00|
 INC-2.2.0@example.com|3|2026-11-27 10:05:00|
 INC-3.3.0@example.com|2|2026-11-27 10:05:00|'
@@ -560,14 +560,14 @@ INC-3.3.0@example.com|2|2026-11-27 10:05:00|'
 	# a second consumer makes the same messages: no new row
 	run --separate-stderr inc-notify --consumer audit --queue-only </dev/null
 	assert_success
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT name || '=' || seq FROM cursor ORDER BY name")" 'audit=1
+	assert_equal "$(dbq "SELECT name || '=' || seq FROM cursor ORDER BY name")" 'audit=1
 mail=1'
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM outbox")" 1
+	assert_equal "$(dbq "SELECT count(*) FROM outbox")" 1
 	log_one '{"subject":"second","requester":"ann@example.com"}' >/dev/null
 	run --separate-stderr inc-notify --send-only </dev/null
 	assert_success
 	assert_equal "$(jq -r .message_id <<<"$output")" "INC-1.1.0@example.com"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM outbox")" 1
+	assert_equal "$(dbq "SELECT count(*) FROM outbox")" 1
 	assert_equal "$(received)" 1
 }
 
@@ -587,7 +587,7 @@ mail=1'
 	# the orphaned sendmail finishes
 	for _ in $(seq 600); do [ -e "$BATS_TEST_TMPDIR/done" ] && break; sleep 0.05; done
 	assert_equal "$(received)" 1
-	sqlite3 "$INC_DB" "SELECT writefile('$BATS_TEST_TMPDIR/stored', message) FROM outbox WHERE id = 1" >/dev/null
+	db_write "$BATS_TEST_TMPDIR/stored" "SELECT message FROM outbox WHERE id = 1"
 	assert [ "$(stat -c %s "$BATS_TEST_TMPDIR/stored")" -gt 150000 ]
 	cmp "$BATS_TEST_TMPDIR/stored" "$(messages)"
 	# not marked: the next run sends it again, the same message (at least once)
@@ -619,7 +619,7 @@ INC-2.2.0@example.com
 INC-3.3.0@example.com
 INC-4.4.0@example.com
 INC-5.5.0@example.com'
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL AND attempts = 1")" 5
+	assert_equal "$(dbq "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL AND attempts = 1")" 5
 }
 
 # ---- the command line ----
@@ -657,8 +657,8 @@ INC-5.5.0@example.com'
 	run --separate-stderr inc-notify --help
 	assert_success
 	assert_output "$usage"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM outbox")" 0
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM cursor")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM outbox")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM cursor")" 0
 	assert_equal "$(received)" 0
 }
 

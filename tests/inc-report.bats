@@ -40,7 +40,7 @@ fixture() {
 14 2026-10-28T10:00:00Z service  outage   critical new         service-desk -     -     -            -    -     -     -  -  0      0    0   0    -      monitoring ann
 END
 	inc-log <<<"$jsonl" >/dev/null
-	sqlite3 "$INC_DB" "$sql"
+	dbq "$sql"
 }
 # A fixture cell as SQL: text, number, or seconds after created_at.
 sql_text() { if [ "$1" = - ]; then echo NULL; else echo "'$1'"; fi; }
@@ -59,7 +59,7 @@ bare() {
 		[ -n "$rest" ] && sql+="UPDATE incident SET $rest WHERE id=$id;"$'\n'
 	done
 	inc-log <<<"$jsonl" >/dev/null
-	[ -z "$sql" ] || sqlite3 "$INC_DB" "$sql"
+	[ -z "$sql" ] || dbq "$sql"
 }
 
 KPI_HEAD=count,open,resolved,mtta_s,mttr_s,mttr_p50_s,mttr_p90_s,sla_response_pct,sla_resolve_pct,reopen_pct,fcr_pct,reassign_avg,escalated_pct,csat
@@ -273,9 +273,10 @@ END
 	local rows=""
 	for _ in $(seq 32); do rows+="2026-11-26T00:00:00Z"$'\n'; done
 	bare <<<"$rows"
-	sqlite3 "$INC_DB" "UPDATE incident SET escalated=1, reassignment_count=1 WHERE id=1;
+	dbq "UPDATE incident SET escalated=1, reassignment_count=1 WHERE id=1;
 		UPDATE incident SET rating=id, responded_at=created_at+id WHERE id IN (1, 2);
-		UPDATE incident SET response_met=(id % 8 <> 0), resolve_met=(id <= 3) WHERE id <= 24"
+		UPDATE incident SET response_met=CASE WHEN id % 8 <> 0 THEN 1 ELSE 0 END,
+			resolve_met=CASE WHEN id <= 3 THEN 1 ELSE 0 END WHERE id <= 24"
 	run --separate-stderr inc-report --format csv </dev/null
 	assert_success
 	# response met 21 of 24: 87.5; resolve met 3 of 24: 12.5
@@ -309,11 +310,11 @@ END
 	assert_success
 	assert_equal "$(jq .fcr_pct <<<"$output")" 60
 	# a first group the config does not know is not tier 1
-	sqlite3 "$INC_DB" "UPDATE incident SET first_group='night-shift' WHERE id=1"
+	dbq "UPDATE incident SET first_group='night-shift' WHERE id=1"
 	run --separate-stderr inc-report </dev/null
 	assert_equal "$(jq .fcr_pct <<<"$output")" 40
 	# nor is a resolution by someone else than the first assignee
-	sqlite3 "$INC_DB" "UPDATE incident SET assignee='bob' WHERE id=5"
+	dbq "UPDATE incident SET assignee='bob' WHERE id=5"
 	run --separate-stderr inc-report </dev/null
 	assert_equal "$(jq .fcr_pct <<<"$output")" 20
 }
@@ -578,7 +579,7 @@ END
 review_fixture() {
 	inc-log --now 2026-11-26T08:00:00Z -s "VPN down for everyone in Berlin" \
 		-r joe@example.com --source email >/dev/null
-	sqlite3 "$INC_DB" <<'END'
+	dbq <<'END'
 INSERT INTO audit(incident, task, at, actor, tool, action, field, old, new) VALUES
  (1, NULL, unixepoch('2026-11-26 08:01:00'), 'root', 'inc-classify', 'classified', 'category', NULL, 'network'),
  (1, NULL, unixepoch('2026-11-26 08:01:00'), 'root', 'inc-classify', 'classified', 'subcategory', NULL, 'vpn'),
@@ -621,7 +622,7 @@ then great');
 INSERT INTO task(incident, title, grp, assignee, status, due, created_at, done_at) VALUES
  (1, 'Call the ISP', 'l2-infra', 'dana', 'done', unixepoch('2026-11-26 10:00:00'),
   unixepoch('2026-11-26 08:30:00'), unixepoch('2026-11-26 09:45:00'));
-INSERT INTO hold(incident, start, end) VALUES
+INSERT INTO hold(incident, start, "end") VALUES
  (1, unixepoch('2026-11-26 09:00:00'), unixepoch('2026-11-26 09:30:00'));
 UPDATE incident SET category='network', subcategory='vpn', impact='high', urgency='high',
  priority='critical', status='closed', grp='l3-network', assignee='gus', major=1,
@@ -933,7 +934,7 @@ END
 
 @test "--review of an open incident: targets still open, a hold going on" {
 	inc-log --now 2026-11-27T08:00:00Z -s "Mail slow" --category email >/dev/null
-	sqlite3 "$INC_DB" "UPDATE incident SET status='on_hold', sla_policy='standard',
+	dbq "UPDATE incident SET status='on_hold', sla_policy='standard',
 		response_due=unixepoch('2026-11-27 09:00:00'), resolve_due=unixepoch('2026-11-27 12:00:00'),
 		paused_s=600 WHERE id=1;
 		INSERT INTO hold VALUES (1, unixepoch('2026-11-27 09:50:00'), NULL);

@@ -12,7 +12,7 @@ local_setup() {
 {"subject":"Mail slow","requester":"joe@example.com","impact":"low","urgency":"low","created_at":"2026-11-27T09:00:00Z"}
 {"subject":"Wi-Fi flaky","requester":"zed","category":"network/wifi","group":"service-desk"}
 EOF
-	sqlite3 "$INC_DB" "UPDATE incident SET status = 'in_progress', assignee = 'dana' WHERE id = 1;
+	dbq "UPDATE incident SET status = 'in_progress', assignee = 'dana' WHERE id = 1;
 		UPDATE incident SET status = 'resolved', sla_policy = 'high', sla_state = 'breached' WHERE id = 2;
 		UPDATE incident SET status = 'on_hold', assignee = 'alice', sla_policy = 'standard', sla_state = 'warning' WHERE id = 4"
 }
@@ -57,7 +57,7 @@ ids() {
 
 @test "--open: new, assigned, in_progress, on_hold" {
 	assert_equal "$(ids --open)" "1 3 4"
-	sqlite3 "$INC_DB" "UPDATE incident SET status = 'cancelled' WHERE id = 3"
+	dbq "UPDATE incident SET status = 'cancelled' WHERE id = 3"
 	assert_equal "$(ids --open)" "1 4"
 }
 
@@ -88,7 +88,7 @@ ids() {
 	inc-update --note "called the user: the VPN token expired" 3 >/dev/null
 	inc-update --note "Zebra crossing" 3 >/dev/null
 	inc-log -s "keyboard" -m "the printer next to it smokes" >/dev/null
-	sqlite3 "$INC_DB" "INSERT INTO audit(incident, task, at, actor, tool, action, field, old, new)
+	dbq "INSERT INTO audit(incident, task, at, actor, tool, action, field, old, new)
 		VALUES (4, NULL, 1795773600, 'root', 'inc-update', 'set', 'impact', 'okapi', 'okapi')"
 	assert_equal "$(ids --grep printer)" "2 5"
 	assert_equal "$(ids --grep 'JAM|flaky')" "2 4"
@@ -220,7 +220,7 @@ EOF
 
 @test "--history: the audit trail, at, actor, tool, action, field, from, to" {
 	inc-log --as maria --now 2026-11-27T11:00:00Z -s "disk full" >/dev/null
-	sqlite3 "$INC_DB" "INSERT INTO audit(incident, task, at, actor, tool, action, field, old, new)
+	dbq "INSERT INTO audit(incident, task, at, actor, tool, action, field, old, new)
 		VALUES (5, NULL, 1795777200, 'alice', 'inc-update', 'set', 'impact', NULL, 'high'),
 		       (5, 3, 1795777260, 'bob', 'inc-task', 'task', 'status', 'open', 'done'),
 		       (1, NULL, 1795777300, 'root', 'inc-update', 'note', NULL, NULL, 'other incident')"

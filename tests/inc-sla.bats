@@ -505,7 +505,7 @@ EOF2
 @test "--what-if a tighter policy: the incidents it would breach, compliance now and then" {
 	whatif_history
 	jq '.sla[0].resolve = "1h"' "$INC_CONFIG" >"$BATS_TEST_TMPDIR/tight.json"
-	dump=$(sqlite3 "$INC_DB" .dump | md5sum)
+	dump=$(db_dump | md5sum)
 	run --separate-stderr inc-sla --what-if "$BATS_TEST_TMPDIR/tight.json"
 	assert_success
 	assert_equal "$stderr" ""
@@ -515,7 +515,7 @@ EOF2
 {"sla":"now","config":"'"$INC_CONFIG"'","count":4,"response_met":3,"response_breached":1,"sla_response_pct":75.00,"resolve_met":2,"resolve_breached":2,"sla_resolve_pct":50.00,"changed":2}
 {"sla":"what_if","config":"'"$BATS_TEST_TMPDIR/tight.json"'","count":4,"response_met":3,"response_breached":1,"sla_response_pct":75.00,"resolve_met":0,"resolve_breached":4,"sla_resolve_pct":0.00,"changed":2}'
 	# nothing written
-	assert_equal "$(sqlite3 "$INC_DB" .dump | md5sum)" "$dump"
+	assert_equal "$(db_dump | md5sum)" "$dump"
 }
 
 @test "--what-if a looser policy, a window, csv and a table" {

@@ -7,7 +7,7 @@ new_incident() {
 }
 
 audit_rows() {
-	sqlite3 "$INC_DB" "SELECT count(*) FROM audit"
+	dbq "SELECT count(*) FROM audit"
 }
 
 # ---- add ----
@@ -56,12 +56,12 @@ audit_rows() {
 	assert_failure 1
 	assert_equal "$output" ""
 	assert_equal "$stderr" "inc-task: $id: incident is closed: no new tasks"
-	sqlite3 "$INC_DB" "UPDATE incident SET status='cancelled' WHERE id=$id"
+	dbq "UPDATE incident SET status='cancelled' WHERE id=$id"
 	run --separate-stderr inc-task add "$id" --title "too late"
 	assert_failure 1
 	assert_equal "$stderr" "inc-task: $id: incident is cancelled: no new tasks"
 	assert_equal "$(audit_rows)" "$before"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM task")" "1"
+	assert_equal "$(dbq "SELECT count(*) FROM task")" "1"
 }
 
 @test "add: unknown incident" {

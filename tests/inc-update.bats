@@ -43,7 +43,7 @@ move() {
 	run --separate-stderr inc-update --status in_progress 1
 	assert_success
 	assert_equal "$(jq -r .status <<<"$output")" in_progress
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM hold WHERE incident = 1 AND end IS NOT NULL')" 1
+	assert_equal "$(dbq 'SELECT count(*) FROM hold WHERE incident = 1 AND "end" IS NOT NULL')" 1
 }
 
 @test "new -> in_progress takes the incident: the acting technician is its assignee" {
@@ -72,14 +72,14 @@ move() {
 
 @test "a move to the status it has changes nothing" {
 	move in_progress
-	audit=$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')
+	audit=$(dbq 'SELECT count(*) FROM audit')
 	run --separate-stderr inc-update --status in_progress 1
 	assert_success
 	assert_equal "$(jq -c .event <<<"$output")" null
 	assert_equal "$(jq -c .status <<<"$output")" '"in_progress"'
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')" "$audit"
+	assert_equal "$(dbq 'SELECT count(*) FROM audit')" "$audit"
 	# nor anything in the event log
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT kind FROM event ORDER BY seq DESC LIMIT 1")" updated
+	assert_equal "$(dbq "SELECT kind FROM event ORDER BY seq DESC LIMIT 1")" updated
 }
 
 @test "assigned -> on_hold: waiting for the requester before work starts" {
@@ -87,11 +87,11 @@ move() {
 	assert_success
 	assert_equal "$stderr" ""
 	assert_equal "$(jq -c '[.status, .assignee, .sla.responded_at]' <<<"$output")" '["on_hold","alice",null]'
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM hold WHERE incident = 1 AND end IS NULL')" 1
+	assert_equal "$(dbq 'SELECT count(*) FROM hold WHERE incident = 1 AND "end" IS NULL')" 1
 	run --separate-stderr inc-update --status in_progress 1
 	assert_success
 	assert_equal "$(jq -r .status <<<"$output")" in_progress
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM hold WHERE incident = 1 AND end IS NOT NULL')" 1
+	assert_equal "$(dbq 'SELECT count(*) FROM hold WHERE incident = 1 AND "end" IS NOT NULL')" 1
 }
 
 @test "new -> on_hold is refused" {
@@ -112,7 +112,7 @@ move() {
 }
 
 @test "resolved or closed -> in_progress is a reopen: inc-close's" {
-	sqlite3 "$INC_DB" "UPDATE incident SET status = 'resolved' WHERE id = 1"
+	dbq "UPDATE incident SET status = 'resolved' WHERE id = 1"
 	run --separate-stderr inc-update --status in_progress 1
 	assert_failure 1
 	assert_equal "$stderr" "inc-update: 1: cannot move from resolved to in_progress: reopen with inc-close --reopen"
@@ -120,7 +120,7 @@ move() {
 	assert_failure 1
 	assert_equal "$stderr" "inc-update: 1: cannot move from resolved to cancelled"
 	assert_equal "$(status_of 1)" resolved
-	sqlite3 "$INC_DB" "UPDATE incident SET status = 'closed' WHERE id = 1"
+	dbq "UPDATE incident SET status = 'closed' WHERE id = 1"
 	run --separate-stderr inc-update --status in_progress 1
 	assert_failure 1
 	assert_equal "$stderr" "inc-update: 1: cannot move from closed to in_progress: reopen with inc-close --reopen"
@@ -142,10 +142,10 @@ CASES
 	assert_success
 	assert_equal "$(jq -c '[.status, .event, .updated_at]' <<<"$output")" \
 		'["assigned",{"kind":"updated","changed":[],"note":"rebooting the print server"},"2026-11-27T10:00:00Z"]'
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT actor, tool, new FROM audit WHERE action = 'note'")" \
+	assert_equal "$(dbq "SELECT actor, tool, new FROM audit WHERE action = 'note'")" \
 		"alice|inc-update|rebooting the print server"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT responded_at IS NULL FROM incident')" 1
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT kind FROM event WHERE incident = 1 ORDER BY seq DESC LIMIT 1")" updated
+	assert_equal "$(dbq 'SELECT responded_at IS NULL FROM incident')" 1
+	assert_equal "$(dbq "SELECT kind FROM event WHERE incident = 1 ORDER BY seq DESC LIMIT 1")" updated
 }
 
 @test "a public reply is the first response and a replied event; a later one moves nothing" {
@@ -153,12 +153,13 @@ CASES
 	assert_success
 	assert_equal "$(jq -c '.event' <<<"$output")" \
 		'{"kind":"replied","changed":[],"by":"desk","text":"Rebooting the print server, back in 5 minutes."}'
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT actor, tool, new FROM audit WHERE action = 'reply'")" \
+	assert_equal "$(dbq "SELECT actor, tool, new FROM audit WHERE action = 'reply'")" \
 		"alice|inc-update|Rebooting the print server, back in 5 minutes."
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT responded_at FROM incident')" 1795773600
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT kind, json_extract(data, '$.by') FROM event WHERE incident = 1 ORDER BY seq DESC LIMIT 1")" "replied|desk"
+	assert_equal "$(dbq 'SELECT responded_at FROM incident')" 1795773600
+	assert_equal "$(dbq "SELECT kind FROM event WHERE incident = 1 ORDER BY seq DESC LIMIT 1")" replied
+	assert_equal "$(dbq "SELECT data FROM event WHERE incident = 1 ORDER BY seq DESC LIMIT 1" | jq -r .by)" desk
 	INC_NOW=2026-11-27T12:00:00Z inc-update -r "Done, please check." 1 >/dev/null
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT responded_at, updated_at FROM incident')" "1795773600|1795780800"
+	assert_equal "$(dbq 'SELECT responded_at, updated_at FROM incident')" "1795773600|1795780800"
 	run --separate-stderr inc-update -r "" 1
 	assert_failure 2
 	assert_equal "$stderr" "inc-update: --reply: expected non-empty UTF-8 text"
@@ -168,7 +169,7 @@ CASES
 	run --separate-stderr inc-update --as joe@example.com -m "any news?" 1
 	assert_success
 	assert_equal "$(jq -r .event.note <<<"$output")" "any news?"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT responded_at IS NULL FROM incident')" 1
+	assert_equal "$(dbq 'SELECT responded_at IS NULL FROM incident')" 1
 }
 
 @test "a requester may not note someone else's incident, nor change their own" {
@@ -363,7 +364,7 @@ inc-update: line 10: no "id"
 inc-update: line 11: no such incident
 EOF
 )"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM audit WHERE tool = 'inc-update' AND field <> 'status' AND field <> 'responded_at'")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM audit WHERE tool = 'inc-update' AND field <> 'status' AND field <> 'responded_at'")" 0
 }
 
 @test "a patch's major by a technician is refused for that record" {
@@ -391,7 +392,7 @@ EOF
 	assert_success
 	assert_equal "$(jq -c .event.changed <<<"$output")" '["urgency","status"]'
 	# the explicit bits of unchanged fields are untouched
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT explicit FROM incident WHERE id = 1')" 8
+	assert_equal "$(dbq 'SELECT explicit FROM incident WHERE id = 1')" 8
 }
 
 @test "cancel what monitoring logged in a maintenance window" {

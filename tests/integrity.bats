@@ -5,7 +5,7 @@
 load test_helper
 
 count() {
-	sqlite3 "$INC_DB" "SELECT count(*) FROM ${1:-incident}"
+	dbq "SELECT count(*) FROM ${1:-incident}"
 }
 
 # N characters C

@@ -10,7 +10,7 @@ schema() {
 }
 
 migrations() {
-	find "$INC_ROOT/share/migrations" -name '[0-9][0-9][0-9]-*.sql' | wc -l
+	find "$INC_ROOT/share/migrations" -maxdepth 1 -name '[0-9][0-9][0-9]-*.sql' | wc -l
 }
 
 # A version-1 database as the first release made it (tests/fixtures/schema-v1.sql
@@ -47,7 +47,7 @@ EOF
 
 @test "a database newer than the tools is refused: exit 3, untouched" {
 	inc-log -s x >/dev/null
-	sqlite3 "$INC_DB" 'PRAGMA user_version=999'
+	dbq 'PRAGMA user_version=999'
 	run --separate-stderr inc-show 1
 	assert_failure 3
 	assert_equal "$stderr" "inc-show: $INC_DB: schema version 999 is newer than this inc knows ($(migrations))"

@@ -109,7 +109,7 @@ e() {
 12-02T12:01 1 escalated hierarchical maria@example.com
 12-02T16:01 4 escalated functional omar@example.com
 12-03T10:01 4 escalated hierarchical maria@example.com"
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*), count(DISTINCT incident || rule) FROM escalation_fired')" "12|12"
+	assert_equal "$(dbq 'SELECT count(*), count(DISTINCT incident || rule) FROM escalation_fired')" "12|12"
 	assert_equal "$(inc-show 1 2 3 4 | jq -c '[.id, .group, .escalation_level, .sla.state]')" \
 '[1,"l2-infra",2,"breached"]
 [2,"l2-infra",2,"breached"]

@@ -58,12 +58,12 @@ load test_helper
 
 @test "yesterday's incidents through the rules, writing nothing" {
 	inc-log --now 2026-11-26T12:00:00Z <"$INC_ROOT/share/examples/incidents.jsonl" >/dev/null
-	before=$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')
+	before=$(dbq 'SELECT count(*) FROM audit')
 	run --separate-stderr sh -c "inc-show --since -1d | inc-classify --dry-run --explain | jq -c '{id, category, event}'"
 	assert_success
 	assert_equal "${#lines[@]}" 10
 	assert_equal "$(jq -c '[.id, .category]' <<<"${lines[0]}")" '[1,"network"]'
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*) FROM audit')" "$before"
+	assert_equal "$(dbq 'SELECT count(*) FROM audit')" "$before"
 }
 
 @test "queues, breaches, KPIs and a review as the README shows them" {

@@ -47,12 +47,12 @@ check_db() {
 		wait "$pid" 2>/dev/null || true
 		# every line printed names a stored incident
 		jq -r .external_id "$BATS_TEST_TMPDIR/out.$i" 2>/dev/null | sort -u >"$BATS_TEST_TMPDIR/printed"
-		sqlite3 "$INC_DB" 'SELECT external_id FROM incident' 2>/dev/null | sort >"$BATS_TEST_TMPDIR/stored" || true
+		dbq 'SELECT external_id FROM incident' 2>/dev/null | sort >"$BATS_TEST_TMPDIR/stored" || true
 		[ -z "$(comm -23 "$BATS_TEST_TMPDIR/printed" "$BATS_TEST_TMPDIR/stored")" ]
 	done
 	run --separate-stderr inc-log <"$BATS_TEST_TMPDIR/in"
 	assert_success
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*), count(DISTINCT external_id) FROM incident')" "3000|3000"
+	assert_equal "$(dbq 'SELECT count(*), count(DISTINCT external_id) FROM incident')" "3000|3000"
 	check_db "$INC_DB"
 }
 
@@ -82,27 +82,27 @@ check_db() {
 	# are, its events are, incident by incident, and the other way round
 	for pair in "classified classified" "updated updated"; do
 		set -- $pair
-		assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM incident i WHERE
+		assert_equal "$(dbq "SELECT count(*) FROM incident i WHERE
 			EXISTS (SELECT 1 FROM audit a WHERE a.incident = i.id AND a.action = '$1') <>
 			EXISTS (SELECT 1 FROM event e WHERE e.incident = i.id AND e.kind = '$2')")" 0
 	done
 	# inc-assign: a change of group or assignee is an assignment or, with
 	# nobody free, a queueing; a first queueing in the group a rule gave
 	# the incident is an event without a change
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM incident i WHERE
+	assert_equal "$(dbq "SELECT count(*) FROM incident i WHERE
 		EXISTS (SELECT 1 FROM audit a WHERE a.incident = i.id AND a.action = 'assigned') AND
 		NOT EXISTS (SELECT 1 FROM event e WHERE e.incident = i.id AND e.kind IN ('assigned', 'queued'))")" 0
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM incident i WHERE
+	assert_equal "$(dbq "SELECT count(*) FROM incident i WHERE
 		EXISTS (SELECT 1 FROM event e WHERE e.incident = i.id AND e.kind = 'assigned') AND
 		NOT EXISTS (SELECT 1 FROM audit a WHERE a.incident = i.id AND a.action = 'assigned')")" 0
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM (SELECT incident, rule FROM escalation_fired GROUP BY 1, 2 HAVING count(*) > 1)")" 0
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM incident WHERE escalation_level > 1")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM (SELECT incident, rule FROM escalation_fired GROUP BY 1, 2 HAVING count(*) > 1)")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM incident WHERE escalation_level > 1")" 0
 	# each functional rule fired once: an escalation where the incident
 	# had a group to leave, a notice where it had none yet
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM escalation_fired WHERE rule LIKE '%functional'")" 300
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM incident WHERE escalation_level = 1")" \
-		"$(sqlite3 "$INC_DB" "SELECT count(*) FROM event WHERE kind = 'escalated'")"
-	assert_equal "$(sqlite3 "$INC_DB" "SELECT count(*) FROM event WHERE kind = 'escalated' OR
+	assert_equal "$(dbq "SELECT count(*) FROM escalation_fired WHERE rule LIKE '%functional'")" 300
+	assert_equal "$(dbq "SELECT count(*) FROM incident WHERE escalation_level = 1")" \
+		"$(dbq "SELECT count(*) FROM event WHERE kind = 'escalated'")"
+	assert_equal "$(dbq "SELECT count(*) FROM event WHERE kind = 'escalated' OR
 		(kind = 'notified' AND json_extract(data, '$.type') = 'functional')")" 300
 }
 
@@ -123,7 +123,7 @@ check_db() {
 		assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/out.$w")" 4000
 	done
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/err.cron")" ""
-	assert_equal "$(sqlite3 "$INC_DB" 'SELECT count(*), count(DISTINCT external_id) FROM incident')" "16000|16000"
+	assert_equal "$(dbq 'SELECT count(*), count(DISTINCT external_id) FROM incident')" "16000|16000"
 	# the feed saw every logged event once
 	assert_equal "$(jq -r 'select(.event.kind == "logged") | .seq' "$BATS_TEST_TMPDIR/feed" | sort -u | wc -l)" 16000
 	assert_equal "$(jq -r .seq "$BATS_TEST_TMPDIR/feed" | sort | uniq -d | wc -l)" 0

@@ -109,7 +109,7 @@ JSON
 {"subject":"a","created_at":"2026-11-26T18:29:59Z"}
 {"subject":"b","created_at":"2026-11-26T18:30:00Z"}
 JSON
-	sqlite3 "$INC_DB" "UPDATE incident SET status = 'resolved', resolved_at = created_at + 600 * id"
+	dbq "UPDATE incident SET status = 'resolved', resolved_at = created_at + 600 * id"
 	run --separate-stderr inc-report --by day --format csv
 	assert_success
 	assert_equal "$(cut -d, -f1-8 <<<"$output")" $'day,count,open,resolved,mtta_s,mttr_s,mttr_p50_s,mttr_p90_s\n2026-11-26,1,0,1,,600,600,600\n2026-11-27,1,0,1,,1200,1200,1200'

@@ -1,0 +1,735 @@
+/*
+ * db_pg.c - the PostgreSQL engine of the storage layer (INC_DB or -d a
+ * libpq URI: postgresql://... or postgres://...), through libpq.
+ *
+ * The statements of lib/ are written once: SQLite's "?" and "?N"
+ * parameters become "$N" here, when a statement is prepared; the rest of
+ * the SQL is the portable subset both engines read, and what cannot be
+ * (date functions, the schema) comes from inc_db_dialect() and
+ * share/migrations/pg/.
+ *
+ * Transactions, and why: a writer's transaction (inc_db_begin) is READ
+ * COMMITTED and first takes one transaction-scoped advisory lock, the same
+ * for every writer: writers take turns, as SQLite's BEGIN IMMEDIATE makes
+ * them, so that what a record reads before it writes (the round-robin
+ * rotation, an external_id, an escalation fired, a cursor) cannot change
+ * under it, and every statement after the lock sees every writer before.
+ * Readers (inc_db_begin_read) run REPEATABLE READ READ ONLY: one snapshot,
+ * no lock, never waiting for a writer. Waiting for that lock is bounded by
+ * lock_timeout (INC_BUSY_TIMEOUT, as SQLite's busy timeout): past it, the
+ * run stops as on a locked SQLite database (exit 3).
+ *
+ * Statements are sent with PQexecParams, values as text (PostgreSQL infers
+ * their types from where they stand), and results read whole: a tool reads
+ * a result while it writes through the same connection.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libpq-fe.h>
+
+#include "db_int.h"
+
+/* the writers' lock: any constant, the same in every process ("inc") */
+#define WRITER_LOCK "SELECT pg_advisory_xact_lock(6909795)"
+
+#define MAXPARAM 65535	/* the protocol's limit */
+
+struct stmt {
+	char *sql;		/* rewritten: $N parameters */
+	int nparam;
+	int writes;		/* INSERT, UPDATE or DELETE: atomic on its own */
+	Oid *types;		/* nparam: 0 inferred; text for a parameter never read */
+	char **val;		/* nparam bound values, as text; NULL: SQL NULL */
+	PGresult *res;		/* the result being read; NULL before the first step */
+	int row, nrows;		/* the current row, and how many */
+};
+
+struct conn {
+	PGconn *c;
+	int64_t changes;	/* rows inserted, updated or deleted so far */
+	int listening;		/* LISTEN done (inc_db_wait) */
+};
+
+static PGconn *
+C(struct inc_db *db)
+{
+	return ((struct conn *)db->h)->c;
+}
+
+static int in_tx(struct inc_db *);
+
+static enum inc_dberr
+classify(const char *state, PGconn *c)
+{
+	if (PQstatus(c) != CONNECTION_OK || !state)
+		return INC_DBE_FATAL;
+	if (strcmp(state, "23505") == 0)
+		return INC_DBE_UNIQUE;
+	if (strncmp(state, "23", 2) == 0)
+		return INC_DBE_CONSTRAINT;
+	/* serialization failure, deadlock, lock not available (lock_timeout),
+	 * a statement cancelled: another writer held on, as SQLITE_BUSY */
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+	    strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0)
+		return INC_DBE_BUSY;
+	/* no space, I/O, a server going down, a statement the server
+	 * cannot run: nothing to go on with */
+	return INC_DBE_FATAL;
+}
+
+static void
+fail_res(struct inc_db *db, const PGresult *res)
+{
+	PGconn *c = C(db);
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char buf[INC_ERRLEN];
+
+	if (!msg || !*msg) {
+		snprintf(buf, sizeof buf, "%s", PQerrorMessage(c));
+		buf[strcspn(buf, "\n")] = '\0';
+		msg = buf[0] ? buf : "database error";
+	}
+	inc_db_fail(db, classify(res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL, c), msg);
+}
+
+/* A command's result: -1 (error set) unless it is the status wanted. */
+static int
+check(struct inc_db *db, PGresult *res, ExecStatusType want)
+{
+	if (!res || PQresultStatus(res) != want) {
+		fail_res(db, res);
+		PQclear(res);
+		return -1;
+	}
+	return 0;
+}
+
+static char *rewrite(const char *sql, int *nparam, Oid **types);
+
+static int
+exec_(struct inc_db *db, const char *sql)
+{
+	char *mapped = NULL;
+	PGresult *res;
+	int rc, n, rollback = strncmp(sql, "ROLLBACK", 8) == 0;
+
+	/* the only statements of several that name the scratch schema are
+	 * inc's own (import_apply.c), never a migration */
+	if (strstr(sql, "scratch."))
+		sql = mapped = rewrite(sql, &n, NULL);
+	res = PQexec(C(db), sql);
+	free(mapped);
+
+	if (!res || (PQresultStatus(res) != PGRES_COMMAND_OK &&
+		     PQresultStatus(res) != PGRES_TUPLES_OK)) {
+		fail_res(db, res);
+		PQclear(res);
+		return -1;
+	}
+	/* a COMMIT of a transaction that had failed is a ROLLBACK */
+	rc = strcmp(PQcmdStatus(res), "ROLLBACK") == 0 && !rollback ? -1 : 0;
+	PQclear(res);
+	if (rc < 0)
+		inc_db_fail(db, INC_DBE_FATAL, "the transaction was rolled back by the database");
+	return rc;
+}
+
+/* One value from a query of no parameters: 1 and *out, 0 no row, -1. */
+static int
+query_int(struct inc_db *db, const char *sql, int64_t *out)
+{
+	PGresult *res = PQexec(C(db), sql);
+	int rc = 0;
+
+	if (check(db, res, PGRES_TUPLES_OK) < 0)
+		return -1;
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
+		*out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		rc = 1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static void
+quiet(void *arg, const PGresult *res)
+{
+	/* NOTICEs (an IF NOT EXISTS that was) are not the user's business */
+}
+
+static int
+open_(struct inc_db *db, const char *uri, int busy_ms, char *err)
+{
+	struct conn *k = inc_xmalloc(sizeof *k);
+	char set[128];
+
+	memset(k, 0, sizeof *k);
+	k->c = PQconnectdb(uri);
+	if (!k->c || PQstatus(k->c) != CONNECTION_OK) {
+		char msg[INC_ERRLEN];
+
+		snprintf(msg, sizeof msg, "%s", k->c ? PQerrorMessage(k->c) : "out of memory");
+		/* libpq's first line says why; the second is a hint */
+		msg[strcspn(msg, "\n")] = '\0';
+		inc_err(err, "cannot connect: %s", msg);
+		PQfinish(k->c);
+		free(k);
+		return -1;
+	}
+	db->h = k;
+	db->busy_ms = busy_ms;
+	PQsetNoticeReceiver(k->c, quiet, NULL);
+	snprintf(set, sizeof set, "SET lock_timeout = %d", busy_ms > 0 ? busy_ms : 1);
+	if (exec_(db, set) < 0 || exec_(db, "SET client_min_messages = warning") < 0 ||
+	    exec_(db, "SET TIME ZONE 'UTC'") < 0)
+		return inc_db_err(db, err);
+	return 0;
+}
+
+static void
+close_(struct inc_db *db)
+{
+	struct conn *k = db->h;
+
+	PQfinish(k->c);
+	free(k);
+	db->h = NULL;
+}
+
+static void
+finish(struct inc_db *db)
+{
+	/* nothing left behind: the server checkpoints by itself */
+}
+
+/* ---- parameters: SQLite's ?, ?N into $N; the scratch schema ---- */
+
+static int
+ident(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.';
+}
+
+/* sql with $N parameters; their number (more than MAXPARAM: too many);
+ * in *types (when not NULL, allocated) text for those the text skips,
+ * whose type PostgreSQL cannot infer (a report without --since binds ?1
+ * and never reads it), 0 for the others: inferred from where they stand. */
+static char *
+rewrite(const char *sql, int *nparam, Oid **types)
+{
+	size_t len = strlen(sql);
+	char *out = inc_xmalloc(len * 4 + 16), *o = out;
+	int max = 0;
+	char *used = inc_xmalloc(MAXPARAM + 1);
+
+	memset(used, 0, MAXPARAM + 1);
+
+	for (const char *p = sql; *p; ) {
+		if (*p == '\'' || *p == '"') {
+			char q = *p;
+
+			*o++ = *p++;
+			while (*p) {
+				if (*p == q && p[1] == q) {
+					*o++ = *p++;
+					*o++ = *p++;
+				} else if (*p == q) {
+					*o++ = *p++;
+					break;
+				} else {
+					*o++ = *p++;
+				}
+			}
+		} else if (*p == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				*o++ = *p++;
+		} else if ((p == sql || !ident(p[-1])) && strncmp(p, "INDEX scratch.", 14) == 0) {
+			/* an index goes where its table is: no schema of its own */
+			o += sprintf(o, "INDEX ");
+			p += 14;
+		} else if ((p == sql || !ident(p[-1])) && strncmp(p, "scratch.", 8) == 0) {
+			/* inc_db_scratch's schema: this session's temporary one */
+			o += sprintf(o, "pg_temp.");
+			p += 8;
+		} else if (*p == '?') {
+			int n;
+
+			p++;
+			if (*p >= '0' && *p <= '9') {
+				long v = strtol(p, (char **)&p, 10);
+
+				n = v > MAXPARAM ? MAXPARAM + 1 : (int)v;
+			} else {
+				n = max + 1;
+			}
+			if (n > max)
+				max = n;
+			if (n >= 1 && n <= MAXPARAM)
+				used[n] = 1;
+			o += sprintf(o, "$%d", n);
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	*nparam = max;
+	if (types && max <= MAXPARAM) {
+		*types = inc_xmalloc((size_t)(max ? max : 1) * sizeof **types);
+		for (int i = 1; i <= max; i++)
+			(*types)[i - 1] = used[i] ? 0 : 25;	/* text */
+	}
+	free(used);
+	return out;
+}
+
+static void *
+prepare(struct inc_db *db, const char *sql)
+{
+	struct stmt *s = inc_xmalloc(sizeof *s);
+
+	memset(s, 0, sizeof *s);
+	s->sql = rewrite(sql, &s->nparam, &s->types);
+	sql += strspn(sql, " \t\n");
+	s->writes = strncasecmp(sql, "INSERT", 6) == 0 || strncasecmp(sql, "UPDATE", 6) == 0 ||
+		    strncasecmp(sql, "DELETE", 6) == 0;
+	/* an audit row and an event have nothing a record could be refused
+	 * for (their numbers are the database's, every value inc's own): no
+	 * savepoint, two round trips fewer for every change */
+	if (strncmp(sql, "INSERT INTO audit(", 18) == 0 || strncmp(sql, "INSERT INTO event(", 18) == 0)
+		s->writes = 0;
+	if (s->nparam > MAXPARAM) {
+		inc_db_fail(db, INC_DBE_FATAL, "too many parameters in a statement");
+		free(s->sql);
+		free(s);
+		return NULL;
+	}
+	s->val = inc_xmalloc((size_t)(s->nparam ? s->nparam : 1) * sizeof *s->val);
+	memset(s->val, 0, (size_t)(s->nparam ? s->nparam : 1) * sizeof *s->val);
+	return s;
+}
+
+static void
+clear_values(struct stmt *s)
+{
+	for (int i = 0; i < s->nparam; i++) {
+		free(s->val[i]);
+		s->val[i] = NULL;
+	}
+}
+
+static void
+finalize(void *h)
+{
+	struct stmt *s = h;
+
+	if (!s)
+		return;
+	PQclear(s->res);
+	clear_values(s);
+	free(s->val);
+	free(s->types);
+	free(s->sql);
+	free(s);
+}
+
+static void
+bind_int(struct inc_sql *q, int i, int64_t v)
+{
+	struct stmt *s = q->h;
+	char buf[32];
+
+	if (i < 1 || i > s->nparam)
+		return;
+	free(s->val[i - 1]);
+	s->val[i - 1] = NULL;
+	if (v != INC_NULL) {
+		snprintf(buf, sizeof buf, "%lld", (long long)v);
+		s->val[i - 1] = inc_xstrdup(buf);
+	}
+}
+
+static void
+bind_text(struct inc_sql *q, int i, const char *v)
+{
+	struct stmt *s = q->h;
+
+	if (i < 1 || i > s->nparam)
+		return;
+	free(s->val[i - 1]);
+	s->val[i - 1] = v ? inc_xstrdup(v) : NULL;
+}
+
+/*
+ * The statement between SAVEPOINT and RELEASE, the three in one round
+ * trip (a pipeline): its result, or an error result. After a failure of
+ * the statement the transaction is left aborted, to roll back to the
+ * savepoint.
+ */
+static PGresult *
+guarded(struct inc_db *db, struct stmt *s)
+{
+	PGconn *c = C(db);
+	PGresult *r, *mine = NULL, *bad = NULL;
+	int part = 0;
+
+	if (!PQenterPipelineMode(c) ||
+	    !PQsendQueryParams(c, "SAVEPOINT inc_stmt", 0, NULL, NULL, NULL, NULL, 0) ||
+	    !PQsendQueryParams(c, s->sql, s->nparam, s->types, (const char *const *)s->val,
+			       NULL, NULL, 0) ||
+	    !PQsendQueryParams(c, "RELEASE inc_stmt", 0, NULL, NULL, NULL, NULL, 0) ||
+	    !PQpipelineSync(c)) {
+		PQexitPipelineMode(c);
+		return NULL;
+	}
+	/* each query's results end with a NULL; the sync's ends the pipeline */
+	while (part < 4) {
+		r = PQgetResult(c);
+		if (!r) {
+			if (PQstatus(c) != CONNECTION_OK)
+				break;
+			part++;
+			continue;
+		}
+		switch (PQresultStatus(r)) {
+		case PGRES_PIPELINE_SYNC:
+			PQclear(r);
+			part = 4;
+			continue;
+		case PGRES_FATAL_ERROR:
+			if (!bad)
+				bad = r;
+			else
+				PQclear(r);
+			break;
+		default:
+			if (part == 1 && !mine)
+				mine = r;
+			else
+				PQclear(r);
+		}
+	}
+	PQexitPipelineMode(c);
+	if (bad) {
+		PQclear(mine);
+		return bad;
+	}
+	return mine;
+}
+
+static int
+step(struct inc_sql *q)
+{
+	struct stmt *s = q->h;
+	struct conn *k = q->db->h;
+	ExecStatusType st;
+	const char *cmd;
+	int guard;
+
+	if (q->db->failed)
+		return -1;
+	if (s->res) {
+		if (++s->row < s->nrows)
+			return 1;
+		return 0;
+	}
+	/*
+	 * A statement that fails leaves a SQLite transaction as it was, and
+	 * the record goes on (an external_id seen before is looked up after
+	 * its INSERT failed); a PostgreSQL transaction is aborted instead. A
+	 * write inside a transaction runs in a savepoint of its own, so that
+	 * its failure undoes only itself, as on SQLite.
+	 */
+	guard = s->writes && PQtransactionStatus(k->c) == PQTRANS_INTRANS;
+	s->res = guard ? guarded(q->db, s) :
+		 PQexecParams(k->c, s->sql, s->nparam, s->types, (const char *const *)s->val,
+			      NULL, NULL, 0);
+	st = s->res ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		fail_res(q->db, s->res);
+		PQclear(s->res);
+		s->res = NULL;
+		if (guard && PQstatus(k->c) == CONNECTION_OK &&
+		    PQtransactionStatus(k->c) == PQTRANS_INERROR)
+			PQclear(PQexec(k->c, "ROLLBACK TO inc_stmt; RELEASE inc_stmt"));
+		return -1;
+	}
+	cmd = PQcmdStatus(s->res);
+	if (strncmp(cmd, "INSERT", 6) == 0 || strncmp(cmd, "UPDATE", 6) == 0 ||
+	    strncmp(cmd, "DELETE", 6) == 0)
+		k->changes += strtoll(PQcmdTuples(s->res), NULL, 10);
+	else if (strcmp(cmd, "ROLLBACK") == 0 && strncmp(s->sql, "ROLLBACK", 8) != 0) {
+		/* COMMIT of a transaction that had failed */
+		inc_db_fail(q->db, INC_DBE_FATAL, "the transaction was rolled back by the database");
+		return -1;
+	}
+	s->row = 0;
+	s->nrows = st == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
+	return s->nrows > 0;
+}
+
+static int
+col_null(struct inc_sql *q, int i)
+{
+	struct stmt *s = q->h;
+
+	return !s->res || s->row >= s->nrows || i >= PQnfields(s->res) ||
+	       PQgetisnull(s->res, s->row, i);
+}
+
+static int64_t
+col_int(struct inc_sql *q, int i)
+{
+	struct stmt *s = q->h;
+	const char *v;
+
+	if (col_null(q, i))
+		return 0;
+	v = PQgetvalue(s->res, s->row, i);
+	/* a boolean expression: SQLite's 1 and 0 */
+	if (v[0] == 't' && !v[1])
+		return 1;
+	if (v[0] == 'f' && !v[1])
+		return 0;
+	return strtoll(v, NULL, 10);
+}
+
+static const char *
+col_text(struct inc_sql *q, int i)
+{
+	struct stmt *s = q->h;
+
+	if (col_null(q, i))
+		return NULL;
+	return PQgetvalue(s->res, s->row, i);
+}
+
+static int
+ncols(struct inc_sql *q)
+{
+	struct stmt *s = q->h;
+
+	return s->res ? PQnfields(s->res) : 0;
+}
+
+static const char *
+col_name(struct inc_sql *q, int i)
+{
+	struct stmt *s = q->h;
+
+	return s->res ? PQfname(s->res, i) : NULL;
+}
+
+/* The kinds of inc's columns: bigint and text (the type OIDs of
+ * pg_type.h: int8, int4, int2, text, varchar, name) */
+static int
+col_kind(struct inc_sql *q, int i)
+{
+	struct stmt *s = q->h;
+
+	if (col_null(q, i))
+		return INC_COL_NULL;
+	switch (PQftype(s->res, i)) {
+	case 20: case 23: case 21: return INC_COL_INT;
+	case 25: case 1043: case 19: return INC_COL_TEXT;
+	default: return -1;
+	}
+}
+
+static void
+reset(struct inc_sql *q)
+{
+	struct stmt *s = q->h;
+
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = s->nrows = 0;
+	clear_values(s);
+}
+
+static int64_t
+changes(struct inc_db *db)
+{
+	return ((struct conn *)db->h)->changes;
+}
+
+static int
+in_tx(struct inc_db *db)
+{
+	PGTransactionStatusType t = PQtransactionStatus(C(db));
+
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+/* ---- schema version: a table of one row, inc_schema ---- */
+
+static int
+version(struct inc_db *db, int *v)
+{
+	int64_t n = 0, ver = 0;
+	int rc = query_int(db, "SELECT count(*) FROM pg_catalog.pg_tables"
+			   " WHERE schemaname = current_schema() AND tablename = 'inc_schema'", &n);
+
+	if (rc < 0)
+		return -1;
+	if (n == 0) {
+		*v = 0;
+		return 0;
+	}
+	if (query_int(db, "SELECT max(version) FROM inc_schema", &ver) < 0)
+		return -1;
+	*v = (int)ver;
+	return 0;
+}
+
+static int
+set_version(struct inc_db *db, int v)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS inc_schema(version integer NOT NULL);"
+		 " DELETE FROM inc_schema; INSERT INTO inc_schema VALUES(%d)", v);
+	return exec_(db, sql);
+}
+
+static int
+foreign(struct inc_db *db)
+{
+	int64_t n = 0;
+
+	if (query_int(db, "SELECT count(*) FROM pg_catalog.pg_tables"
+		      " WHERE schemaname = current_schema()", &n) < 0)
+		return 0;
+	return n > 0;
+}
+
+static int
+begin(struct inc_db *db, int write)
+{
+	if (!write)
+		return exec_(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	if (exec_(db, "BEGIN ISOLATION LEVEL READ COMMITTED") < 0)
+		return -1;
+	if (exec_(db, WRITER_LOCK) < 0) {
+		PQclear(PQexec(C(db), "ROLLBACK"));
+		return -1;
+	}
+	return 0;
+}
+
+/* Every commit that adds events notifies "inc_event" (a trigger of the
+ * schema): LISTEN once, then wait for a notification or the timeout. */
+static int
+wait_(struct inc_db *db, int timeout_ms)
+{
+	struct conn *k = db->h;
+	struct pollfd p;
+	PGnotify *n;
+	int got = 0;
+
+	if (!k->listening) {
+		if (exec_(db, "LISTEN inc_event") < 0)
+			return -1;
+		k->listening = 1;
+		return 1;
+	}
+	for (;;) {
+		int rc;
+
+		while ((n = PQnotifies(k->c))) {
+			got = 1;
+			PQfreemem(n);
+		}
+		if (got)
+			return 1;
+		p.fd = PQsocket(k->c);
+		p.events = POLLIN;
+		rc = poll(&p, 1, timeout_ms);
+		if (rc < 0)
+			return errno == EINTR ? 0 : -1;
+		if (rc == 0)
+			return 0;
+		if (!PQconsumeInput(k->c)) {
+			fail_res(db, NULL);
+			return -1;
+		}
+	}
+}
+
+/* The schema "scratch" is this session's temporary schema (pg_temp): its
+ * tables are seen by no other session, written to disk past temp_buffers,
+ * and dropped when the connection closes. Nothing to make beforehand. */
+static int
+scratch(struct inc_db *db)
+{
+	return 0;
+}
+
+static int64_t
+data_version(struct inc_db *db)
+{
+	/* no such number: every call counts as a change */
+	return -1;
+}
+
+/* An advisory lock of this session, keyed by the name: the server drops
+ * it when the connection ends, however the process ended. */
+static int
+lock_(struct inc_db *db, const char *name, int *handle, char *err)
+{
+	const char *v[1] = {name};
+	PGresult *res = PQexecParams(C(db), "SELECT pg_try_advisory_lock(hashtext('inc:' || $1::text))",
+				     1, NULL, v, NULL, NULL, 0);
+	int rc;
+
+	if (check(db, res, PGRES_TUPLES_OK) < 0)
+		return inc_db_err(db, err);
+	rc = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	*handle = 0;
+	return rc;
+}
+
+static void
+unlock_(struct inc_db *db, const char *name, int handle)
+{
+	const char *v[1] = {name};
+
+	PQclear(PQexecParams(C(db), "SELECT pg_advisory_unlock(hashtext('inc:' || $1::text))",
+			     1, NULL, v, NULL, NULL, 0));
+}
+
+const struct inc_db_ops inc_db_pg_ops = {
+	.engine = "postgresql",
+	.open = open_,
+	.close = close_,
+	.prepare = prepare,
+	.finalize = finalize,
+	.bind_int = bind_int,
+	.bind_text = bind_text,
+	.step = step,
+	.col_null = col_null,
+	.col_int = col_int,
+	.col_text = col_text,
+	.reset = reset,
+	.exec = exec_,
+	.changes = changes,
+	.in_tx = in_tx,
+	.version = version,
+	.set_version = set_version,
+	.foreign = foreign,
+	.finish = finish,
+	.wait = wait_,
+	.scratch = scratch,
+	.data_version = data_version,
+	.begin = begin,
+	.lock = lock_,
+	.unlock = unlock_,
+	.ncols = ncols,
+	.col_name = col_name,
+	.col_kind = col_kind,
+	.dialect = INC_PG,
+};
