@@ -374,6 +374,12 @@ changes(struct inc_db *db)
 	return sqlite3_total_changes64(H(db));
 }
 
+static int64_t
+last_id(struct inc_db *db)
+{
+	return sqlite3_last_insert_rowid(H(db));
+}
+
 static int
 in_tx(struct inc_db *db)
 {
@@ -460,6 +466,7 @@ const struct inc_db_ops inc_db_sqlite_ops = {
 	.reset = reset,
 	.exec = exec_,
 	.changes = changes,
+	.last_id = last_id,
 	.in_tx = in_tx,
 	.version = version,
 	.set_version = set_version,

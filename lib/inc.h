@@ -730,6 +730,9 @@ int inc_sql_run(struct inc_sql *, char *err);
 /* The first column of the first row: 1 found, 0 no row, -1 with err. */
 int inc_sql_one_int(struct inc_sql *, int64_t *out, char *err);
 int64_t inc_db_changes(struct inc_db *);	/* rows changed since opening */
+/* The id (rowid) the connection's last successful INSERT gave its row: no
+ * RETURNING, which costs an ephemeral table per statement. */
+int64_t inc_db_last_id(struct inc_db *);
 /* A number that moves whenever what this connection read may no longer
  * hold: another connection committed, or this one rolled back. Asked
  * inside a transaction, a cache of what was read stays good while it

@@ -39,7 +39,7 @@ static const char sql_insert[] =
 #define X QMARK
 #include "fields.def"
 #undef X
-	") RETURNING id";
+	")";
 static const char sql_update[] =
 	"UPDATE incident SET "
 #define X SETC
@@ -433,12 +433,13 @@ inc_incident_insert(struct inc_ctx *ctx, struct inc_incident *r, char *err)
 			MEMBER(r, f, char *) = inc_xstrdup(f->type == INC_FT_JARR ? "[]" : "{}");
 	}
 	bind_fields(q, r, 2);
+	/* the id from the connection, not RETURNING: that costs an ephemeral
+	 * table (opened, written, freed) for every incident */
 	rc = inc_sql_step(q);
-	if (rc > 0)
-		r->id = inc_sql_col_int(q, 0);
 	inc_sql_reset(q);
-	if (rc <= 0)
+	if (rc < 0)
 		return inc_db_err(ctx->db, err);
+	r->id = inc_db_last_id(ctx->db);
 	loads_note(ctx, NULL, r);
 	return inc_audit(ctx, r->id, INC_NULL, "logged", NULL, NULL, r->subject, err);
 }
