@@ -183,7 +183,12 @@ open_(struct inc_db *db, const char *path, int busy_ms, char *err)
 	 * call fails harmlessly).
 	 */
 	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
-	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
+	/* One thread works a connection (input.c's reader thread parses, it
+	 * never touches the database): no mutex around every call, and no
+	 * global count of memory taken under a lock at every allocation. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL)
 	    != SQLITE_OK) {
 		inc_err(err, "%s", h ? sqlite3_errmsg(h) : "cannot open");
 		sqlite3_close(h);
