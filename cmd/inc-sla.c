@@ -26,7 +26,7 @@ static const char usage[] =
 static const char sql_due[] =
 	"SELECT id FROM incident WHERE sla_next_check <= ?1"
 	" UNION SELECT id FROM incident WHERE sla_policy IS NULL AND sla_checked_at IS NULL"
-	" AND status NOT IN ('resolved', 'closed', 'cancelled')";
+	" AND status <> 'resolved' AND status <> 'closed' AND status <> 'cancelled'";
 static const char sql_open[] =
 	"SELECT id FROM incident WHERE " INC_SQL_OPEN;
 
