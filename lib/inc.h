@@ -789,6 +789,14 @@ struct inc_ctx {
 		size_t n, cap;
 		int64_t gen;
 	} loads;
+	/* record.c's UPDATE texts, one per set of columns a save changes
+	 * (bit i: inc_fields[i]); the statement cache's keys, freed with the
+	 * context, after the database */
+	struct inc_upd {
+		uint64_t cols;
+		char *sql;
+	} upd[16];
+	int nupd;
 };
 
 /* Long options every tool takes; put INC_COMMON_LONGOPTS in the
