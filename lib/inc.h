@@ -792,6 +792,8 @@ struct inc_ctx {
 	/* record.c's UPDATE texts, one per set of columns a save changes
 	 * (bit i: inc_fields[i]); the statement cache's keys, freed with the
 	 * context, after the database */
+	/* input.c: what inc_each_prep's prep made of the record's line */
+	void *prepared;
 	struct inc_upd {
 		uint64_t cols;
 		char *sql;
@@ -1432,6 +1434,19 @@ enum { INC_EACH_NEEDS_ID = 1 };
  * taken as {"id":5}. */
 int inc_each(struct inc_ctx *, int argc, char **argv, FILE *in, unsigned flags,
 	     inc_record_fn, void *arg);
+/*
+ * JSON lines from in, each first prepared by prep on the input's reader
+ * thread: what fn would do first with the line and the config alone
+ * (validating, building), so that it runs on one core while fn works the
+ * database on the other. prep may only read ctx (cfg, actor, role, now),
+ * never the database. It returns what it made, or NULL with err filled to
+ * refuse the line as fn would ("prog: line N: err", exit status 1). fn
+ * finds it as ctx->prepared (and may take it, leaving NULL there);
+ * prep_free drops what is left.
+ */
+typedef void *(*inc_prep_fn)(const struct inc_ctx *, json_t *line, char *err);
+int inc_each_prep(struct inc_ctx *, FILE *in, unsigned flags, inc_prep_fn,
+		  void (*prep_free)(void *), inc_record_fn, void *arg);
 /* ids in a batch of their own. */
 int inc_each_id(struct inc_ctx *, const int64_t *ids, size_t n, inc_record_fn, void *arg);
 /* The ids a statement selects (its first column, bound by the caller), all

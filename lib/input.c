@@ -63,6 +63,7 @@ struct item {
 	json_t *o;
 	int64_t id;
 	char *err;
+	void *prep;	/* what the tool's preparation made of it */
 };
 
 /* Between the reader thread and the writer: a ring of parsed lines. */
@@ -79,6 +80,9 @@ struct feed {
 	int stopping;		/* the writer stopped: the reader is to stop too */
 	int fd, stop[2];	/* stop: a pipe that wakes a reader waiting for input */
 	unsigned flags;
+	const struct inc_ctx *ctx;	/* read only, by prep */
+	inc_prep_fn prep;
+	void (*prep_free)(void *);
 	struct item in[FEED_CHUNK];	/* the reader's, not yet handed over */
 	size_t nin;
 	struct item out[FEED_CAP];	/* the writer's, taken from the ring */
@@ -86,12 +90,15 @@ struct feed {
 };
 
 static void
-item_clear(struct item *it)
+item_clear(struct feed *f, struct item *it)
 {
 	json_decref(it->o);
 	free(it->err);
+	if (it->prep)
+		f->prep_free(it->prep);
 	it->o = NULL;
 	it->err = NULL;
+	it->prep = NULL;
 }
 
 /* The reader hands over what it parsed, waiting for room. -1: the writer
@@ -479,9 +486,12 @@ feed_run(void *arg)
 				line[--n] = '\0';
 			if (n == 0)
 				continue;
-			if ((it.o = parse_line(line, n, f->flags, &it.id, err))) {
+			if ((it.o = parse_line(line, n, f->flags, &it.id, err)) &&
+			    (!f->prep || (it.prep = f->prep(f->ctx, it.o, err)))) {
 				it.kind = ITEM_OBJ;
 			} else {
+				json_decref(it.o);
+				it.o = NULL;
 				it.kind = ITEM_BAD;
 				it.err = inc_xstrdup(err);
 			}
@@ -506,7 +516,8 @@ feed_run(void *arg)
 }
 
 static struct feed *
-feed_start(int fd, unsigned flags)
+feed_start(const struct inc_ctx *ctx, int fd, unsigned flags, inc_prep_fn prep,
+	   void (*prep_free)(void *))
 {
 	struct feed *f = inc_xmalloc(sizeof *f);
 	int rc;
@@ -514,6 +525,9 @@ feed_start(int fd, unsigned flags)
 	memset(f, 0, sizeof *f);
 	f->fd = fd;
 	f->flags = flags;
+	f->ctx = ctx;
+	f->prep = prep;
+	f->prep_free = prep_free;
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->more, NULL);
 	pthread_cond_init(&f->room, NULL);
@@ -541,11 +555,11 @@ feed_stop(struct feed *f)
 		;
 	pthread_join(f->th, NULL);
 	for (; f->n; f->n--, f->head = (f->head + 1) % FEED_CAP)
-		item_clear(&f->q[f->head]);
+		item_clear(f, &f->q[f->head]);
 	for (size_t i = 0; i < f->nin; i++)
-		item_clear(&f->in[i]);
+		item_clear(f, &f->in[i]);
 	for (; f->on; f->on--)
-		item_clear(&f->out[f->ohead++]);
+		item_clear(f, &f->out[f->ohead++]);
 	close(f->stop[0]);
 	close(f->stop[1]);
 	pthread_cond_destroy(&f->room);
@@ -595,7 +609,8 @@ feed_take(struct feed *f, struct inc_ctx *ctx, struct batch *b, struct item *it)
 }
 
 static int
-each_line(struct inc_ctx *ctx, FILE *in, unsigned flags, inc_record_fn fn, void *arg)
+each_line(struct inc_ctx *ctx, FILE *in, unsigned flags, inc_prep_fn prep,
+	  void (*prep_free)(void *), inc_record_fn fn, void *arg)
 {
 	struct feed *f;
 	struct batch b = {0, inc_mono_ns()};
@@ -603,7 +618,7 @@ each_line(struct inc_ctx *ctx, FILE *in, unsigned flags, inc_record_fn fn, void 
 	int progress = isatty(2), shown = 0, rc, e = 0;
 	int64_t lineno = 0;
 
-	f = feed_start(fileno(in), flags);
+	f = feed_start(ctx, fileno(in), flags, prep, prep_free);
 	while ((rc = feed_take(f, ctx, &b, &it)) == 1) {
 		char where[48];
 
@@ -617,11 +632,16 @@ each_line(struct inc_ctx *ctx, FILE *in, unsigned flags, inc_record_fn fn, void 
 		if (it.kind == ITEM_BAD) {
 			inc_warn("%s: %s", where, it.err);
 			ctx->status = INC_EXIT_REFUSED;
-			item_clear(&it);
+			item_clear(f, &it);
 			continue;
 		}
+		ctx->prepared = it.prep;
+		it.prep = NULL;
 		rc = one(ctx, where, it.o, it.id, fn, arg);
-		item_clear(&it);
+		if (ctx->prepared)
+			prep_free(ctx->prepared);
+		ctx->prepared = NULL;
+		item_clear(f, &it);
 		if (rc < 0 || tick(ctx, &b) < 0) {
 			rc = -2;
 			break;
@@ -653,5 +673,12 @@ inc_each(struct inc_ctx *ctx, int argc, char **argv, FILE *in, unsigned flags,
 {
 	if (argc > 0)
 		return each_arg(ctx, argv, argc, fn, arg);
-	return each_line(ctx, in, flags, fn, arg);
+	return each_line(ctx, in, flags, NULL, NULL, fn, arg);
+}
+
+int
+inc_each_prep(struct inc_ctx *ctx, FILE *in, unsigned flags, inc_prep_fn prep,
+	      void (*prep_free)(void *), inc_record_fn fn, void *arg)
+{
+	return each_line(ctx, in, flags, prep, prep_free, fn, arg);
 }
