@@ -14,7 +14,7 @@ PKGS = jansson sqlite3 libpcre2-8 gmime-3.0 libxml-2.0 expat libpq
 override CFLAGS += -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Ilib \
 	-DINC_SHAREDIR='"$(SHAREDIR)"'
-LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lsqlite3 -lpcre2-8 -lpq) -lcsv -lm
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lsqlite3 -lpcre2-8 -lpq) -lcsv -lm -pthread
 
 TOOLS = inc inc-log inc-show inc-classify inc-assign inc-update inc-task \
 	inc-sla inc-escalate inc-close inc-report inc-events inc-notify inc-mail inc-import

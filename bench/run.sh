@@ -91,8 +91,12 @@ head -n $((N / 10)) "$in" > "$small"
 
 echo "issue 2: $(thousands "$N") incidents (gen-incidents $N $SEED), inc's own schema, best of $REPEAT runs"
 
+# inc's own schema, as its migrations make it (there is no schema.sql)
+schema=$B/schema.sql
+cat "$root"/share/migrations/[0-9][0-9][0-9]-*.sql > "$schema"
+
 # 1. bulk load
-compare "$in" "$REPEAT" loader "$B/loader.db" "$B/loader" "$root/share/schema.sql" "$B/loader.db" \
+compare "$in" "$REPEAT" loader "$B/loader.db" "$B/loader" "$schema" "$B/loader.db" \
 	-- inc-log "$B/inc.db" "$root/bin/inc-log" -d "$B/inc.db"
 loader_ms=$ms1 log_ms=$ms2 log_rss=$rss2
 for db in loader inc; do
@@ -143,7 +147,7 @@ fi
 if [ "$rc" = 0 ]; then
 	uci_n=$(wc -l < "$B/uci.jsonl")
 	compare "$B/uci.jsonl" $((REPEAT + 1)) loader-uci "$B/uci-loader.db" "$B/loader" \
-		"$root/share/schema.sql" "$B/uci-loader.db" \
+		"$schema" "$B/uci-loader.db" \
 		-- inc-log-uci "$B/uci-inc.db" "$root/bin/inc-log" -d "$B/uci-inc.db"
 	row "bulk inc-log vs loader.c, UCI log, $(thousands "$uci_n")" "$(fmt_rate "$uci_n" "$ms2")" \
 		"$(fmt_rate "$uci_n" "$ms1")" "$(calc 'b / a' "$ms2" "$ms1")"

@@ -18,7 +18,7 @@ static const char usage[] =
 /* Build a new incident from an input object; validates everything and
  * touches no database. */
 static int
-build(struct inc_ctx *ctx, json_t *in, struct inc_incident *r, char *err)
+build(const struct inc_ctx *ctx, json_t *in, struct inc_incident *r, char *err)
 {
 	const char *k;
 	json_t *v;
@@ -44,6 +44,28 @@ build(struct inc_ctx *ctx, json_t *in, struct inc_incident *r, char *err)
 	return 0;
 }
 
+/* build(), on input.c's reader thread: the incident, or NULL (err) */
+static void *
+prepare(const struct inc_ctx *ctx, json_t *in, char *err)
+{
+	struct inc_incident *r = inc_xmalloc(sizeof *r);
+
+	inc_incident_init(r);
+	if (build(ctx, in, r, err) < 0) {
+		inc_incident_clear(r);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void
+prepared_free(void *p)
+{
+	inc_incident_clear(p);
+	free(p);
+}
+
 static int
 log_one(struct inc_ctx *ctx, const char *where, json_t *in, int64_t id, void *arg,
 	char *err)
@@ -52,10 +74,17 @@ log_one(struct inc_ctx *ctx, const char *where, json_t *in, int64_t id, void *ar
 	int rc;
 
 	(void)where; (void)id; (void)arg;
-	inc_incident_init(&r);
-	if (build(ctx, in, &r, err) < 0) {
-		inc_incident_clear(&r);
-		return -1;
+	if (ctx->prepared) {
+		/* built on the reader thread: taken over */
+		r = *(struct inc_incident *)ctx->prepared;
+		free(ctx->prepared);
+		ctx->prepared = NULL;
+	} else {
+		inc_incident_init(&r);
+		if (build(ctx, in, &r, err) < 0) {
+			inc_incident_clear(&r);
+			return -1;
+		}
 	}
 	/* The insert itself finds an external_id seen before (its UNIQUE index):
 	 * a lookup first would search that index twice for every new one. */
@@ -202,7 +231,8 @@ main(int argc, char **argv)
 		tool_db(&ctx);
 		/* log_one validates all before its insert: no savepoint needed */
 		ctx.no_savepoint = 1;
-		inc_each(&ctx, 0, NULL, stdin, 0, log_one, NULL);
+		/* each line validated and built on the input's reader thread */
+		inc_each_prep(&ctx, stdin, 0, prepare, prepared_free, log_one, NULL);
 	}
 	json_decref(opts);
 	return tool_close(&ctx);

@@ -22,10 +22,16 @@ stored_assignee(struct inc_ctx *ctx, int64_t id, char **who, char *err)
 	*who = NULL;
 	if (id == INC_NULL)
 		return 0;
-	q = inc_sql(ctx->db, "SELECT assignee FROM incident WHERE id=? AND " INC_SQL_OPEN);
+	/* the status tested here, not by INC_SQL_OPEN: SQLite builds an
+	 * ephemeral table for an IN list at every run of the statement */
+	q = inc_sql(ctx->db, "SELECT assignee, status FROM incident WHERE id=?");
 	inc_sql_int(q, 1, id);
-	if ((rc = inc_sql_step(q)) > 0)
-		*who = inc_sql_col_dup(q, 0);
+	if ((rc = inc_sql_step(q)) > 0) {
+		int st = inc_status_parse(inc_sql_col_text(q, 1));
+
+		if (st >= 0 && inc_status_open((enum inc_status)st))
+			*who = inc_sql_col_dup(q, 0);
+	}
 	inc_sql_reset(q);
 	return rc < 0 ? inc_db_err(ctx->db, err) : 0;
 }
@@ -229,15 +235,25 @@ inc_assign(struct inc_ctx *ctx, struct inc_incident *r, const char *group,
 int
 inc_assign_queued_already(struct inc_ctx *ctx, int64_t id, char *err)
 {
-	/* the last event that routed or touched the incident */
-	struct inc_sql *q = inc_sql(ctx->db, "SELECT kind FROM event WHERE incident=? AND kind IN"
-				    " ('queued','assigned','escalated','classified','updated','reopened')"
-				    " ORDER BY seq DESC LIMIT 1");
-	int rc, queued = 0;
+	/* the last event that routed or touched the incident, newest first;
+	 * the kinds tested here, not by an IN list in the SQL, for which
+	 * SQLite builds an ephemeral table at every run */
+	static const char *const kinds[] = {"queued", "assigned", "escalated", "classified",
+		"updated", "reopened"};
+	struct inc_sql *q = inc_sql(ctx->db, "SELECT kind FROM event WHERE incident=?"
+				    " ORDER BY seq DESC");
+	int rc, queued = 0, found = 0;
 
 	inc_sql_int(q, 1, id);
-	if ((rc = inc_sql_step(q)) > 0)
-		queued = inc_streq(inc_sql_col_text(q, 0), "queued");
+	while (!found && (rc = inc_sql_step(q)) > 0) {
+		const char *k = inc_sql_col_text(q, 0);
+
+		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && !found; i++)
+			if (inc_streq(k, kinds[i])) {
+				found = 1;
+				queued = i == 0;
+			}
+	}
 	inc_sql_reset(q);
 	return rc < 0 ? inc_db_err(ctx->db, err) : queued;
 }

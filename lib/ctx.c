@@ -199,6 +199,9 @@ inc_ctx_close(struct inc_ctx *ctx, char *err)
 	free(ctx->loads.name);
 	free(ctx->loads.open);
 	memset(&ctx->loads, 0, sizeof ctx->loads);
+	for (int i = 0; i < ctx->nupd; i++)
+		free(ctx->upd[i].sql);
+	ctx->nupd = 0;
 	inc_config_free(ctx->cfg);
 	ctx->cfg = NULL;
 	if (fclose(stdout) != 0 && !ctx->out_errno)

@@ -237,6 +237,12 @@ inc_db_changes(struct inc_db *db)
 }
 
 int64_t
+inc_db_last_id(struct inc_db *db)
+{
+	return db->ops->last_id(db);
+}
+
+int64_t
 inc_db_generation(struct inc_db *db)
 {
 	int64_t v = db->ops->data_version(db);

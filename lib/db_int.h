@@ -35,6 +35,7 @@ struct inc_db_ops {
 	void (*reset)(struct inc_sql *);
 	int (*exec)(struct inc_db *, const char *sql);	/* several statements; -1: error set */
 	int64_t (*changes)(struct inc_db *);
+	int64_t (*last_id)(struct inc_db *);	/* the rowid the last INSERT made */
 	int (*in_tx)(struct inc_db *);	/* the engine's own view: a transaction is open */
 	/* schema: the version recorded, and recording one (inside the
 	 * migration's transaction) */

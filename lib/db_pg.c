@@ -507,6 +507,18 @@ col_text(struct inc_sql *q, int i)
 	return PQgetvalue(s->res, s->row, i);
 }
 
+/* The id the trigger inc_next_id gave the last row inserted in this
+ * transaction (migration pg/009), as SQLite's last_insert_rowid(). */
+static int64_t
+last_id(struct inc_db *db)
+{
+	int64_t v = 0;
+
+	if (query_int(db, "SELECT CAST(current_setting('inc.last_id', true) AS bigint)", &v) < 0)
+		return 0;
+	return v;
+}
+
 static int
 ncols(struct inc_sql *q)
 {
@@ -728,6 +740,7 @@ const struct inc_db_ops inc_db_pg_ops = {
 	.begin = begin,
 	.lock = lock_,
 	.unlock = unlock_,
+	.last_id = last_id,
 	.ncols = ncols,
 	.col_name = col_name,
 	.col_kind = col_kind,

@@ -188,7 +188,12 @@ open_(struct inc_db *db, const char *path, int busy_ms, char *err)
 	 * which the 16 MiB field limit (INC_FIELD_MAX) bounds.
 	 */
 	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
-	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
+	/* One thread works a connection (input.c's reader thread parses, it
+	 * never touches the database): no mutex around every call, and no
+	 * global count of memory taken under a lock at every allocation. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL)
 	    != SQLITE_OK) {
 		inc_err(err, "%s", h ? sqlite3_errmsg(h) : "cannot open");
 		sqlite3_close(h);
@@ -379,6 +384,12 @@ changes(struct inc_db *db)
 	return sqlite3_total_changes64(H(db));
 }
 
+static int64_t
+last_id(struct inc_db *db)
+{
+	return sqlite3_last_insert_rowid(H(db));
+}
+
 static int
 in_tx(struct inc_db *db)
 {
@@ -519,6 +530,7 @@ const struct inc_db_ops inc_db_sqlite_ops = {
 	.reset = reset,
 	.exec = exec_,
 	.changes = changes,
+	.last_id = last_id,
 	.in_tx = in_tx,
 	.version = version,
 	.set_version = set_version,

@@ -750,6 +750,9 @@ int inc_sql_run(struct inc_sql *, char *err);
 /* The first column of the first row: 1 found, 0 no row, -1 with err. */
 int inc_sql_one_int(struct inc_sql *, int64_t *out, char *err);
 int64_t inc_db_changes(struct inc_db *);	/* rows changed since opening */
+/* The id (rowid) the connection's last successful INSERT gave its row: no
+ * RETURNING, which costs an ephemeral table per statement. */
+int64_t inc_db_last_id(struct inc_db *);
 /* A number that moves whenever what this connection read may no longer
  * hold: another connection committed, or this one rolled back. Asked
  * inside a transaction, a cache of what was read stays good while it
@@ -816,6 +819,16 @@ struct inc_ctx {
 		size_t n, cap;
 		int64_t gen;
 	} loads;
+	/* record.c's UPDATE texts, one per set of columns a save changes
+	 * (bit i: inc_fields[i]); the statement cache's keys, freed with the
+	 * context, after the database */
+	/* input.c: what inc_each_prep's prep made of the record's line */
+	void *prepared;
+	struct inc_upd {
+		uint64_t cols;
+		char *sql;
+	} upd[16];
+	int nupd;
 };
 
 /* Long options every tool takes; put INC_COMMON_LONGOPTS in the
@@ -1460,6 +1473,19 @@ enum { INC_EACH_NEEDS_ID = 1 };
  * taken as {"id":5}. */
 int inc_each(struct inc_ctx *, int argc, char **argv, FILE *in, unsigned flags,
 	     inc_record_fn, void *arg);
+/*
+ * JSON lines from in, each first prepared by prep on the input's reader
+ * thread: what fn would do first with the line and the config alone
+ * (validating, building), so that it runs on one core while fn works the
+ * database on the other. prep may only read ctx (cfg, actor, role, now),
+ * never the database. It returns what it made, or NULL with err filled to
+ * refuse the line as fn would ("prog: line N: err", exit status 1). fn
+ * finds it as ctx->prepared (and may take it, leaving NULL there);
+ * prep_free drops what is left.
+ */
+typedef void *(*inc_prep_fn)(const struct inc_ctx *, json_t *line, char *err);
+int inc_each_prep(struct inc_ctx *, FILE *in, unsigned flags, inc_prep_fn,
+		  void (*prep_free)(void *), inc_record_fn, void *arg);
 /* ids in a batch of their own. */
 int inc_each_id(struct inc_ctx *, const int64_t *ids, size_t n, inc_record_fn, void *arg);
 /* The ids a statement selects (its first column, bound by the caller), all

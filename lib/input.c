@@ -14,6 +14,8 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,119 @@ struct reader {
 struct batch {
 	int64_t n, t0;
 };
+
+/* Parsed lines between the threads: the reader hands them over in chunks
+ * and the writer takes all there are at once, so that the two seldom wait
+ * on each other's lock; enough to ride out a slow commit, few enough that
+ * memory stays bounded on any input. */
+#define FEED_CAP 1024
+#define FEED_CHUNK 64
+
+enum { ITEM_OBJ, ITEM_LONG, ITEM_BAD };
+
+/* One input line as the reader thread left it: its object and id, a line
+ * too long to keep, or why it is not a record. */
+struct item {
+	int64_t lineno;
+	int kind;
+	json_t *o;
+	int64_t id;
+	char *err;
+	void *prep;	/* what the tool's preparation made of it */
+};
+
+/* Between the reader thread and the writer: a ring of parsed lines. */
+struct feed {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t more, room;	/* the writer waits for more; the reader for room */
+	struct item q[FEED_CAP];	/* the ring, under mu */
+	size_t head, n;
+	int more_waiting, room_waiting;
+	int starved;		/* the reader waits for input, all it read handed over */
+	int done;		/* the reader has finished: end of input or a read error */
+	int read_errno;
+	int stopping;		/* the writer stopped: the reader is to stop too */
+	int fd, stop[2];	/* stop: a pipe that wakes a reader waiting for input */
+	unsigned flags;
+	const struct inc_ctx *ctx;	/* read only, by prep */
+	inc_prep_fn prep;
+	void (*prep_free)(void *);
+	struct item in[FEED_CHUNK];	/* the reader's, not yet handed over */
+	size_t nin;
+	struct item out[FEED_CAP];	/* the writer's, taken from the ring */
+	size_t ohead, on;
+};
+
+static void
+item_clear(struct feed *f, struct item *it)
+{
+	json_decref(it->o);
+	free(it->err);
+	if (it->prep)
+		f->prep_free(it->prep);
+	it->o = NULL;
+	it->err = NULL;
+	it->prep = NULL;
+}
+
+/* The reader hands over what it parsed, waiting for room. -1: the writer
+ * stopped. */
+static int
+feed_flush(struct feed *f)
+{
+	pthread_mutex_lock(&f->mu);
+	while (FEED_CAP - f->n < f->nin && !f->stopping) {
+		f->room_waiting = 1;
+		pthread_cond_wait(&f->room, &f->mu);
+		f->room_waiting = 0;
+	}
+	if (f->stopping) {
+		pthread_mutex_unlock(&f->mu);
+		return -1;
+	}
+	for (size_t i = 0; i < f->nin; i++)
+		f->q[(f->head + f->n++) % FEED_CAP] = f->in[i];
+	f->nin = 0;
+	f->starved = 0;
+	if (f->more_waiting)
+		pthread_cond_signal(&f->more);
+	pthread_mutex_unlock(&f->mu);
+	return 0;
+}
+
+static int
+feed_push(struct feed *f, struct item *it)
+{
+	f->in[f->nin++] = *it;
+	return f->nin == FEED_CHUNK ? feed_flush(f) : 0;
+}
+
+/* Before a read: when nothing is there to read, hand over what is parsed,
+ * say so to the writer (it commits what is done) and wait for input or
+ * for the writer to stop us. -1: stop. */
+static int
+feed_wait_input(struct feed *f)
+{
+	struct pollfd p[2] = {{.fd = f->fd, .events = POLLIN}, {.fd = f->stop[0], .events = POLLIN}};
+
+	if (poll(p, 1, 0) != 0)
+		return 0;	/* readable, at end, or an error read() will say */
+	if (feed_flush(f) < 0)
+		return -1;
+	pthread_mutex_lock(&f->mu);
+	f->starved = 1;
+	if (f->more_waiting)
+		pthread_cond_signal(&f->more);
+	pthread_mutex_unlock(&f->mu);
+	while (poll(p, 2, -1) < 0)
+		if (errno != EINTR)
+			return 0;
+	pthread_mutex_lock(&f->mu);
+	f->starved = 0;
+	pthread_mutex_unlock(&f->mu);
+	return p[1].revents ? -1 : 0;
+}
 
 /* The database failed under the run: nothing of the batch stands. */
 static int
@@ -210,9 +325,9 @@ inc_each_query(struct inc_ctx *ctx, struct inc_sql *q, inc_record_fn fn, void *a
 
 /* Next line without its newline, NUL-terminated in place. 1: a line, 2: a
  * line longer than INC_LINE_MAX (dropped), 0: end of input, -1: read error
- * (errno), -2: the run stopped (a commit failed). */
+ * (errno), -2: the run stopped (the writer asked the feed to stop). */
 static int
-next_line(struct reader *r, struct inc_ctx *ctx, struct batch *b, char **line, size_t *n)
+next_line(struct feed *f, struct reader *r, char **line, size_t *n)
 {
 	for (;;) {
 		/* no buffer before the first read: memchr(NULL, ...) is undefined */
@@ -257,16 +372,11 @@ next_line(struct reader *r, struct inc_ctx *ctx, struct batch *b, char **line, s
 			r->cap = r->cap ? r->cap * 2 : 262144;
 			r->buf = inc_xrealloc(r->buf, r->cap);
 		}
-		/* nothing to read right now: what is done goes out first */
-		if (inc_db_in_tx(ctx->db) || ctx->out.len) {
-			struct pollfd p = {.fd = r->fd, .events = POLLIN};
-
-			if (poll(&p, 1, 0) == 0 && commit(ctx, b) < 0)
-				return -2;
-		}
+		if (feed_wait_input(f) < 0)
+			return -2;
 		got = read(r->fd, r->buf + r->len, r->cap - r->len - 1);
 		if (got < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			return -1;
 		}
@@ -352,55 +462,206 @@ parse_line(char *line, size_t n, unsigned flags, int64_t *id, char *err)
 	return o;
 }
 
-static int
-each_line(struct inc_ctx *ctx, FILE *in, unsigned flags, inc_record_fn fn, void *arg)
+/* The reader thread: reads stdin, splits and parses its lines, and hands
+ * them to the writer (the tool's thread) in order, so that parsing runs
+ * on one core while the writer works the database on the other. */
+static void *
+feed_run(void *arg)
 {
-	struct reader r = {.fd = fileno(in)};
-	struct batch b = {0, inc_mono_ns()};
+	struct feed *f = arg;
+	struct reader r = {.fd = f->fd};
 	int64_t lineno = 0;
-	int progress = isatty(2), shown = 0, rc;
+	int rc, e = 0;
 	char *line;
 	size_t n;
 
-	while ((rc = next_line(&r, ctx, &b, &line, &n)) >= 1) {
-		char where[48], err[INC_ERRLEN];
-		json_t *o;
-		int64_t id;
+	while ((rc = next_line(f, &r, &line, &n)) >= 1) {
+		struct item it = {.lineno = ++lineno, .id = INC_NULL};
+		char err[INC_ERRLEN];
 
-		lineno++;
-		snprintf(where, sizeof where, "line %lld", (long long)lineno);
 		if (rc == 2) {
+			it.kind = ITEM_LONG;
+		} else {
+			while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+				line[--n] = '\0';
+			if (n == 0)
+				continue;
+			if ((it.o = parse_line(line, n, f->flags, &it.id, err)) &&
+			    (!f->prep || (it.prep = f->prep(f->ctx, it.o, err)))) {
+				it.kind = ITEM_OBJ;
+			} else {
+				json_decref(it.o);
+				it.o = NULL;
+				it.kind = ITEM_BAD;
+				it.err = inc_xstrdup(err);
+			}
+		}
+		/* the item is the feed's now: feed_stop() drops what is left */
+		if (feed_push(f, &it) < 0) {
+			rc = -2;
+			break;
+		}
+	}
+	if (rc == -1)
+		e = errno;
+	free(r.buf);
+	if (rc != -2)
+		feed_flush(f);
+	pthread_mutex_lock(&f->mu);
+	f->done = 1;
+	f->read_errno = e;
+	pthread_cond_signal(&f->more);
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+static struct feed *
+feed_start(const struct inc_ctx *ctx, int fd, unsigned flags, inc_prep_fn prep,
+	   void (*prep_free)(void *))
+{
+	struct feed *f = inc_xmalloc(sizeof *f);
+	int rc;
+
+	memset(f, 0, sizeof *f);
+	f->fd = fd;
+	f->flags = flags;
+	f->ctx = ctx;
+	f->prep = prep;
+	f->prep_free = prep_free;
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->more, NULL);
+	pthread_cond_init(&f->room, NULL);
+	if (pipe2(f->stop, O_CLOEXEC) < 0) {
+		inc_warn("pipe: %s", strerror(errno));
+		abort();	/* out of descriptors: as out of memory */
+	}
+	if ((rc = pthread_create(&f->th, NULL, feed_run, f)) != 0) {
+		inc_warn("a thread: %s", strerror(rc));
+		abort();
+	}
+	return f;
+}
+
+/* Stop the reader wherever it is (waiting for input or for room) and drop
+ * what it parsed that the writer will not take. */
+static void
+feed_stop(struct feed *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->stopping = 1;
+	pthread_cond_signal(&f->room);
+	pthread_mutex_unlock(&f->mu);
+	while (write(f->stop[1], "x", 1) < 0 && errno == EINTR)
+		;
+	pthread_join(f->th, NULL);
+	for (; f->n; f->n--, f->head = (f->head + 1) % FEED_CAP)
+		item_clear(f, &f->q[f->head]);
+	for (size_t i = 0; i < f->nin; i++)
+		item_clear(f, &f->in[i]);
+	for (; f->on; f->on--)
+		item_clear(f, &f->out[f->ohead++]);
+	close(f->stop[0]);
+	close(f->stop[1]);
+	pthread_cond_destroy(&f->room);
+	pthread_cond_destroy(&f->more);
+	pthread_mutex_destroy(&f->mu);
+	free(f);
+}
+
+/* The writer's next line. 1: an item, 0: end of input, -2: the run stopped
+ * (a commit failed). Whenever the reader waits for input with nothing
+ * parsed, what is done is committed and goes out first, so a slow pipe
+ * never holds records back. */
+static int
+feed_take(struct feed *f, struct inc_ctx *ctx, struct batch *b, struct item *it)
+{
+	if (!f->on) {
+		pthread_mutex_lock(&f->mu);
+		for (;;) {
+			if (f->n) {
+				f->ohead = 0;
+				for (; f->n; f->n--, f->head = (f->head + 1) % FEED_CAP)
+					f->out[f->on++] = f->q[f->head];
+				if (f->room_waiting)
+					pthread_cond_signal(&f->room);
+				break;
+			}
+			if (f->done) {
+				pthread_mutex_unlock(&f->mu);
+				return 0;
+			}
+			if (f->starved && (inc_db_in_tx(ctx->db) || ctx->out.len)) {
+				pthread_mutex_unlock(&f->mu);
+				if (commit(ctx, b) < 0)
+					return -2;
+				pthread_mutex_lock(&f->mu);
+				continue;
+			}
+			f->more_waiting = 1;
+			pthread_cond_wait(&f->more, &f->mu);
+			f->more_waiting = 0;
+		}
+		pthread_mutex_unlock(&f->mu);
+	}
+	*it = f->out[f->ohead++];
+	f->on--;
+	return 1;
+}
+
+static int
+each_line(struct inc_ctx *ctx, FILE *in, unsigned flags, inc_prep_fn prep,
+	  void (*prep_free)(void *), inc_record_fn fn, void *arg)
+{
+	struct feed *f;
+	struct batch b = {0, inc_mono_ns()};
+	struct item it;
+	int progress = isatty(2), shown = 0, rc, e = 0;
+	int64_t lineno = 0;
+
+	f = feed_start(ctx, fileno(in), flags, prep, prep_free);
+	while ((rc = feed_take(f, ctx, &b, &it)) == 1) {
+		char where[48];
+
+		lineno = it.lineno;
+		snprintf(where, sizeof where, "line %lld", (long long)lineno);
+		if (it.kind == ITEM_LONG) {
 			inc_warn("%s: longer than 64 MiB", where);
 			ctx->status = INC_EXIT_REFUSED;
 			continue;
 		}
-		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
-			line[--n] = '\0';
-		if (n == 0)
-			continue;
-		if (!(o = parse_line(line, n, flags, &id, err))) {
-			inc_warn("%s: %s", where, err);
+		if (it.kind == ITEM_BAD) {
+			inc_warn("%s: %s", where, it.err);
 			ctx->status = INC_EXIT_REFUSED;
+			item_clear(f, &it);
 			continue;
 		}
-		rc = one(ctx, where, o, id, fn, arg);
-		json_decref(o);
-		if (rc < 0 || tick(ctx, &b) < 0)
+		ctx->prepared = it.prep;
+		it.prep = NULL;
+		rc = one(ctx, where, it.o, it.id, fn, arg);
+		if (ctx->prepared)
+			prep_free(ctx->prepared);
+		ctx->prepared = NULL;
+		item_clear(f, &it);
+		if (rc < 0 || tick(ctx, &b) < 0) {
+			rc = -2;
 			break;
+		}
 		if (progress && lineno % 100000 == 0) {
 			fprintf(stderr, "\r%s: %lld lines", inc_progname(), (long long)lineno);
 			shown = 1;
 		}
 	}
+	if (rc == 0 && (e = f->read_errno))
+		rc = -1;
+	feed_stop(f);
 	if (shown)
 		fprintf(stderr, "\r%s: %lld lines\n", inc_progname(), (long long)lineno);
-	free(r.buf);
 	if (ctx->status == INC_EXIT_DB)
 		return ctx->status;
 	if (commit(ctx, &b) < 0)
 		return ctx->status;
 	if (rc == -1) {
-		inc_warn("stdin: %s", strerror(errno));
+		inc_warn("stdin: %s", strerror(e));
 		ctx->status = INC_EXIT_REFUSED;
 	}
 	return ctx->status;
@@ -412,5 +673,12 @@ inc_each(struct inc_ctx *ctx, int argc, char **argv, FILE *in, unsigned flags,
 {
 	if (argc > 0)
 		return each_arg(ctx, argv, argc, fn, arg);
-	return each_line(ctx, in, flags, fn, arg);
+	return each_line(ctx, in, flags, NULL, NULL, fn, arg);
+}
+
+int
+inc_each_prep(struct inc_ctx *ctx, FILE *in, unsigned flags, inc_prep_fn prep,
+	      void (*prep_free)(void *), inc_record_fn fn, void *arg)
+{
+	return each_line(ctx, in, flags, prep, prep_free, fn, arg);
 }

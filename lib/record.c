@@ -39,7 +39,7 @@ static const char sql_insert[] =
 #define X QMARK
 #include "fields.def"
 #undef X
-	") RETURNING id";
+	")";
 static const char sql_update[] =
 	"UPDATE incident SET "
 #define X SETC
@@ -433,12 +433,13 @@ inc_incident_insert(struct inc_ctx *ctx, struct inc_incident *r, char *err)
 			MEMBER(r, f, char *) = inc_xstrdup(f->type == INC_FT_JARR ? "[]" : "{}");
 	}
 	bind_fields(q, r, 2);
+	/* the id from the connection, not RETURNING: that costs an ephemeral
+	 * table (opened, written, freed) for every incident */
 	rc = inc_sql_step(q);
-	if (rc > 0)
-		r->id = inc_sql_col_int(q, 0);
 	inc_sql_reset(q);
-	if (rc <= 0)
+	if (rc < 0)
 		return inc_db_err(ctx->db, err);
+	r->id = inc_db_last_id(ctx->db);
 	loads_note(ctx, NULL, r);
 	return inc_audit(ctx, r->id, INC_NULL, "logged", NULL, NULL, r->subject, err);
 }
@@ -498,6 +499,84 @@ changed_at_all(const struct inc_incident *a, const struct inc_incident *b)
 	return 0;
 }
 
+/* Whether field f differs between a and b. */
+static int
+field_differs(const struct inc_incident *a, const struct inc_incident *b,
+	      const struct inc_field *f)
+{
+	if (f->type == INC_FT_STR || f->type == INC_FT_JARR || f->type == INC_FT_JOBJ)
+		return !inc_streq(MEMBER(a, f, char *const), MEMBER(b, f, char *const));
+	if (f->type == INC_FT_STATUS)
+		return MEMBER(a, f, const enum inc_status) != MEMBER(b, f, const enum inc_status);
+	return MEMBER(a, f, const int64_t) != MEMBER(b, f, const int64_t);
+}
+
+/*
+ * The UPDATE of the columns that changed (updated_at always), bound, or
+ * NULL for the UPDATE of them all. SQLite rewrites the entry of every
+ * index on a column the SET names, changed or not: writing every column
+ * costs a delete and an insert in each of the incident's indexes. One
+ * text per set of columns, kept in the context (the statement cache's
+ * key); past 16 sets, the full UPDATE.
+ */
+static struct inc_sql *
+update_changed(struct inc_ctx *ctx, const struct inc_incident *before,
+	       const struct inc_incident *r)
+{
+	uint64_t cols = 0;
+	const char *sql = NULL;
+	struct inc_sql *q;
+	int i = 1;
+
+	if (inc_nfields > 64)
+		return NULL;
+	for (size_t k = 0; k < inc_nfields; k++)
+		if (field_differs(before, r, &inc_fields[k]) ||
+		    &MEMBER(r, &inc_fields[k], const int64_t) == &r->updated_at)
+			cols |= (uint64_t)1 << k;
+	for (int k = 0; k < ctx->nupd && !sql; k++)
+		if (ctx->upd[k].cols == cols)
+			sql = ctx->upd[k].sql;
+	if (!sql) {
+		struct inc_buf b = {0};
+
+		if (ctx->nupd == (int)(sizeof ctx->upd / sizeof ctx->upd[0]))
+			return NULL;
+		inc_buf_addstr(&b, "UPDATE incident SET ");
+		for (size_t k = 0; k < inc_nfields; k++) {
+			if (!(cols & ((uint64_t)1 << k)))
+				continue;
+			inc_buf_addstr(&b, inc_fields[k].column);
+			inc_buf_addstr(&b, "=?,");
+		}
+		b.data[--b.len] = '\0';
+		inc_buf_addstr(&b, " WHERE id=?");
+		ctx->upd[ctx->nupd].cols = cols;
+		ctx->upd[ctx->nupd++].sql = b.data;
+		sql = b.data;
+	}
+	if (!(q = inc_sql(ctx->db, sql)))
+		return NULL;
+	for (size_t k = 0; k < inc_nfields; k++) {
+		const struct inc_field *f = &inc_fields[k];
+
+		if (!(cols & ((uint64_t)1 << k)))
+			continue;
+		/* as BIND: NULL needs no binding */
+		if (f->type == INC_FT_STR || f->type == INC_FT_JARR || f->type == INC_FT_JOBJ) {
+			if (MEMBER(r, f, char *const))
+				inc_sql_text(q, i, MEMBER(r, f, char *const));
+		} else if (f->type == INC_FT_STATUS) {
+			inc_sql_text(q, i, inc_status_name(MEMBER(r, f, const enum inc_status)));
+		} else if (MEMBER(r, f, const int64_t) != INC_NULL) {
+			inc_sql_int(q, i, MEMBER(r, f, const int64_t));
+		}
+		i++;
+	}
+	inc_sql_int(q, i, r->id);
+	return q;
+}
+
 int
 inc_record_save(struct inc_ctx *ctx, const struct inc_incident *before,
 		struct inc_incident *r, const char *action, char *err)
@@ -521,9 +600,13 @@ inc_record_save(struct inc_ctx *ctx, const struct inc_incident *before,
 	if (diff(ctx, before, r, action, 0, &changed, err) < 0)
 		return -1;
 	r->updated_at = ctx->now;
-	q = inc_sql(ctx->db, sql_update);
-	i = bind_fields(q, r, 1);
-	inc_sql_int(q, i, r->id);
+	if ((q = update_changed(ctx, before, r))) {
+		/* bound by update_changed */
+	} else {
+		q = inc_sql(ctx->db, sql_update);
+		i = bind_fields(q, r, 1);
+		inc_sql_int(q, i, r->id);
+	}
 	if (inc_sql_run(q, err) < 0)
 		return -1;
 	loads_note(ctx, before, r);

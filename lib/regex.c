@@ -24,9 +24,15 @@
 
 struct inc_rule_re {
 	pcre2_code *code;
-	pcre2_match_data *md;
-	pcre2_match_context *mc;
-	pcre2_jit_stack *stack;
+	/* made at the first match, not at config load: a one-shot tool that
+	 * matches nothing (inc-show ID) pays no JIT compile and no 8 MiB
+	 * stack reservation per rule */
+	struct inc_rule_run {
+		int ready;	/* 1: made, -1: out of memory (never matches) */
+		pcre2_match_data *md;
+		pcre2_match_context *mc;
+		pcre2_jit_stack *stack;
+	} *run;
 };
 
 /* Subject text a condition looks at: a rule is about what a ticket says,
@@ -110,24 +116,36 @@ inc_rule_re_new(const char *pattern, char *err)
 		free(re);
 		return NULL;
 	}
-	/* without JIT (some platforms) the interpreter runs, with the same
-	 * limits; and under valgrind, where JIT code's word-wide reads past
-	 * the end of a subject (harmless, never past its page) are reported
-	 * as errors */
+	re->run = inc_xmalloc(sizeof *re->run);
+	memset(re->run, 0, sizeof *re->run);
+	return re;
+}
+
+/* JIT, match data and limits, made once, at the first match. Without JIT
+ * (some platforms) the interpreter runs, with the same limits; and under
+ * valgrind, where JIT code's word-wide reads past the end of a subject
+ * (harmless, never past its page) are reported as errors. */
+static int
+ready(const struct inc_rule_re *re)
+{
+	struct inc_rule_run *run = re->run;	/* mutable behind the const */
+
+	if (run->ready)
+		return run->ready > 0;
 	if (!RUNNING_ON_VALGRIND)
 		pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
-	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
-	re->mc = pcre2_match_context_create(NULL);
-	re->stack = pcre2_jit_stack_create(32 << 10, JIT_STACK_MAX, NULL);
-	if (!re->md || !re->mc || !re->stack) {
-		inc_rule_re_free(re);
-		inc_err(err, "out of memory");
-		return NULL;
+	run->md = pcre2_match_data_create_from_pattern(re->code, NULL);
+	run->mc = pcre2_match_context_create(NULL);
+	run->stack = pcre2_jit_stack_create(32 << 10, JIT_STACK_MAX, NULL);
+	if (!run->md || !run->mc || !run->stack) {
+		run->ready = -1;
+		return 0;
 	}
-	pcre2_set_match_limit(re->mc, MATCH_LIMIT);
-	pcre2_set_depth_limit(re->mc, DEPTH_LIMIT);
-	pcre2_jit_stack_assign(re->mc, NULL, re->stack);
-	return re;
+	pcre2_set_match_limit(run->mc, MATCH_LIMIT);
+	pcre2_set_depth_limit(run->mc, DEPTH_LIMIT);
+	pcre2_jit_stack_assign(run->mc, NULL, run->stack);
+	run->ready = 1;
+	return 1;
 }
 
 void
@@ -135,10 +153,11 @@ inc_rule_re_free(struct inc_rule_re *re)
 {
 	if (!re)
 		return;
-	pcre2_match_context_free(re->mc);
-	pcre2_jit_stack_free(re->stack);
-	pcre2_match_data_free(re->md);
+	pcre2_match_context_free(re->run->mc);
+	pcre2_jit_stack_free(re->run->stack);
+	pcre2_match_data_free(re->run->md);
 	pcre2_code_free(re->code);
+	free(re->run);
 	free(re);
 }
 
@@ -148,7 +167,7 @@ inc_rule_re_match(const struct inc_rule_re *re, const char *s)
 	uint32_t opts = PCRE2_NO_UTF_CHECK;
 	size_t n;
 
-	if (!s)
+	if (!s || !ready(re))
 		return 0;	/* a condition on an unset field never holds */
 	n = strnlen(s, MATCH_MAX + 1);
 	if (n > MATCH_MAX) {
@@ -160,6 +179,6 @@ inc_rule_re_match(const struct inc_rule_re *re, const char *s)
 		opts |= PCRE2_NOTEOL;
 	}
 	/* records are valid UTF-8 (checked at intake); a limit hit is "no match" */
-	return pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, opts, re->md, re->mc) >= 0;
+	return pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, opts, re->run->md, re->run->mc) >= 0;
 }
 
