@@ -169,11 +169,10 @@ inc_duration_format(int64_t secs, char *buf)
 char *
 inc_duration_human(int64_t secs, char *buf)
 {
-	int64_t a = secs < 0 ? -secs : secs;
+	/* INT64_MIN has no positive counterpart: it reads as INT64_MAX */
+	int64_t a = secs == INT64_MIN ? INT64_MAX : secs < 0 ? -secs : secs;
 	const char *sign = secs < 0 ? "-" : "";
 
-	if (secs == INT64_MIN)
-		a = INT64_MAX;
 	if (a < 60)
 		snprintf(buf, INC_TIMELEN, "%s%llds", sign, (long long)a);
 	else if (a < 3600)
