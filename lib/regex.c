@@ -43,6 +43,13 @@ struct inc_rule_re {
 /* The JIT's stack, reserved up to this and used as a match needs it: the
  * default 32 KiB gives up on a repeated group over a thousand characters. */
 #define JIT_STACK_MAX (8 << 20)
+/* The match limit counts no step of a single-character repeat, so an
+ * expression like (\w+)?\s*a[^a] costs time quadratic in the text (15 s
+ * over 64 KiB). The starting positions are tried a window at a time, and
+ * a match gives up (no match) once it has taken MATCH_NS: no rule holds
+ * up a tool, whatever it is given to read. */
+#define MATCH_WINDOW 1024
+#define MATCH_NS (INT64_C(200) * 1000000)
 
 /* The POSIX (and GNU) spellings PCRE2 reads otherwise: \< and \> (word
  * start and end) and {,n}, outside bracket expressions. */
@@ -105,7 +112,8 @@ inc_rule_re_new(const char *pattern, char *err)
 	memset(re, 0, sizeof *re);
 	/* as POSIX reads them: "." matches a newline, "$" only the end */
 	re->code = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED,
-				 PCRE2_CASELESS | PCRE2_UTF | PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY,
+				 PCRE2_CASELESS | PCRE2_UTF | PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY |
+				 PCRE2_USE_OFFSET_LIMIT,
 				 &code, &off, NULL);
 	free(text);
 	if (!re->code) {
@@ -178,7 +186,28 @@ inc_rule_re_match(const struct inc_rule_re *re, const char *s)
 			n--;
 		opts |= PCRE2_NOTEOL;
 	}
-	/* records are valid UTF-8 (checked at intake); a limit hit is "no match" */
-	return pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, opts, re->run->md, re->run->mc) >= 0;
+	/* records are valid UTF-8 (checked at intake); a limit hit is "no
+	 * match". Each window's starting positions are [from, to]: from on a
+	 * character boundary, to the byte before the next window's. */
+	{
+		int64_t t0 = inc_mono_ns();
+		size_t from = 0;
+
+		for (;;) {
+			size_t next = from + MATCH_WINDOW;
+			int rc;
+
+			while (next < n && ((unsigned char)s[next] & 0xc0) == 0x80)
+				next++;
+			pcre2_set_offset_limit(re->run->mc, next > n ? n : next - 1);
+			rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, from, opts, re->run->md,
+					 re->run->mc);
+			if (rc >= 0)
+				return 1;
+			if (rc != PCRE2_ERROR_NOMATCH || next > n || inc_mono_ns() - t0 > MATCH_NS)
+				return 0;
+			from = next;
+		}
+	}
 }
 

@@ -152,7 +152,9 @@ inc_sla_instant(const struct inc_sla_clock *ck, int x, int64_t amount, int *froz
 		*paused = held;
 	if (nused)
 		*nused = i;
-	return t;
+	/* past the last time inc reads back (counted from the end of year
+	 * 9999): that last time, so that a stored instant reads back */
+	return t != INT64_MAX && t > INC_TIME_MAX ? INC_TIME_MAX : t;
 }
 
 static int64_t rule_at(const struct inc_sla_clock *, const struct inc_escrule *);

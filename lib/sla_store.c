@@ -116,18 +116,26 @@ sev_of(enum inc_sla_state s)
 	return s == INC_SLA_WARNING ? 1 : s == INC_SLA_BREACHED ? 2 : 0;
 }
 
+/* An instant as stored: none (never reached) as NULL, and one past the
+ * last time inc reads back (a target counted from the end of year 9999)
+ * as that last time, so that the record can be read again. */
+static int64_t
+stored(int64_t t)
+{
+	return t == INT64_MAX ? INC_NULL : t > INC_TIME_MAX ? INC_TIME_MAX : t;
+}
+
 static void
 apply(struct inc_incident *r, const struct inc_sla_clock *ck)
 {
 	if (!ck->stored) {
-		r->response_due = ck->due[INC_RESPONSE] == INT64_MAX ? INC_NULL :
-				  ck->due[INC_RESPONSE];
-		r->resolve_due = ck->due[INC_RESOLVE] == INT64_MAX ? INC_NULL : ck->due[INC_RESOLVE];
+		r->response_due = stored(ck->due[INC_RESPONSE]);
+		r->resolve_due = stored(ck->due[INC_RESOLVE]);
 		/* what a warning needs while an edited config waits */
-		r->response_warn_at = ck->wfrozen[INC_RESPONSE] || ck->warn_at[INC_RESPONSE] == INT64_MAX ?
-				      INC_NULL : ck->warn_at[INC_RESPONSE];
-		r->resolve_warn_at = ck->wfrozen[INC_RESOLVE] || ck->warn_at[INC_RESOLVE] == INT64_MAX ?
-				     INC_NULL : ck->warn_at[INC_RESOLVE];
+		r->response_warn_at = ck->wfrozen[INC_RESPONSE] ? INC_NULL :
+				      stored(ck->warn_at[INC_RESPONSE]);
+		r->resolve_warn_at = ck->wfrozen[INC_RESOLVE] ? INC_NULL :
+				     stored(ck->warn_at[INC_RESOLVE]);
 	}
 	if (!ck->stored)
 		r->paused_s = ck->paused_s;

@@ -703,6 +703,45 @@ test_huge(void)
 	free(s);
 }
 
+/* Work quadratic in the text, which the match limit does not count
+ * (a single-character repeat at every starting position): given up in
+ * time; and the windows of starting positions that bound it lose no
+ * match, wherever it starts, a multibyte character on a window's edge
+ * included. */
+static void
+test_quadratic(void)
+{
+	size_t n = 65536;
+	char *s = buffer(n), err[INC_ERRLEN];
+	struct inc_rule_re *re;
+
+	memset(s, 'b', n);
+	s[n] = '\0';
+	gives_up("(\\w+)?\\s*a[^a]", s, "64 KiB of letters");
+	re = inc_rule_re_new("bz", err);
+	for (size_t at = 1020; at < 1030; at++) {
+		char what[64];
+
+		s[at + 1] = 'z';
+		snprintf(what, sizeof what, "a match starting at %zu is found", at);
+		check(inc_rule_re_match(re, s), what, NULL);
+		s[at + 1] = 'b';
+	}
+	inc_rule_re_free(re);
+	/* a 4-byte character across the first window's edge, then a match */
+	memcpy(s + 1022, "\xf0\x9f\x98\x80z", 5);
+	re = inc_rule_re_new("\\x{1F600}z", err);
+	check(inc_rule_re_match(re, s), "a character across a window's edge is matched", NULL);
+	inc_rule_re_free(re);
+	re = inc_rule_re_new("^b", err);
+	check(inc_rule_re_match(re, s), "^ is the text's start only", NULL);
+	inc_rule_re_free(re);
+	re = inc_rule_re_new("^z", err);
+	check(!inc_rule_re_match(re, s), "^ does not match at a window's start", NULL);
+	inc_rule_re_free(re);
+	free(s);
+}
+
 /* What POSIX and GNU regcomp() read, read the same way: \< and \> as
  * word start and end, {,n} as {0,n}, "$" at the very end only. */
 static void
@@ -752,6 +791,7 @@ main(void)
 	test_long_text();
 	test_redos();
 	test_huge();
+	test_quadratic();
 	inc_config_free(c);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
