@@ -14,7 +14,9 @@ PKGS = jansson sqlite3 libpcre2-8 gmime-3.0 libxml-2.0 expat libpq
 override CFLAGS += -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Ilib \
 	-DINC_SHAREDIR='"$(SHAREDIR)"'
-LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lsqlite3 -lpcre2-8 -lpq) -lcsv -lm -pthread
+# libpq: its headers only; lib/db_pg.c loads it when a tool connects to
+# PostgreSQL (dlopen), so that no SQLite run pays for loading it
+LDLIBS += $(shell pkg-config --libs $(filter-out libpq,$(PKGS)) 2>/dev/null || echo -ljansson -lsqlite3 -lpcre2-8) -lcsv -lm -pthread -ldl
 
 TOOLS = inc inc-log inc-show inc-classify inc-assign inc-update inc-task \
 	inc-sla inc-escalate inc-close inc-report inc-events inc-notify inc-mail inc-import
