@@ -202,7 +202,6 @@ cmd_db(struct inc_ctx *ctx, int argc, char **argv)
 {
 	struct inc_db *src, *dst;
 	char err[INC_ERRLEN];
-	int made, rc;
 
 	if (argc != 3 || strcmp(argv[0], "copy") != 0)
 		inc_usage_error("inc db copy SRC DST");
@@ -218,31 +217,14 @@ cmd_db(struct inc_ctx *ctx, int argc, char **argv)
 		inc_db_close(src);
 		inc_die(INC_EXIT_DB, "%s", err);
 	}
-	made = inc_db_created(dst);
-	rc = inc_db_copy(src, dst, copied, NULL, err);
-	if (rc < 0) {
-		int fatal = inc_db_failed(src) || inc_db_failed(dst);
-
+	if (inc_db_copy(src, dst, copied, NULL, err) < 0) {
 		inc_warn("db copy: %s", err);
-		if (made && strcmp(inc_db_engine(dst), "sqlite") == 0) {
-			char path[PATH_MAX + 8];
-
-			/* nothing of a half-made desk stays to be mistaken for one */
-			snprintf(path, sizeof path, "%s", inc_db_name(dst));
-			inc_db_close(dst);
-			dst = NULL;
-			unlink(path);
-			strcat(path, "-wal");
-			unlink(path);
-			path[strlen(path) - 4] = '\0';
-			strcat(path, "-shm");
-			unlink(path);
-		}
-		ctx->status = fatal ? INC_EXIT_DB : INC_EXIT_REFUSED;
+		ctx->status = inc_db_failed(src) || inc_db_failed(dst) ? INC_EXIT_DB : INC_EXIT_REFUSED;
+		inc_db_discard(dst);
+	} else {
+		inc_db_close(dst);
 	}
 	inc_db_close(src);
-	if (dst)
-		inc_db_close(dst);
 	inc_config_free(ctx->cfg);
 	if (fflush(stdout) != 0)
 		return INC_EXIT_DB;

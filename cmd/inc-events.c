@@ -321,18 +321,17 @@ main(int argc, char **argv)
 	}
 	if (o.consumer) {
 		char err[INC_ERRLEN], owner[64];
-		int had = inc_cursor_owner(&ctx, o.consumer, owner, sizeof owner, err);
+		int own = inc_cursor_owner(&ctx, o.consumer, owner, sizeof owner, err);
 
-		if (had < 0)
+		if (own < 0)
 			tool_db_fail(&ctx, err);
 		/* another tool's cursor: moving it by hand is an admin's act;
 		 * reading through it would pass over what that tool must do */
-		if ((seek || drop) && *owner && strcmp(owner, "inc-events") != 0 &&
-		    !inc_may(ctx.cfg, ctx.actor, INC_ACT_FORCE, NULL))
+		if ((seek || drop) && own == 2 && !inc_may(ctx.cfg, ctx.actor, INC_ACT_FORCE, NULL))
 			inc_die(INC_EXIT_USAGE, "--%s: \"%s\" is the cursor of %s: %s may not move it (role %s)",
 				seek ? "seek" : "drop", o.consumer, owner, ctx.actor,
 				inc_role_name(ctx.role));
-		if (!seek && !drop && *owner && strcmp(owner, "inc-events") != 0)
+		if (!seek && !drop && own == 2)
 			inc_die(INC_EXIT_USAGE, "--consumer: \"%s\" is the cursor of %s: use a name of your own",
 				o.consumer, owner);
 		if (drop) {

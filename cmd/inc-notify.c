@@ -105,10 +105,12 @@ main(int argc, char **argv)
 	if (!listing && !send_only) {
 		char err[INC_ERRLEN], owner[64];
 
-		if (inc_cursor_owner(&ctx, consumer, owner, sizeof owner, err) < 0)
+		int own = inc_cursor_owner(&ctx, consumer, owner, sizeof owner, err);
+
+		if (own < 0)
 			tool_db_fail(&ctx, err);
 		/* a consumer of someone else's would pass over what it must do */
-		if (*owner && strcmp(owner, inc_progname()) != 0)
+		if (own == 2)
 			inc_die(INC_EXIT_USAGE, "--consumer: \"%s\" is the cursor of %s: use a name of your own",
 				consumer, owner);
 	}

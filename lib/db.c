@@ -471,6 +471,25 @@ resolve(const char *arg, char *out, size_t len, char *err)
 	return 0;
 }
 
+void
+inc_db_discard(struct inc_db *db)
+{
+	char *name;
+	void (*remove)(const char *);
+
+	if (!db)
+		return;
+	if (!db->created || !db->ops->remove) {
+		inc_db_close(db);
+		return;
+	}
+	name = inc_xstrdup(db->name);
+	remove = db->ops->remove;
+	inc_db_close(db);
+	remove(name);
+	free(name);
+}
+
 int
 inc_db_created(const struct inc_db *db)
 {

@@ -62,6 +62,10 @@ struct inc_db_ops {
 	int (*ncols)(struct inc_sql *);
 	const char *(*col_name)(struct inc_sql *, int i);
 	int (*col_kind)(struct inc_sql *, int i);
+	/* after close: remove what a database named so is made of, for a
+	 * database this process made and gives up (inc_db_discard); NULL: the
+	 * engine keeps its databases (a server's) */
+	void (*remove)(const char *name);
 	/* inc_db_lock, inc_db_unlock */
 	int (*lock)(struct inc_db *, const char *name, int *handle, char *err);
 	void (*unlock)(struct inc_db *, const char *name, int handle);

@@ -515,6 +515,17 @@ unlock_(struct inc_db *db, const char *name, int handle)
 	close(handle);
 }
 
+static void
+remove_(const char *name)
+{
+	static const char *const ext[] = {"", "-wal", "-shm", "-journal", NULL};
+	char path[PATH_MAX];
+
+	for (int i = 0; ext[i]; i++)
+		if (snprintf(path, sizeof path, "%s%s", name, ext[i]) < (int)sizeof path)
+			unlink(path);
+}
+
 const struct inc_db_ops inc_db_sqlite_ops = {
 	.engine = "sqlite",
 	.open = open_,
@@ -539,6 +550,7 @@ const struct inc_db_ops inc_db_sqlite_ops = {
 	.wait = wait_,
 	.scratch = scratch,
 	.data_version = data_version,
+	.remove = remove_,
 	.ncols = ncols,
 	.col_name = col_name,
 	.col_kind = col_kind,

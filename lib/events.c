@@ -87,7 +87,7 @@ inc_cursor_owner(struct inc_ctx *ctx, const char *name, char *owner, size_t len,
 	inc_sql_reset(q);
 	if (rc < 0)
 		return inc_db_err(ctx->db, err), -1;
-	return rc;
+	return rc > 0 && *owner && strcmp(owner, inc_progname()) != 0 ? 2 : rc;
 }
 
 int

@@ -692,6 +692,9 @@ struct inc_db *inc_db_open(const char *arg, int busy_ms, char *err);
 int inc_db_exists(const char *arg);
 /* Closes; a connection that wrote leaves no large WAL behind it. */
 void inc_db_close(struct inc_db *);
+/* Closes; a database this open made is removed too (SQLite: the file and
+ * its -wal and -shm), so that nothing half-made is mistaken for a desk. */
+void inc_db_discard(struct inc_db *);
 const char *inc_db_name(const struct inc_db *);
 const char *inc_db_engine(const struct inc_db *);	/* "sqlite", "postgresql" */
 /* The SQL dialect of a connection, for the few statements that cannot be
@@ -1012,8 +1015,9 @@ int inc_cursor_get(struct inc_ctx *, const char *name, int64_t *seq, char *err);
 int inc_cursor_set(struct inc_ctx *, const char *name, int64_t seq, char *err);
 /* The first tool to move a cursor owns it (inc-escalate, inc-notify,
  * inc-events): 1 with its name in owner ("" when nobody's yet: made by a
- * seek), 0 when there is no such cursor, -1 (err). A consumer must not
- * take another tool's cursor: its events would be passed over unacted. */
+ * seek), 2 when that is another tool than this one, 0 when there is no
+ * such cursor, -1 (err). A consumer must not take another tool's cursor:
+ * its events would be passed over unacted. */
 int inc_cursor_owner(struct inc_ctx *, const char *name, char *owner, size_t len, char *err);
 /* A seek sets the cursor anywhere, back too, and keeps its owner; a drop
  * forgets it (1, or 0 when there was none). */

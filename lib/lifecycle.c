@@ -51,6 +51,28 @@ hold_sql(struct inc_ctx *ctx, const char *sql, int64_t id, char *err)
 	return inc_sql_run(q, err);
 }
 
+/* A move out of on_hold ends the open hold, one into it starts one, for
+ * the SLA clocks. Held, resumed and held again within one second (a log
+ * of minutes has many, a script too): one hold from that second. */
+static int
+hold_move(struct inc_ctx *ctx, struct inc_incident *r, enum inc_status from,
+	  enum inc_status to, char *err)
+{
+	if (from == INC_ON_HOLD) {
+		if (hold_sql(ctx, "UPDATE hold SET \"end\"=?2 WHERE incident=?1 AND \"end\" IS NULL",
+			     r->id, err) < 0)
+			return -1;
+		r->hold_since = INC_NULL;
+	}
+	if (to == INC_ON_HOLD) {
+		if (hold_sql(ctx, "INSERT INTO hold(incident, start) VALUES(?1, ?2)"
+			     " ON CONFLICT(incident, start) DO UPDATE SET \"end\"=NULL", r->id, err) < 0)
+			return -1;
+		r->hold_since = ctx->now;
+	}
+	return 0;
+}
+
 void
 inc_set_assignment(struct inc_ctx *ctx, struct inc_incident *r, const char *group,
 		   const char *assignee)
@@ -122,18 +144,8 @@ inc_set_status(struct inc_ctx *ctx, struct inc_incident *r, enum inc_status to, 
 	if (((to == INC_IN_PROGRESS && from == INC_NEW) || to == INC_RESOLVED) &&
 	    own_group(ctx, r, err) < 0)
 		return -1;
-	if (from == INC_ON_HOLD) {
-		if (hold_sql(ctx, "UPDATE hold SET \"end\"=?2 WHERE incident=?1 AND \"end\" IS NULL",
-			     r->id, err) < 0)
-			return -1;
-		r->hold_since = INC_NULL;
-	}
-	if (to == INC_ON_HOLD) {
-		if (hold_sql(ctx, "INSERT INTO hold(incident, start) VALUES(?1, ?2)"
-			     " ON CONFLICT DO NOTHING", r->id, err) < 0)
-			return -1;
-		r->hold_since = ctx->now;
-	}
+	if (hold_move(ctx, r, from, to, err) < 0)
+		return -1;
 	if (to == INC_IN_PROGRESS) {
 		/* taking a new incident makes it yours */
 		if (from == INC_NEW)
@@ -194,20 +206,8 @@ inc_status_replay(struct inc_ctx *ctx, struct inc_incident *r, enum inc_status t
 
 	if (from == to)
 		return 0;
-	if (from == INC_ON_HOLD) {
-		if (hold_sql(ctx, "UPDATE hold SET \"end\"=?2 WHERE incident=?1 AND \"end\" IS NULL",
-			     r->id, err) < 0)
-			return -1;
-		r->hold_since = INC_NULL;
-	}
-	if (to == INC_ON_HOLD) {
-		/* held, resumed and held again within one second (a log of
-		 * minutes has many): one hold from that second */
-		if (hold_sql(ctx, "INSERT INTO hold(incident, start) VALUES(?1, ?2)"
-			     " ON CONFLICT(incident, start) DO UPDATE SET \"end\"=NULL", r->id, err) < 0)
-			return -1;
-		r->hold_since = ctx->now;
-	}
+	if (hold_move(ctx, r, from, to, err) < 0)
+		return -1;
 	if (done && inc_status_open(to)) {
 		r->resolved_at = INC_NULL;
 		r->closed_at = INC_NULL;
