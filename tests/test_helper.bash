@@ -92,6 +92,16 @@ db_at() {
 	fi
 }
 
+# The folder inc-mail keeps attachments in: beside the SQLite file; for a
+# database on a server, the data folder (XDG_DATA_HOME/inc).
+attachments_dir() {
+	if [ "$INC_TEST_ENGINE" = pg ]; then
+		echo "$XDG_DATA_HOME/inc/attachments"
+	else
+		echo "$(dirname "$INC_DB")/attachments"
+	fi
+}
+
 # "ok" when the database's structures are sound: SQLite's integrity check;
 # on PostgreSQL amcheck over every index of the schema (heap included).
 db_integrity() {
