@@ -33,7 +33,7 @@ static const char usage[] =
 	"  import     another desk's history, from its event log (inc-import)\n"
 	"  init       create the database and a starter config\n"
 	"  config     config check [FILE] | config path\n"
-	"  db         db copy SRC DST: move a desk to another database\n"
+	"  db         db copy SRC DST (move a desk) | db roles (people as logins)\n"
 	"  help       this text, or help COMMAND for its manual\n"
 	"  version    the version";
 
@@ -148,6 +148,20 @@ cmd_init(struct inc_ctx *ctx)
 			inc_die(INC_EXIT_USAGE, "%s: %s", path, strerror(errno));
 		printf("config: %s (written)\n", path);
 	}
+	/* a server's desk: its group roles, grants and row-level security,
+	 * when the owner runs it (people's logins: inc db roles) */
+	if (ctx->login[0]) {
+		char err[INC_ERRLEN];
+
+		if (ctx->standing != INC_LOGIN_OWNER) {
+			printf("roles: left to the database's owner (logged in as %s)\n", ctx->login);
+		} else if (inc_db_secure(ctx->db, err) < 0) {
+			tool_db_fail(ctx, err);
+		} else {
+			printf("roles: group roles, grants and row-level security in place"
+			       " (logins: inc db roles)\n");
+		}
+	}
 	return tool_close(ctx);
 }
 
@@ -194,6 +208,36 @@ copied(const char *table, int64_t rows, void *arg)
 	printf("{\"table\":\"%s\",\"rows\":%lld}\n", table, (long long)rows);
 }
 
+static void
+role_done(const char *login, const char *role, const char *did, void *arg)
+{
+	json_t *o = json_pack("{s:s,s:s?,s:s}", "login", login, "role", role, "did", did);
+	struct inc_buf b = {0};
+
+	(void)arg;
+	inc_json_value(&b, o);
+	printf("%s\n", b.data);
+	inc_buf_free(&b);
+	json_decref(o);
+}
+
+/* inc db roles: the config's people made the desk's logins, on the
+ * database INC_DB or -d names; the owner's act. */
+static int
+cmd_roles(struct inc_ctx *ctx)
+{
+	char err[INC_ERRLEN];
+
+	tool_config(ctx);
+	tool_db(ctx);
+	if (inc_db_roles(ctx->db, ctx->cfg, role_done, NULL, err) < 0) {
+		if (inc_db_failed(ctx->db))
+			tool_db_fail(ctx, err);
+		inc_die(INC_EXIT_USAGE, "%s", err);
+	}
+	return tool_close(ctx);
+}
+
 /* inc db copy SRC DST: a whole desk into a new database, an admin's act.
  * SRC must exist; DST is made (or must have no incident yet). A failed
  * copy leaves no database it made behind. */
@@ -203,8 +247,10 @@ cmd_db(struct inc_ctx *ctx, int argc, char **argv)
 	struct inc_db *src, *dst;
 	char err[INC_ERRLEN];
 
+	if (argc == 1 && strcmp(argv[0], "roles") == 0)
+		return cmd_roles(ctx);
 	if (argc != 3 || strcmp(argv[0], "copy") != 0)
-		inc_usage_error("inc db copy SRC DST");
+		inc_usage_error("inc db copy SRC DST | inc db roles");
 	tool_config(ctx);
 	if (ctx->role != INC_ADMIN)
 		inc_die(INC_EXIT_USAGE, "db copy: %s may not copy a desk (role %s)", ctx->actor,

@@ -81,11 +81,12 @@ main(int argc, char **argv)
 	}
 	tool_need_input(argc - optind, usage);
 	tool_config(&ctx);
+	ctx.read_only = o.dry_run;
+	/* the actor is known once the database is: a server's login */
+	tool_db(&ctx);
 	if (ctx.force && !inc_may(ctx.cfg, ctx.actor, INC_ACT_FORCE, NULL))
 		inc_die(INC_EXIT_USAGE, "--force: %s may not force (role %s)", ctx.actor,
 			inc_role_name(ctx.role));
-	ctx.read_only = o.dry_run;
-	tool_db(&ctx);
 	/* classify_one refuses (not allowed, dated before the last change)
 	 * before its first write: no savepoint per record, which journals a
 	 * copy of every page the record touches */

@@ -117,21 +117,22 @@ main(int argc, char **argv)
 	tool_config(&ctx);
 	if (inc_close_check(ctx.cfg, &o, err) < 0)
 		inc_die(INC_EXIT_USAGE, "%s", err);
-	/* who may force or expire does not depend on the incident: asked once */
-	if (ctx.force && !inc_may(ctx.cfg, ctx.actor, INC_ACT_FORCE, NULL))
-		inc_die(INC_EXIT_USAGE, "--force: %s may not force (role %s)", ctx.actor,
-			inc_role_name(ctx.role));
 	if (expire_arg) {
 		int64_t d;
 
 		if (inc_duration_parse(expire_arg, &d) < 0)
 			inc_die(INC_EXIT_USAGE, "--expire: bad duration \"%s\"", expire_arg);
-		if (!inc_may(ctx.cfg, ctx.actor, INC_ACT_WORK, NULL))
-			inc_die(INC_EXIT_USAGE, "--expire: %s may not close incidents (role %s)",
-				ctx.actor, inc_role_name(ctx.role));
 		o.cutoff = ctx.now - d;
 	}
+	/* the actor is known once the database is (a server's login); who
+	 * may force or expire does not depend on the incident: asked once */
 	tool_db(&ctx);
+	if (ctx.force && !inc_may(ctx.cfg, ctx.actor, INC_ACT_FORCE, NULL))
+		inc_die(INC_EXIT_USAGE, "--force: %s may not force (role %s)", ctx.actor,
+			inc_role_name(ctx.role));
+	if (expire_arg && !inc_may(ctx.cfg, ctx.actor, INC_ACT_WORK, NULL))
+		inc_die(INC_EXIT_USAGE, "--expire: %s may not close incidents (role %s)",
+			ctx.actor, inc_role_name(ctx.role));
 	if (o.mode == INC_CLOSE_EXPIRE)
 		inc_each_query(&ctx, inc_close_expired(&ctx, o.cutoff), close_one, &o);
 	else

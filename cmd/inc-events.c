@@ -297,10 +297,10 @@ main(int argc, char **argv)
 
 		if (inc_duration_parse(prune, &age) < 0)
 			inc_die(INC_EXIT_USAGE, "--prune: bad duration \"%s\"", prune);
+		tool_db(&ctx);
 		if (!inc_may(ctx.cfg, ctx.actor, INC_ACT_FORCE, NULL))
 			inc_die(INC_EXIT_USAGE, "--prune: %s may not drop events (role %s)", ctx.actor,
 				inc_role_name(ctx.role));
-		tool_db(&ctx);
 		{
 			char err[INC_ERRLEN];
 			int64_t n;

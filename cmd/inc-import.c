@@ -84,15 +84,22 @@ main(int argc, char **argv)
 	if (!prefix)
 		prefix = dflt_prefix = inc_import_prefix(map);
 	opt.prefix = prefix;
-	if (!inc_may(ctx.cfg, ctx.actor, INC_ACT_REASSIGN, NULL)) {
-		inc_warn("%s: may not import history (role %s): it assigns and reassigns across"
-			 " groups", ctx.actor, inc_role_name(ctx.role));
+	tool_db(&ctx);
+	/* another desk's acts recorded under their own actors: on a server,
+	 * only an admin's login acts for others */
+	if (!inc_may(ctx.cfg, ctx.actor, INC_ACT_REASSIGN, NULL) ||
+	    (ctx.login[0] && ctx.standing == INC_LOGIN_USER)) {
+		if (ctx.login[0] && ctx.standing == INC_LOGIN_USER)
+			inc_warn("%s: may not import history: it records others' acts, which only an"
+				 " admin's login may", ctx.login);
+		else
+			inc_warn("%s: may not import history (role %s): it assigns and reassigns"
+				 " across groups", ctx.actor, inc_role_name(ctx.role));
 		ctx.status = INC_EXIT_REFUSED;
 		inc_import_map_free(map);
 		free(dflt_prefix);
 		return tool_close(&ctx);
 	}
-	tool_db(&ctx);
 	if ((state = inc_sla_config_state(&ctx, err)) < 0)
 		tool_db_fail(&ctx, err);
 	if (state == INC_SLACFG_CHANGED)

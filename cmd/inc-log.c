@@ -41,6 +41,15 @@ build(const struct inc_ctx *ctx, json_t *in, struct inc_incident *r, char *err)
 		inc_set_str(&r->priority, inc_config_priority(ctx->cfg, r->impact, r->urgency));
 	if (!r->requester && ctx->role == INC_REQUESTER)
 		inc_set_str(&r->requester, ctx->actor);
+	/* a server's row-level security shows a requester's own login its
+	 * own incidents only: one logged for another would be lost to them
+	 * (an admin's or the owner's login acting for a requester is not
+	 * under that policy) */
+	if (ctx->login[0] && ctx->standing == INC_LOGIN_USER && ctx->role == INC_REQUESTER &&
+	    r->requester &&
+	    strcmp(r->requester, ctx->actor) != 0)
+		return inc_err(err, "requester: \"%s\": a requester logs incidents of their own"
+			       " (acting as %s)", r->requester, ctx->actor);
 	return 0;
 }
 

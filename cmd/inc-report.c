@@ -94,13 +94,13 @@ main(int argc, char **argv)
 	tool_config(&ctx);
 	parse_time(&ctx, "since", since, &rep.since);
 	parse_time(&ctx, "until", until, &rep.until);
+	ctx.read_only = 1;
+	tool_db(&ctx);
 	if (!inc_may(ctx.cfg, ctx.actor, INC_ACT_REPORT, NULL)) {
 		inc_warn("%s: may not read reports (role %s)", ctx.actor, inc_role_name(ctx.role));
 		ctx.status = INC_EXIT_REFUSED;
 		return tool_close(&ctx);
 	}
-	ctx.read_only = 1;
-	tool_db(&ctx);
 	if (review) {
 		int rc = inc_review(&ctx, id, &ctx.out, err);
 

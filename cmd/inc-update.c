@@ -148,11 +148,11 @@ main(int argc, char **argv)
 	tool_need_input(argc - optind, usage);
 	tool_config(&ctx);
 	check_set(&ctx, opt.set);
+	tool_db(&ctx);
 	if (opt.major >= 0 && !inc_may(ctx.cfg, ctx.actor, INC_ACT_MAJOR, NULL))
 		inc_die(INC_EXIT_USAGE, "--%smajor: %s may not %s a major incident (role %s)",
 			opt.major ? "" : "no-", ctx.actor, opt.major ? "declare" : "undeclare",
 			inc_role_name(ctx.role));
-	tool_db(&ctx);
 	inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID, inc_update_record, &opt);
 	json_decref(opt.set);
 	json_decref(opt.links);

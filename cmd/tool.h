@@ -69,10 +69,13 @@ tool_db(struct inc_ctx *ctx)
 {
 	char err[INC_ERRLEN];
 
-	if (inc_ctx_db(ctx, err) < 0) {
+	int rc = inc_ctx_db(ctx, err);
+
+	if (rc < 0) {
 		inc_config_free(ctx->cfg);
 		ctx->cfg = NULL;
-		inc_die(INC_EXIT_DB, "%s", err);
+		/* -2: --as naming another than a login that may not act for others */
+		inc_die(rc == -2 ? INC_EXIT_USAGE : INC_EXIT_DB, "%s", err);
 	}
 	if (inc_ctx_clock_ok(ctx, err) < 0)
 		inc_die(INC_EXIT_USAGE, "%s", err);

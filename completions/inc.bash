@@ -285,7 +285,7 @@ _inc() {
 		;;
 	db)
 		if ((COMP_CWORD == at + 1)); then
-			mapfile -t COMPREPLY < <(compgen -W "copy" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "copy roles" -- "$cur")
 		elif [ "${COMP_WORDS[at + 1]}" = copy ] && ((COMP_CWORD <= at + 3)); then
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 			compopt -o filenames 2>/dev/null

@@ -38,6 +38,7 @@ inc_ctx_config(struct inc_ctx *ctx, char *err)
 		return inc_err(err, "--now: bad time \"\"");
 	if (!as)
 		as = getenv("INC_USER");
+	ctx->as_given = as && *as;
 	if (!as || !*as) {
 		struct passwd *pw = getpwuid(geteuid());
 
@@ -77,12 +78,52 @@ inc_ctx_config(struct inc_ctx *ctx, char *err)
 	return 0;
 }
 
+/* On a server that authenticates its sessions the actor is the login:
+ * --as and INC_USER name another only for an admin's or the owner's login
+ * (a gateway or cron acting for people), and a login like any other that
+ * names someone else is refused, as a usage error. The role follows. */
+static int
+who(struct inc_ctx *ctx, char *err)
+{
+	char msg[INC_ERRLEN];
+	int rc = inc_db_login(ctx->db, ctx->login, sizeof ctx->login, &ctx->standing, msg);
+
+	if (rc < 0)
+		return inc_err(err, "%s: %s", inc_db_name(ctx->db), msg);
+	if (rc == 0)
+		return 0;
+	if (!ctx->as_given) {
+		snprintf(ctx->actor, sizeof ctx->actor, "%s", ctx->login);
+	} else if (ctx->standing == INC_LOGIN_USER && strcmp(ctx->actor, ctx->login) != 0) {
+		inc_err(err, "%s %s: only an admin's login acts for another (logged in as %s)",
+			ctx->as_arg ? "--as" : "INC_USER", ctx->actor, ctx->login);
+		inc_db_close(ctx->db);
+		ctx->db = NULL;
+		return -2;
+	}
+	ctx->role = inc_role(ctx->cfg, ctx->actor);
+	return 0;
+}
+
+const char *
+inc_ctx_via(const struct inc_ctx *ctx)
+{
+	if (ctx->standing == INC_LOGIN_ADMIN && ctx->login[0] &&
+	    strcmp(ctx->actor, ctx->login) != 0)
+		return ctx->login;
+	return NULL;
+}
+
 int
 inc_ctx_db(struct inc_ctx *ctx, char *err)
 {
+	int rc;
+
 	ctx->db = inc_db_open(ctx->db_arg, ctx->busy_ms, err);
 	if (!ctx->db)
 		return -1;
+	if ((rc = who(ctx, err)) < 0)
+		return rc;
 	if (inc_db_created(ctx->db) && ctx->pinned) {
 		struct inc_sql *q = inc_sql(ctx->db, "INSERT INTO meta(key, value) VALUES('clock', 'pinned')"
 					    " ON CONFLICT(key) DO NOTHING");

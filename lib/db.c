@@ -74,6 +74,18 @@ inc_db_dialect(const struct inc_db *db)
 }
 
 int
+inc_db_login(struct inc_db *db, char *login, size_t len, enum inc_standing *st, char *err)
+{
+	login[0] = '\0';
+	*st = INC_LOGIN_USER;
+	if (!db->ops->login)
+		return 0;
+	if (db->ops->login(db, login, len, st) < 0)
+		return inc_db_err(db, err);
+	return 1;
+}
+
+int
 inc_db_is_uri(const char *name)
 {
 	return name && (strncmp(name, "postgresql://", 13) == 0 ||

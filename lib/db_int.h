@@ -69,6 +69,8 @@ struct inc_db_ops {
 	/* inc_db_lock, inc_db_unlock */
 	int (*lock)(struct inc_db *, const char *name, int *handle, char *err);
 	void (*unlock)(struct inc_db *, const char *name, int handle);
+	/* inc_db_login; NULL: the engine has no logins */
+	int (*login)(struct inc_db *, char *login, size_t len, enum inc_standing *);
 	/* open a transaction, for writing (1) or reading (0); NULL: db.c's
 	 * own BEGIN IMMEDIATE / BEGIN (SQLite) */
 	int (*begin)(struct inc_db *, int write);

@@ -139,6 +139,10 @@ classify(const char *state, PGconn *c)
 		return INC_DBE_UNIQUE;
 	if (strncmp(state, "23", 2) == 0)
 		return INC_DBE_CONSTRAINT;
+	/* a privilege the login lacks, a row its row-level security hides:
+	 * the server refused this record (or this act), not the run */
+	if (strcmp(state, "42501") == 0)
+		return INC_DBE_CONSTRAINT;
 	/* serialization failure, deadlock, lock not available (lock_timeout),
 	 * a statement cancelled: another writer held on, as SQLITE_BUSY */
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
@@ -761,6 +765,23 @@ data_version(struct inc_db *db)
 	return -1;
 }
 
+/* The server's word on who this session is (migration 010's inc_standing). */
+static int
+login(struct inc_db *db, char *out, size_t len, enum inc_standing *st)
+{
+	PGresult *res = PQexec(C(db), "SELECT session_user, inc_standing()");
+	const char *s;
+
+	if (check(db, res, PGRES_TUPLES_OK) < 0)
+		return -1;
+	snprintf(out, len, "%s", PQgetvalue(res, 0, 0));
+	s = PQgetvalue(res, 0, 1);
+	*st = strcmp(s, "owner") == 0 ? INC_LOGIN_OWNER :
+	      strcmp(s, "admin") == 0 ? INC_LOGIN_ADMIN : INC_LOGIN_USER;
+	PQclear(res);
+	return 0;
+}
+
 /* An advisory lock of this session, keyed by the name: the server drops
  * it when the connection ends, however the process ended. */
 static int
@@ -815,6 +836,7 @@ const struct inc_db_ops inc_db_pg_ops = {
 	.lock = lock_,
 	.unlock = unlock_,
 	.last_id = last_id,
+	.login = login,
 	.ncols = ncols,
 	.col_name = col_name,
 	.col_kind = col_kind,

@@ -708,6 +708,24 @@ enum inc_dialect { INC_SQLITE, INC_PG };
 enum inc_dialect inc_db_dialect(const struct inc_db *);
 /* The name is a libpq connection URI (postgresql://, postgres://). */
 int inc_db_is_uri(const char *name);
+/* Who the server says the session is (PostgreSQL's session_user), and its
+ * standing on this desk: the owner (a superuser, or the database's owner:
+ * who ran inc init), an admin (in the desk's group role DB_admin), or a
+ * login like any other. 1 with login and *standing; 0 when the engine has
+ * no logins (SQLite: the file's permissions are the boundary); -1 (err). */
+enum inc_standing { INC_LOGIN_USER, INC_LOGIN_ADMIN, INC_LOGIN_OWNER };
+int inc_db_login(struct inc_db *, char *login, size_t len, enum inc_standing *, char *err);
+/* inc db roles (dbroles.c): the desk's group roles, grants and row-level
+ * security made or brought up to date, then each person of the config given
+ * a login in the group of their role (no other), and every other login of
+ * the desk's groups taken out of them. fn hears each login and what was
+ * done: "created", "granted" (the role changed), "kept", "revoked". 0, or
+ * -1 with err (SQLite: "no logins"; not the owner; the server's refusal). */
+int inc_db_roles(struct inc_db *, const struct inc_config *,
+		 void (*fn)(const char *login, const char *role, const char *did, void *arg),
+		 void *arg, char *err);
+/* inc init on PostgreSQL: the group roles, grants and policies alone. */
+int inc_db_secure(struct inc_db *, char *err);
 int inc_db_schema_version(void);
 int inc_db_created(const struct inc_db *);	/* this open made the database */
 int inc_db_exec(struct inc_db *, const char *sql, char *err);
@@ -806,6 +824,11 @@ struct inc_ctx {
 	int64_t now;
 	char actor[256];
 	enum inc_role role;
+	int as_given;		/* --as or INC_USER named the actor */
+	/* the database login (PostgreSQL's session_user; "" on SQLite) and
+	 * its standing (inc_db_login) */
+	char login[256];
+	enum inc_standing standing;
 	int busy_ms;		/* INC_BUSY_TIMEOUT */
 	int pinned;		/* --now or INC_NOW named the time */
 	int read_only;		/* the tool only reads: any --now is its business */
@@ -858,12 +881,19 @@ int inc_ctx_option(struct inc_ctx *, int opt, const char *arg);
  * usage or config error (exit 2). */
 int inc_ctx_config(struct inc_ctx *, char *err);
 /* The database (exit 3 on failure). A database made under a pinned clock
- * (--now, INC_NOW) is a test or replay database, and says so in meta. */
+ * (--now, INC_NOW) is a test or replay database, and says so in meta. On
+ * a server with logins the actor is then the login (inc_db_login), and the
+ * role its: -2 with err (a usage error) when --as or INC_USER names
+ * another and the login is neither an admin's nor the owner's. */
 int inc_ctx_db(struct inc_ctx *, char *err);
 /* --now more than 5 minutes from the real clock, for a tool that writes:
  * only an admin, or any actor on a test database; -1 with err (a usage
  * error) otherwise. */
 int inc_ctx_clock_ok(struct inc_ctx *, char *err);
+/* Who an audit row or event records as having acted for the actor: the
+ * login, when an admin's login (not the owner's) acts for another ("mail
+ * for joe"); NULL when the actor acts in person, and on SQLite. */
+const char *inc_ctx_via(const struct inc_ctx *);
 /* Commit, flush, close; returns the exit status. err gets what went wrong
  * at the end (a failed commit or write), or is left empty. */
 int inc_ctx_close(struct inc_ctx *, char *err);
@@ -929,6 +959,7 @@ int inc_audit(struct inc_ctx *, int64_t incident, int64_t task, const char *acti
 struct inc_audit_row {
 	int64_t at, task;
 	char *actor, *tool, *action, *field, *old, *new_;
+	char *via;		/* the login that acted for actor; NULL: in person */
 };
 /* The audit trail of an incident, oldest first: *rows malloc'd (free with
  * inc_audit_free). 0, or -1 with err. */
@@ -1004,6 +1035,7 @@ int inc_event(struct inc_ctx *, const struct inc_incident *r, json_t *ev, char *
 struct inc_event_row {
 	int64_t seq, at, incident;
 	char *actor, *tool, *kind;
+	char *via;		/* the login that acted for actor; NULL: in person */
 	json_t *data;		/* the event object */
 };
 void inc_event_row_clear(struct inc_event_row *);

@@ -47,8 +47,8 @@ static const char sql_update[] =
 #undef X
 	"id=id WHERE id=?";
 static const char sql_audit[] =
-	"INSERT INTO audit(incident, task, at, actor, tool, action, field, old, new)"
-	" VALUES(?,?,?,?,?,?,?,?,?)";
+	"INSERT INTO audit(incident, task, at, actor, tool, action, field, old, new, via)"
+	" VALUES(?,?,?,?,?,?,?,?,?,?)";
 
 /* ---- per-field operations, by type ---- */
 
@@ -637,6 +637,7 @@ inc_audit(struct inc_ctx *ctx, int64_t incident, int64_t task, const char *actio
 	inc_sql_text(q, 7, field);
 	inc_sql_text(q, 8, old);
 	inc_sql_text(q, 9, new_);
+	inc_sql_text(q, 10, inc_ctx_via(ctx));
 	return inc_sql_run(q, err);
 }
 
@@ -647,7 +648,7 @@ inc_audit_read(struct inc_ctx *ctx, int64_t incident, struct inc_audit_row **row
 	       char *err)
 {
 	struct inc_sql *q = inc_sql(ctx->db,
-		"SELECT at, task, actor, tool, action, field, old, new FROM audit"
+		"SELECT at, task, actor, tool, action, field, old, new, via FROM audit"
 		" WHERE incident=? ORDER BY seq");
 	size_t cap = 0;
 	int rc;
@@ -671,6 +672,7 @@ inc_audit_read(struct inc_ctx *ctx, int64_t incident, struct inc_audit_row **row
 		a->field = inc_sql_col_dup(q, 5);
 		a->old = inc_sql_col_dup(q, 6);
 		a->new_ = inc_sql_col_dup(q, 7);
+		a->via = inc_sql_col_dup(q, 8);
 	}
 	inc_sql_reset(q);
 	if (rc < 0) {
@@ -692,6 +694,7 @@ inc_audit_free(struct inc_audit_row *rows, size_t n)
 		free(rows[i].field);
 		free(rows[i].old);
 		free(rows[i].new_);
+		free(rows[i].via);
 	}
 	free(rows);
 }
@@ -718,6 +721,8 @@ inc_history(struct inc_ctx *ctx, int64_t incident, char *err)
 
 		json_object_set_new(o, "at", json_string(inc_time_format(rows[i].at, tb)));
 		json_object_set_new(o, "actor", str_or_null(rows[i].actor));
+		if (rows[i].via)
+			json_object_set_new(o, "via", json_string(rows[i].via));
 		json_object_set_new(o, "tool", str_or_null(rows[i].tool));
 		json_object_set_new(o, "action", str_or_null(rows[i].action));
 		json_object_set_new(o, "field", str_or_null(rows[i].field));

@@ -282,7 +282,8 @@ dispatcher_commands() {
 	run complete_bash inc ''
 	assert_output "$(dispatcher_commands)"
 	run complete_bash inc db ''
-	assert_output "copy"
+	assert_output "copy
+roles"
 	: >"$BATS_TEST_TMPDIR/desk.db"
 	run complete_bash inc db copy "$BATS_TEST_TMPDIR/de"
 	assert_output "$BATS_TEST_TMPDIR/desk.db"

@@ -110,7 +110,7 @@ dump() {
 	for args in "" "copy" "copy $INC_DB" "move $INC_DB x" "copy a b c"; do
 		run --separate-stderr inc db $args
 		assert_failure 2
-		assert_equal "$stderr" "usage: inc db copy SRC DST"
+		assert_equal "$stderr" "usage: inc db copy SRC DST | inc db roles"
 	done
 }
 

@@ -5,6 +5,13 @@ load test_helper
 
 SHIPPED_CONFIG="$INC_ROOT/share/config.json"
 
+# What inc init adds on PostgreSQL, run by the database's owner: a third line
+roles_line() {
+	if [ "$INC_TEST_ENGINE" = pg ]; then
+		printf '\nroles: group roles, grants and row-level security in place (logins: inc db roles)'
+	fi
+}
+
 @test "inc log ... runs inc-log ...: the same output" {
 	run --separate-stderr inc log -s x -r ann --impact high
 	assert_success
@@ -68,7 +75,7 @@ config: $XDG_CONFIG_HOME/inc/config.json (written)"
 	run --separate-stderr inc init
 	assert_success
 	assert_output "database: $INC_DB
-config: $XDG_CONFIG_HOME/inc/config.json (kept)"
+config: $XDG_CONFIG_HOME/inc/config.json (kept)$(roles_line)"
 	cmp "$BATS_TEST_TMPDIR/before.json" "$XDG_CONFIG_HOME/inc/config.json"
 	run --separate-stderr inc init
 	assert_success
@@ -89,7 +96,7 @@ config: $XDG_CONFIG_HOME/inc/config.json (kept)"
 	assert_success
 	assert_equal "$stderr" ""
 	assert_output "database: $INC_DB
-config: $INC_CONFIG (written)"
+config: $INC_CONFIG (written)$(roles_line)"
 	cmp "$SHIPPED_CONFIG" "$INC_CONFIG"
 	[ ! -e "$XDG_CONFIG_HOME/inc/config.json" ]
 	run --separate-stderr inc init
