@@ -438,7 +438,7 @@ inc-close: x: not an incident id"
 	# getopt names argv[0], a full path under INC_VALGRIND's wrappers
 	assert_equal "$(sed -n '1{s|^/.*/||;p;}' <<<"$stderr")" "inc-close: unrecognized option '--bogus'"
 	assert_equal "$(sed -n 2p <<<"$stderr" | head -c 17)" "usage: inc-close "
-	assert [ ! -e "$INC_DB" ]
+	db_absent
 }
 
 @test "usage: -h prints the usage on stdout" {

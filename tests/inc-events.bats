@@ -580,7 +580,7 @@ EOF
 	run --separate-stderr inc-events --consumer ''
 	assert_failure 2
 	assert_equal "$stderr" "inc-events: --consumer: expected a name"
-	[ ! -e "$INC_DB" ]
+	db_absent
 }
 
 @test "usage errors: a bad combination or an argument prints the usage" {
@@ -591,7 +591,7 @@ EOF
 		assert_output ""
 		assert_equal "$stderr" "$(inc-events --help)"
 	done
-	[ ! -e "$INC_DB" ]
+	db_absent
 }
 
 @test "a database that cannot be opened: exit 3" {

@@ -346,13 +346,12 @@ inc-log: line 3: invalid JSON: \\u0000 is not allowed without JSON_ALLOW_NUL nea
 @test "option values the config does not know: exit 2, nothing written" {
 	local args
 	while IFS='|' read -r args msg; do
-		rm -f "$INC_DB"
 		# shellcheck disable=SC2086
 		run --separate-stderr inc-log $args
 		assert_failure 2
 		assert_output ""
 		assert_equal "$stderr" "$msg"
-		[ ! -e "$INC_DB" ]
+		db_absent
 	done <<'EOF'
 -s x --impact huge|inc-log: impact: unknown impact "huge" (want high, medium or low)
 -s x --urgency now|inc-log: urgency: unknown urgency "now" (want high, medium or low)
@@ -379,7 +378,7 @@ EOF
 	run --separate-stderr inc-log --as "$(printf 'a\xffb')" -s x
 	assert_failure 2
 	assert_equal "$stderr" "inc-log: --as: not valid UTF-8"
-	[ ! -e "$INC_DB" ]
+	db_absent
 }
 
 @test "-h, --help, --version, a bad option, an operand" {
@@ -401,7 +400,7 @@ EOF
 	run --separate-stderr inc-log -s x extra
 	assert_failure 2
 	[[ "$stderr" == "usage: inc-log "* ]]
-	[ ! -e "$INC_DB" ]
+	db_absent
 }
 
 @test "a bad --now or INC_NOW: exit 2" {
@@ -411,7 +410,7 @@ EOF
 	INC_NOW=2026-02-30T00:00:00Z run --separate-stderr inc-log -s x
 	assert_failure 2
 	assert_equal "$stderr" 'inc-log: INC_NOW: bad time "2026-02-30T00:00:00Z"'
-	[ ! -e "$INC_DB" ]
+	db_absent
 }
 
 @test "a bad config: exit 2, nothing written" {
@@ -419,7 +418,7 @@ EOF
 	run --separate-stderr inc-log -s x
 	assert_failure 2
 	assert_equal "$stderr" "inc-log: $INC_CONFIG: groups[0]: strategy: unknown strategy \"random\" (want round_robin, least_loaded or skills)"
-	[ ! -e "$INC_DB" ]
+	db_absent
 }
 
 @test "database unavailable: exit 3" {

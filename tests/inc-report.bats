@@ -538,7 +538,7 @@ END
 	run --separate-stderr inc-report --colour </dev/null
 	assert_failure 2
 	# nothing done: not even the database was created
-	[ ! -e "$INC_DB" ]
+	db_absent
 }
 
 @test "-h prints the usage of both forms on stdout" {

@@ -42,7 +42,8 @@ ids() {
 }
 
 @test "an empty database: nothing, status 0" {
-	export INC_DB="$BATS_TEST_TMPDIR/empty.db"
+	INC_DB=$(db_at empty)
+	export INC_DB
 	run --separate-stderr inc-show
 	assert_success
 	assert_output ""
@@ -178,7 +179,7 @@ ids() {
 }
 
 @test "filters and ids the config or the syntax does not know: exit 2, nothing done" {
-	rm -f "$INC_DB"
+	drop_db		# local_setup's database gone: a refusal makes none
 	local args
 	while IFS='|' read -r args msg; do
 		# shellcheck disable=SC2086
@@ -209,7 +210,7 @@ ids() {
 abc|inc-show: abc: not an incident id
 INC-0|inc-show: INC-0: not an incident id
 EOF
-	[ ! -e "$INC_DB" ]
+	db_absent
 }
 
 @test "--assignee takes any name when the config lists no people" {

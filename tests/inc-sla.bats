@@ -431,7 +431,7 @@ null"
 	run --separate-stderr inc config check
 	assert_success
 	assert_equal "$stderr" ""
-	[ ! -e "$INC_DB" ]
+	db_absent
 }
 
 @test "anyone may run inc-sla, over the incidents they may see" {

@@ -110,7 +110,7 @@ audit_rows() {
 	run --separate-stderr inc-task add 1 --title t --format table </dev/null
 	assert_failure 2
 	assert_equal "$stderr" "inc-task: --format goes with list"
-	assert [ ! -e "$INC_DB" ]
+	db_absent
 }
 
 # ---- start, done, cancel ----

@@ -17,14 +17,17 @@ roles_line() {
 	assert_success
 	assert_equal "$stderr" ""
 	local via_inc=$output
-	export INC_DB="$BATS_TEST_TMPDIR/other.db"
+	INC_DB=$(db_at other)
+	export INC_DB
 	run --separate-stderr inc-log -s x -r ann --impact high
 	assert_equal "$output" "$via_inc"
 }
 
 @test "inc show, with -d and -c given before the command" {
-	inc-log -d "$BATS_TEST_TMPDIR/a.db" -s "in a" >/dev/null
-	run --separate-stderr inc -d "$BATS_TEST_TMPDIR/a.db" -c "$SHIPPED_CONFIG" show 1
+	local a
+	a=$(db_at a)
+	inc-log -d "$a" -s "in a" >/dev/null
+	run --separate-stderr inc -d "$a" -c "$SHIPPED_CONFIG" show 1
 	assert_success
 	assert_equal "$(jq -r .subject <<<"$output")" "in a"
 	run --separate-stderr inc show 1
@@ -58,13 +61,14 @@ roles_line() {
 	assert_output "database: $XDG_DATA_HOME/inc/inc.db
 config: $XDG_CONFIG_HOME/inc/config.json (written)"
 	cmp "$SHIPPED_CONFIG" "$XDG_CONFIG_HOME/inc/config.json"
-	assert_equal "$(sqlite3 "$XDG_DATA_HOME/inc/inc.db" 'PRAGMA journal_mode')" wal
-	assert_equal "$(sqlite3 "$XDG_DATA_HOME/inc/inc.db" 'SELECT count(*) FROM incident')" 0
+	# the default database is a SQLite file, whatever the engine of the run
+	assert_equal "$(INC_DB=$XDG_DATA_HOME/inc/inc.db dbq 'PRAGMA journal_mode')" wal
+	assert_equal "$(INC_DB=$XDG_DATA_HOME/inc/inc.db dbq 'SELECT count(*) FROM incident')" 0
 	# the tools now find both by themselves
 	run --separate-stderr inc config path
 	assert_output "$XDG_CONFIG_HOME/inc/config.json"
 	inc log -s x >/dev/null
-	assert_equal "$(sqlite3 "$XDG_DATA_HOME/inc/inc.db" 'SELECT count(*) FROM incident')" 1
+	assert_equal "$(INC_DB=$XDG_DATA_HOME/inc/inc.db dbq 'SELECT count(*) FROM incident')" 1
 }
 
 @test "inc init never overwrites a config" {
@@ -227,7 +231,7 @@ EOF
 	assert_equal "$stderr" "inc-log: $BATS_TEST_TMPDIR/bad.json: (top level): unknown key \"colour\""
 	run --separate-stderr inc-show -c "$BATS_TEST_TMPDIR/bad.json"
 	assert_failure 2
-	[ ! -e "$INC_DB" ]
+	db_absent
 }
 
 @test "inc config path: -c, INC_CONFIG, XDG_CONFIG_HOME, ~/.config, the shipped default" {
@@ -397,5 +401,5 @@ EOF
 		assert_failure 2
 		assert_equal "$stderr" "inc-show: INC_NOW: bad time \"$form\""
 	done
-	[ ! -e "$INC_DB" ]
+	db_absent
 }

@@ -80,10 +80,21 @@ drop_db() {
 	fi
 }
 
+# INC_DB names a database on a server (a libpq URI), not a SQLite file.
+# The helpers below read whichever INC_DB names: INC_DB=OTHER dbq SQL
+# reads another database of the test (db_at), a SQLite file in a run on
+# PostgreSQL too.
+db_on_server() {
+	case $INC_DB in
+	postgresql://* | postgres://*) return 0 ;;
+	esac
+	return 1
+}
+
 # Succeeds when no tool has made the test's database: no SQLite file; on
 # PostgreSQL no table in its schema (a tool makes them as it connects).
 db_absent() {
-	if [ "$INC_TEST_ENGINE" = pg ]; then
+	if db_on_server; then
 		[ "$(db_tables | wc -l)" -eq 0 ]
 	else
 		[ ! -e "$INC_DB" ]
@@ -92,7 +103,7 @@ db_absent() {
 
 # The tables of the database, one a line, sorted.
 db_tables() {
-	if [ "$INC_TEST_ENGINE" = pg ]; then
+	if db_on_server; then
 		dbq "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
 	else
 		dbq "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
@@ -104,12 +115,12 @@ db_tables() {
 # does.
 db_version() {
 	if [ $# -eq 0 ]; then
-		if [ "$INC_TEST_ENGINE" = pg ]; then
+		if db_on_server; then
 			dbq "SELECT max(version) FROM inc_schema"
 		else
 			dbq "PRAGMA user_version"
 		fi
-	elif [ "$INC_TEST_ENGINE" = pg ]; then
+	elif db_on_server; then
 		dbq "CREATE TABLE IF NOT EXISTS inc_schema(version integer NOT NULL);
 			DELETE FROM inc_schema; INSERT INTO inc_schema VALUES($1)"
 	else
@@ -120,7 +131,7 @@ db_version() {
 # The database's schema as text (sqlite3's .schema, pg_dump's), to
 # compare two databases: INC_DB=OTHER db_schema.
 db_schema() {
-	if [ "$INC_TEST_ENGINE" = pg ]; then
+	if db_on_server; then
 		pg_dump -d "$INC_DB" --schema-only | grep -v -e '^\\restrict ' -e '^\\unrestrict '
 	else
 		sqlite3 "$INC_DB" .schema
@@ -142,7 +153,7 @@ db_at() {
 # The folder inc-mail keeps attachments in: beside the SQLite file; for a
 # database on a server, the data folder (XDG_DATA_HOME/inc).
 attachments_dir() {
-	if [ "$INC_TEST_ENGINE" = pg ]; then
+	if db_on_server; then
 		echo "$XDG_DATA_HOME/inc/attachments"
 	else
 		echo "$(dirname "$INC_DB")/attachments"
@@ -152,7 +163,7 @@ attachments_dir() {
 # "ok" when the database's structures are sound: SQLite's integrity check;
 # on PostgreSQL amcheck over every index of the schema (heap included).
 db_integrity() {
-	if [ "$INC_TEST_ENGINE" = pg ]; then
+	if db_on_server; then
 		dbq "CREATE EXTENSION IF NOT EXISTS amcheck" >/dev/null &&
 			dbq "SELECT count(bt_index_check(c.oid, true)) FROM pg_index i
 				JOIN pg_class c ON c.oid = i.indexrelid
@@ -167,7 +178,7 @@ db_integrity() {
 
 # Everything the database holds, as text: sqlite3's .dump, pg_dump's.
 db_dump() {
-	if [ "$INC_TEST_ENGINE" = pg ]; then
+	if db_on_server; then
 		# less the random key of pg_dump's \restrict lines, new every run
 		pg_dump -d "$INC_DB" --inserts | grep -v -e '^\\restrict ' -e '^\\unrestrict '
 	else
@@ -177,7 +188,7 @@ db_dump() {
 
 # One value a query selects into FILE, byte for byte: db_write FILE SQL.
 db_write() {
-	if [ "$INC_TEST_ENGINE" = pg ]; then
+	if db_on_server; then
 		# psql ends the value with a newline of its own
 		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$INC_DB" -c "$2" -o "$1" && truncate -s -1 "$1"
 	else
@@ -188,7 +199,7 @@ db_write() {
 # Each row of a query, "SELECT name, value ...", as the file DIR/name
 # holding value byte for byte: db_write_rows DIR SQL.
 db_write_rows() {
-	if [ "$INC_TEST_ENGINE" = pg ]; then
+	if db_on_server; then
 		local name b64 st
 		psql -X -q -A -t -F ' ' -v ON_ERROR_STOP=1 -d "$INC_DB" \
 			-c "SELECT name, translate(encode(convert_to(value, 'UTF8'), 'base64'), E'\\n', '') FROM ($2) AS q" |
@@ -205,7 +216,7 @@ db_write_rows() {
 # SQL that takes the writers' lock and prints "locked" (then hold it
 # until ROLLBACK): what another writer waits for.
 lock_sql() {
-	if [ "$INC_TEST_ENGINE" = pg ]; then
+	if db_on_server; then
 		echo "BEGIN; SELECT 'locked' FROM (SELECT pg_advisory_xact_lock(6909795)) AS l;"
 	else
 		echo "BEGIN IMMEDIATE; SELECT 'locked';"
@@ -218,7 +229,7 @@ lock_sql() {
 # 'unixepoch'), char(N), json_extract(COLUMN, '$.KEY') (text) and
 # json_array_length(COLUMN, '$.KEY'), are spelt for PostgreSQL on the way.
 dbq() {
-	if [ "$INC_TEST_ENGINE" = pg ]; then
+	if db_on_server; then
 		# unbuffered: statements from a fifo are answered as they come
 		if [ $# -eq 0 ]; then cat; else printf '%s\n' "$1"; fi |
 			sed -u -e "s/unixepoch(\('[^']*'\))/CAST(extract(epoch FROM timestamp \1) AS bigint)/g" \

@@ -24,7 +24,7 @@ berlin() {
 	assert_failure 2
 	assert_output ""
 	assert_equal "$stderr" "inc-show: $INC_CONFIG: timezone: unknown time zone \"Europe/Atlantis\""
-	[ ! -e "$INC_DB" ]
+	db_absent
 }
 
 @test "input times without an offset are the desk's; JSON output stays UTC" {
