@@ -80,8 +80,8 @@ check: all
 	echo "bats: $$(( $$(grep -c '^ok' $$out) - skip )) passed, $$(grep -c '^not ok' $$out) failed, $$skip skipped"; \
 	rm -f $$out; exit $$st
 
-# The files of tests/pg-files on PostgreSQL: a throwaway cluster (initdb,
-# pg_ctl on a Unix socket in a temporary folder), a database per test.
+# The whole bats suite on PostgreSQL: a throwaway cluster (initdb, pg_ctl
+# on a Unix socket in a temporary folder), a database per test.
 check-pg: all
 	sh tests/check-pg.sh
 

@@ -470,6 +470,38 @@ inc_db_exists(const char *arg)
 	return stat(name, &st) == 0 && st.st_size > 0;
 }
 
+int
+inc_db_folder(const struct inc_db *db, char *out, size_t len, char *err)
+{
+	const char *e;
+	char *slash;
+
+	if (!inc_db_is_uri(db->name)) {
+		/* the SQLite file's own folder */
+		snprintf(out, len, "%s", db->name);
+		slash = strrchr(out, '/');
+		if (!slash)
+			snprintf(out, len, ".");
+		else if (slash == out)
+			out[1] = '\0';
+		else
+			*slash = '\0';
+		return 0;
+	}
+	/* a server's database: the data folder of whoever runs the tool, the
+	 * folder of the default database */
+	if ((e = getenv("XDG_DATA_HOME")) && *e)
+		snprintf(out, len, "%s/inc/", e);
+	else if ((e = getenv("HOME")) && *e)
+		snprintf(out, len, "%s/.local/share/inc/", e);
+	else
+		return inc_err(err, "no data folder: set XDG_DATA_HOME or HOME");
+	if (mkdirs(out) < 0)
+		return inc_err(err, "%s: cannot create it: %s", out, strerror(errno));
+	out[strlen(out) - 1] = '\0';
+	return 0;
+}
+
 /* name_of, and the default's folder made. */
 static int
 resolve(const char *arg, char *out, size_t len, char *err)

@@ -696,6 +696,11 @@ void inc_db_close(struct inc_db *);
  * its -wal and -shm), so that nothing half-made is mistaken for a desk. */
 void inc_db_discard(struct inc_db *);
 const char *inc_db_name(const struct inc_db *);
+/* The folder of the files that go with the database (inc-mail's
+ * attachments): a SQLite file's own; for a server's database the data
+ * folder of whoever runs the tool, $XDG_DATA_HOME/inc (else
+ * ~/.local/share/inc), made when missing. -1 with err when there is none. */
+int inc_db_folder(const struct inc_db *, char *out, size_t len, char *err);
 const char *inc_db_engine(const struct inc_db *);	/* "sqlite", "postgresql" */
 /* The SQL dialect of a connection, for the few statements that cannot be
  * written once for both engines: choose between two literals with it. */
@@ -1327,7 +1332,7 @@ int inc_notify_send(struct inc_ctx *, inc_notify_fn fn, void *arg, char *err);
  *    requester (the From address), description, source "email",
  *    external_id "<Message-ID>", attachments (event logged).
  * Attachments within mail.max_attachment are stored under the database's
- * folder, attachments/ab/abcdef... by SHA-256 (one copy), before the
+ * folder (inc_db_folder), attachments/ab/abcdef... by SHA-256 (one copy), before the
  * transaction; larger ones are named in the incident's history and in
  * res->note. A dry run stores no file, writes the records it would write
  * (event.dry_run) and rolls everything back.

@@ -16,7 +16,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,10 +204,11 @@ write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* data as <folder of the database>/attachments/ab/abcdef..., written
- * whole or not at all (a temp file renamed), private like the database (or
- * shared with its group when its folder is setgid); a file of that hash
- * already there is kept: one copy however often it comes. */
+/* data as <the database's folder>/attachments/ab/abcdef... (a server's
+ * database: the data folder, inc_db_folder), written whole or not at all
+ * (a temp file renamed), private like the database (or shared with its
+ * group when its folder is setgid); a file of that hash already there is
+ * kept: one copy however often it comes. */
 static int
 store_file(struct inc_ctx *ctx, const char *hex, const unsigned char *data, size_t len,
 	   char *err)
@@ -219,8 +219,9 @@ store_file(struct inc_ctx *ctx, const char *hex, const unsigned char *data, size
 	struct stat st;
 	int fd, e;
 
-	snprintf(dir, sizeof dir, "%s", inc_db_name(ctx->db));
-	snprintf(top, sizeof top, "%s/attachments", dirname(dir));
+	if (inc_db_folder(ctx->db, dir, sizeof dir, err) < 0)
+		return -1;
+	snprintf(top, sizeof top, "%s/attachments", dir);
 	if (stat(dir, &st) == 0 && (st.st_mode & S_ISGID)) {
 		dmode = 02770;
 		fmode = 0660;

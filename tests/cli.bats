@@ -51,7 +51,7 @@ tools() {
 		done
 		[ -n "$found" ] || fail "$t: no usage line in: $stderr"
 	done
-	[ ! -e "$INC_DB" ]
+	db_absent
 }
 
 # The SYNOPSIS of man/TOOL.1 as one line, spaces before "..." dropped.

@@ -38,8 +38,14 @@ cron() {
 @test "kill -9 at random moments of inc-sla, inc-escalate, inc-notify: every rule once, every mail queued once, delivered at least once" {
 	[ -z "${INC_VALGRIND:-}" ] || skip "kill -9 under valgrind tells nothing more"
 	local n=100 i kills_sla=0 kills_esc=0 kills_notify=0 failing=0
-	local base
+	local base slow=1
 	base=$(date -u -d 2026-11-27T10:00:00Z +%s)
+	# a run on PostgreSQL takes some five times as long (loading libpq,
+	# connecting, a round trip a statement): the kills wait longer, so
+	# that they still land all through a run, its commits included
+	if [ "$INC_TEST_ENGINE" = pg ]; then
+		slow=4
+	fi
 	for i in $(seq 1 "$n"); do
 		# half an hour a step; critical incidents on a 24x7 calendar:
 		# response due in 15m (warning at 11m15s), resolve in 4h
@@ -68,9 +74,9 @@ cron() {
 			rm -f "$M.fail"
 		fi
 		# a start-up takes a few ms; inc-notify's sendmail runs take longer
-		if shoot 20 inc-sla; then kills_sla=$((kills_sla + 1)); fi
-		if shoot 20 inc-escalate; then kills_esc=$((kills_esc + 1)); fi
-		if shoot 60 inc-notify; then kills_notify=$((kills_notify + 1)); fi
+		if shoot $((20 * slow)) inc-sla; then kills_sla=$((kills_sla + 1)); fi
+		if shoot $((20 * slow)) inc-escalate; then kills_esc=$((kills_esc + 1)); fi
+		if shoot $((60 * slow)) inc-notify; then kills_notify=$((kills_notify + 1)); fi
 		cron
 	done
 	rm -f "$M.fail"
@@ -115,7 +121,7 @@ response_warning+0:notify|$rw"
 	local total
 	total=$(dbq "SELECT sum($want) FROM event")
 	assert_equal "$(dbq "SELECT count(*), count(DISTINCT message_id), count(DISTINCT seq || ' ' || rcpt) FROM outbox")" "$total|$total|$total"
-	assert_equal "$(dbq "SELECT count(*) FROM (SELECT message_id FROM outbox GROUP BY message_id HAVING count(*) > 1)")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM (SELECT message_id FROM outbox GROUP BY message_id HAVING count(*) > 1) AS d")" 0
 	assert_equal "$(dbq "SELECT count(*) FROM event WHERE kind = 'logged'")" "$n"
 	assert_equal "$(dbq "SELECT kind, count(*) FROM outbox WHERE kind IN ('logged', 'assigned', 'replied', 'resolved', 'closed') GROUP BY kind ORDER BY kind")" \
 "assigned|$n
@@ -124,12 +130,14 @@ logged|$n
 replied|$(((n - 1) / 3 + (n - 2) / 5))
 resolved|$(((n - 3) / 4))"
 	# the cursors at the end of the log
-	assert_equal "$(dbq "SELECT group_concat(name || '=' || (seq = (SELECT max(seq) FROM event)), ' ') FROM (SELECT * FROM cursor ORDER BY name)")" "escalate=1 mail=1"
+	assert_equal "$(dbq "SELECT name, CASE WHEN seq = (SELECT max(seq) FROM event) THEN 1 ELSE 0 END FROM cursor ORDER BY name")" \
+"escalate|1
+mail|1"
 
 	# ---- delivery: all sent; received at least once, twice only when cut ----
 	assert_equal "$(dbq "SELECT count(*) FROM outbox WHERE sent_at IS NULL")" 0
 	mkdir "$BATS_TEST_TMPDIR/stored"
-	dbq "SELECT writefile('$BATS_TEST_TMPDIR/stored/' || message_id, message) FROM outbox" >/dev/null
+	db_write_rows "$BATS_TEST_TMPDIR/stored" "SELECT message_id AS name, message AS value FROM outbox"
 	# every message received is one of the outbox's, byte for byte (never
 	# a truncated one), and every one of the outbox was received
 	(cd "$BATS_TEST_TMPDIR/stored" && md5sum -- * | cut -c1-32 | sort) >"$BATS_TEST_TMPDIR/stored.md5"

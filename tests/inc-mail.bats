@@ -189,7 +189,7 @@ EOF
 	assert_equal "$(jq -r .description <<<"$output")" "$(printf 'See below.\n\n---------- Forwarded message ----------\nFrom: monitor@example.com\nDate: Fri, 27 Nov 2026 08:00:00 +0000\nSubject: Disk almost full\n\n/var is 95%% full on db1.')"
 	assert_equal "$(jq -c '.attachments | map([.name, .type])' <<<"$output")" '[["Disk almost full.eml","message/rfc822"]]'
 	sha=$(jq -r '.attachments[0].sha256' <<<"$output")
-	[ -f "$BATS_TEST_TMPDIR/attachments/${sha:0:2}/$sha" ]
+	[ -f "$(attachments_dir)/${sha:0:2}/$sha" ]
 }
 
 @test "no subject: \"(no subject)\"; an empty body: no description" {
@@ -248,18 +248,18 @@ EOF
 	assert_equal "$stderr" ""
 	assert_equal "$(jq -c .attachments <<<"$output")" "[{\"name\":\"server.log\",\"type\":\"text/plain\",\"size\":10485760,\"sha256\":\"$sha\"}]"
 	assert_equal "$(jq -r .description <<<"$output")" "The log is attached."
-	file="$BATS_TEST_TMPDIR/attachments/${sha:0:2}/$sha"
+	file="$(attachments_dir)/${sha:0:2}/$sha"
 	assert_equal "$(stat -c %s "$file")" 10485760
 	assert_equal "$(sha256sum "$file" | cut -d' ' -f1)" "$sha"
 	assert_equal "$(stat -c %a "$file")" 600
-	assert_equal "$(stat -c %a "$BATS_TEST_TMPDIR/attachments")" 700
+	assert_equal "$(stat -c %a "$(attachments_dir)")" 700
 	run --separate-stderr sh -c 'inc-show 1 --history | jq -r ".history[] | select(.field == \"attachments\") | .to | fromjson | .[0].sha256"'
 	assert_output "$sha"
 	# the same file in another message: one copy
 	run --separate-stderr deliver big2
 	assert_success
 	assert_equal "$(jq -r '.attachments[0].sha256' <<<"$output")" "$sha"
-	assert_equal "$(find "$BATS_TEST_TMPDIR/attachments" -type f | wc -l)" 1
+	assert_equal "$(find "$(attachments_dir)" -type f | wc -l)" 1
 }
 
 @test "an attachment over mail.max_attachment: not kept, said on stderr and in the history" {
@@ -909,7 +909,7 @@ EOF
 	mkfifo "$BATS_TEST_TMPDIR/sql" "$BATS_TEST_TMPDIR/said"
 	dbq <"$BATS_TEST_TMPDIR/sql" >"$BATS_TEST_TMPDIR/said" 3>&- &
 	exec 5>"$BATS_TEST_TMPDIR/sql" 6<"$BATS_TEST_TMPDIR/said"
-	echo "BEGIN IMMEDIATE; SELECT 'locked';" >&5
+	lock_sql >&5
 	read -r said <&6
 	assert_equal "$said" locked
 	INC_BUSY_TIMEOUT=1 run --separate-stderr deliver second
@@ -930,6 +930,11 @@ EOF
 	run --separate-stderr inc-mail --as mail -d "$BATS_TEST_TMPDIR/no/such/dir/x.db" <"$BATS_TEST_TMPDIR/first.eml"
 	assert_failure 75
 	assert_equal "$stderr" "inc-mail: $BATS_TEST_TMPDIR/no/such/dir/x.db: unable to open database file"
+	# a database server that cannot be reached
+	run --separate-stderr inc-mail --as mail -d "postgresql:///inc?host=$BATS_TEST_TMPDIR/nowhere" <"$BATS_TEST_TMPDIR/first.eml"
+	assert_failure 75
+	assert_output ""
+	assert_equal "$stderr" "inc-mail: postgresql:///inc?host=$BATS_TEST_TMPDIR/nowhere: cannot connect: connection to server on socket \"$BATS_TEST_TMPDIR/nowhere/.s.PGSQL.5432\" failed: No such file or directory"
 	echo '{"levels": 7}' >"$BATS_TEST_TMPDIR/bad.json"
 	run --separate-stderr inc-mail --as mail -c "$BATS_TEST_TMPDIR/bad.json" <"$BATS_TEST_TMPDIR/first.eml"
 	assert_failure 75
@@ -966,7 +971,7 @@ EOF
 	assert_equal "$(jq -c '[.id, .event.kind, .event.dry_run, (.attachments | length)]' <<<"$output")" '[1,"replied",true,1]'
 	assert_equal "$(count audit)" "$audit"
 	assert_equal "$(count mail_seen)" 1
-	[ ! -e "$BATS_TEST_TMPDIR/attachments" ]
+	[ ! -e "$(attachments_dir)" ]
 }
 
 # ---- maildir and mbox ----
@@ -1005,8 +1010,9 @@ EOF
 	mkfifo "$BATS_TEST_TMPDIR/sql" "$BATS_TEST_TMPDIR/said"
 	dbq <"$BATS_TEST_TMPDIR/sql" >"$BATS_TEST_TMPDIR/said" 3>&- &
 	exec 5>"$BATS_TEST_TMPDIR/sql" 6<"$BATS_TEST_TMPDIR/said"
-	echo "BEGIN IMMEDIATE; SELECT 'locked';" >&5
+	lock_sql >&5
 	read -r said <&6
+	assert_equal "$said" locked
 	INC_BUSY_TIMEOUT=1 run --separate-stderr inc-mail --as mail --maildir "$md"
 	assert_failure 75
 	assert_equal "$stderr" "inc-mail: new/1001.a.host: <md1@x>: $INC_DB: database is locked (try again later)"

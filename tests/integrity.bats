@@ -52,7 +52,28 @@ chars() {
 	assert_equal "$stderr" "inc-log: subject: must not be empty"
 }
 
-@test "a new database and its WAL are readable by its owner only, or its group in a shared folder" {
+@test "a new database is its owner's alone: the file and its WAL, or its group's in a shared folder; on PostgreSQL, no other login's" {
+	if [ "$INC_TEST_ENGINE" = pg ]; then
+		# what the file's mode keeps from others, the server's grants do:
+		# a login the owner granted nothing (inc db roles grants the
+		# desk's people: identity.bats) reads and writes no table of it
+		inc-log -s x >/dev/null
+		local other="o${INC_TEST_PGDB: -20}" t tables
+		tables=$(db_tables)
+		dbq "CREATE ROLE $other LOGIN" >/dev/null
+		for t in $tables; do
+			psql -X -q -A -t -d "postgresql:///$INC_TEST_PGDB?host=$INC_TEST_PGHOST&user=$other" \
+				-c "SELECT count(*) FROM $t" >>"$BATS_TEST_TMPDIR/read" 2>&1 || true
+			psql -X -q -A -t -d "postgresql:///$INC_TEST_PGDB?host=$INC_TEST_PGHOST&user=$other" \
+				-c "DELETE FROM $t" >>"$BATS_TEST_TMPDIR/wrote" 2>&1 || true
+		done
+		dbq "DROP ROLE $other"
+		[ "$(wc -l <<<"$tables")" -ge 12 ]
+		assert_equal "$(cat "$BATS_TEST_TMPDIR/read")" "$(printf 'ERROR:  permission denied for table %s\n' $tables)"
+		assert_equal "$(cat "$BATS_TEST_TMPDIR/wrote")" "$(printf 'ERROR:  permission denied for table %s\n' $tables)"
+		assert_equal "$(count)" 1
+		return
+	fi
 	umask 022
 	inc-log -s x >/dev/null
 	assert_equal "$(stat -c %a "$INC_DB")" 600
@@ -68,38 +89,53 @@ chars() {
 	assert_failure 3
 	assert_equal "$stderr" "inc-log: /dev/null: not a regular file"
 	[ ! -e /dev/null-journal ]
-	sqlite3 "$BATS_TEST_TMPDIR/other.db" 'CREATE TABLE t(x); INSERT INTO t VALUES(1)'
-	run --separate-stderr inc-log -d "$BATS_TEST_TMPDIR/other.db" -s x
+	# another program's database (on PostgreSQL, its tables in the schema)
+	local other
+	other=$(db_at other)
+	INC_DB=$other dbq 'CREATE TABLE notes(x integer); INSERT INTO notes VALUES(1)'
+	run --separate-stderr inc-log -d "$other" -s x
 	assert_failure 3
-	assert_equal "$stderr" "inc-log: $BATS_TEST_TMPDIR/other.db: not an inc database (it holds tables of another program)"
-	assert_equal "$(sqlite3 "$BATS_TEST_TMPDIR/other.db" .tables)" t
+	assert_equal "$stderr" "inc-log: $other: not an inc database (it holds tables of another program)"
+	assert_equal "$(INC_DB=$other db_tables)" notes
+	assert_equal "$(INC_DB=$other dbq 'SELECT x FROM notes')" 1
 }
 
 @test "a bad INC_BUSY_TIMEOUT is a usage error, nothing done" {
 	INC_BUSY_TIMEOUT=soon run --separate-stderr inc-log -s x
 	assert_failure 2
 	assert_equal "$stderr" 'inc-log: INC_BUSY_TIMEOUT: bad duration "soon"'
-	[ ! -e "$INC_DB" ]
+	db_absent
 }
 
 @test "a read-only database stops a writing run whole: exit 3, the database named" {
 	inc-log -s x >/dev/null
-	chmod 444 "$INC_DB"
+	local db=$INC_DB audit
+	audit=$(count audit)
+	if [ "$INC_TEST_ENGINE" = pg ]; then
+		# a database the server keeps read-only: its sessions' default
+		dbq "ALTER DATABASE $INC_TEST_PGDB SET default_transaction_read_only = on"
+		run --separate-stderr inc-update --reply hi 1
+		assert_equal "$stderr" "inc-update: $INC_DB: 1: cannot execute INSERT in a read-only transaction"
 	# root writes anyway: a read-only mount is what refuses it
-	if [ "$(id -u)" = 0 ]; then
+	elif [ "$(id -u)" = 0 ]; then
+		chmod 444 "$INC_DB"
 		mkdir "$BATS_TEST_TMPDIR/ro"
 		cp "$INC_DB" "$BATS_TEST_TMPDIR/ro/inc.db"
 		mount --bind -o ro "$BATS_TEST_TMPDIR/ro" "$BATS_TEST_TMPDIR/ro" 2>/dev/null ||
 			skip "cannot mount read-only here"
 		mount -o remount,ro,bind "$BATS_TEST_TMPDIR/ro" 2>/dev/null || true
-		run --separate-stderr inc-update --reply hi 1 -d "$BATS_TEST_TMPDIR/ro/inc.db"
+		db=$BATS_TEST_TMPDIR/ro/inc.db
+		run --separate-stderr inc-update --reply hi 1 -d "$db"
 		umount "$BATS_TEST_TMPDIR/ro"
 	else
+		chmod 444 "$INC_DB"
 		run --separate-stderr inc-update --reply hi 1
 	fi
 	assert_failure 3
-	[[ "$stderr" == "inc-update: "*"inc.db: "* ]]
+	assert_output ""
+	[[ "$stderr" == "inc-update: $db: "* ]] || fail "$stderr"
 	assert_equal "$(echo "$stderr" | wc -l)" 1
+	assert_equal "$(count audit)" "$audit"
 }
 
 @test "taking and resolving follow the group rule of assigning" {
@@ -133,7 +169,9 @@ chars() {
 	run --separate-stderr inc-report --as maria --now 2020-01-01T00:00:00Z
 	assert_success
 	# a database made under a pinned clock is a test database
-	INC_NOW=2026-11-27T10:00:00Z inc-log -d "$BATS_TEST_TMPDIR/test.db" -s x >/dev/null
-	run --separate-stderr inc-log -d "$BATS_TEST_TMPDIR/test.db" --as maria --now 2026-11-27T11:00:00Z -s y
+	local test
+	test=$(db_at test)
+	INC_NOW=2026-11-27T10:00:00Z inc-log -d "$test" -s x >/dev/null
+	run --separate-stderr inc-log -d "$test" --as maria --now 2026-11-27T11:00:00Z -s y
 	assert_success
 }

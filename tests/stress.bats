@@ -11,28 +11,54 @@ lines() {
 	seq 1 "$1" | awk -v p="${2:-e}" '{ printf "{\"subject\":\"printer %d jams on floor 2\",\"requester\":\"joe@example.com\",\"external_id\":\"%s%d\",\"description\":\"paper jam again, tray 2, since this morning\"}\n", $1, p, $1 }'
 }
 
+# The database $1 (default the test's) sound, and every incident with its
+# logged audit row and its logged event.
 check_db() {
-	assert_equal "$(sqlite3 "$1" 'PRAGMA integrity_check')" ok
-	# every incident has its logged audit row and its logged event
-	assert_equal "$(sqlite3 "$1" "SELECT count(*) FROM incident WHERE id NOT IN (SELECT incident FROM audit WHERE action = 'logged')")" 0
-	assert_equal "$(sqlite3 "$1" "SELECT count(*) FROM incident WHERE id NOT IN (SELECT incident FROM event WHERE kind = 'logged')")" 0
+	local INC_DB=${1:-$INC_DB}
+	assert_equal "$(db_integrity)" ok
+	assert_equal "$(dbq "SELECT count(*) FROM incident WHERE id NOT IN (SELECT incident FROM audit WHERE action = 'logged')")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM incident WHERE id NOT IN (SELECT incident FROM event WHERE kind = 'logged')")" 0
 }
 
 @test "a full disk stops a bulk load whole: exit 3 naming the database, one line, nothing half-written" {
 	[ "$(id -u)" = 0 ] || skip "mounting a small tmpfs needs root"
-	mkdir "$BATS_TEST_TMPDIR/disk"
-	mount -t tmpfs -o size=1m tmpfs "$BATS_TEST_TMPDIR/disk" 2>/dev/null || skip "mounting a tmpfs is refused here"
+	local disk=$BATS_TEST_TMPDIR/disk db size=1m ts= full
+	if [ "$INC_TEST_ENGINE" = pg ]; then
+		# the database's tables on the small disk (its tablespace; the
+		# catalogs and the WAL stay on the server's): a folder in the
+		# cluster's, which the server's user reaches
+		disk=$INC_TEST_PGHOST/disk-$INC_TEST_PGDB
+		size=4m
+	fi
+	mkdir "$disk"
+	mount -t tmpfs -o "size=$size" tmpfs "$disk" 2>/dev/null || skip "mounting a tmpfs is refused here"
+	if [ "$INC_TEST_ENGINE" = pg ]; then
+		chown "$(stat -c %u "$INC_TEST_PGHOST")" "$disk"
+		chmod 700 "$disk"
+		ts=ts_$INC_TEST_PGDB
+		db=$(db_at full)
+		dbq "CREATE TABLESPACE $ts LOCATION '$disk'"
+		dbq "ALTER DATABASE ${INC_TEST_PGDB}_full SET default_tablespace = $ts"
+		full='could not extend file "pg_tblspc/[0-9/]+/PG_[^"]*": (No space left on device|wrote only [0-9]+ of [0-9]+ bytes at block [0-9]+)'
+	else
+		db=$disk/inc.db
+		full='database or disk is full'
+	fi
 	lines 20000 >"$BATS_TEST_TMPDIR/in"
-	run --separate-stderr inc-log -d "$BATS_TEST_TMPDIR/disk/inc.db" <"$BATS_TEST_TMPDIR/in"
-	db=$BATS_TEST_TMPDIR/disk/inc.db
+	run --separate-stderr inc-log -d "$db" <"$BATS_TEST_TMPDIR/in"
 	printed=$(jq -r .id <<<"$output" | sort -n)
-	stored=$(sqlite3 "$db" 'SELECT id FROM incident ORDER BY id')
+	stored=$(INC_DB=$db dbq 'SELECT id FROM incident ORDER BY id')
 	check_db "$db"
-	umount "$BATS_TEST_TMPDIR/disk"
+	if [ -n "$ts" ]; then
+		dropdb -h "$INC_TEST_PGHOST" -U inc --force "${INC_TEST_PGDB}_full"
+		dbq "DROP TABLESPACE $ts"
+	fi
+	umount "$disk"
+	rmdir "$disk"
 	assert_equal "$status" 3
 	assert_equal "$(echo "$stderr" | wc -l)" 1
 	# the line, when a line's write failed; none when the commit did
-	[[ "$stderr" =~ ^inc-log:\ $BATS_TEST_TMPDIR/disk/inc.db:\ (line\ [0-9]+:\ )?database\ or\ disk\ is\ full$ ]]
+	[[ "$stderr" =~ ^inc-log:\ "$db":\ (line\ [0-9]+:\ )?$full$ ]] || fail "$stderr"
 	# what was printed was committed, and only that
 	assert_equal "$printed" "$stored"
 }
@@ -53,7 +79,7 @@ check_db() {
 	run --separate-stderr inc-log <"$BATS_TEST_TMPDIR/in"
 	assert_success
 	assert_equal "$(dbq 'SELECT count(*), count(DISTINCT external_id) FROM incident')" "3000|3000"
-	check_db "$INC_DB"
+	check_db
 }
 
 @test "kill -9 during every writer, then all again: each change and its event together, each escalation once" {
@@ -77,7 +103,7 @@ check_db() {
 	inc-assign --queued >/dev/null
 	inc-sla >/dev/null
 	inc-escalate </dev/null >/dev/null
-	check_db "$INC_DB"
+	check_db
 	# every change of a record has its event: where a tool's audit rows
 	# are, its events are, incident by incident, and the other way round
 	for pair in "classified classified" "updated updated"; do
@@ -95,7 +121,7 @@ check_db() {
 	assert_equal "$(dbq "SELECT count(*) FROM incident i WHERE
 		EXISTS (SELECT 1 FROM event e WHERE e.incident = i.id AND e.kind = 'assigned') AND
 		NOT EXISTS (SELECT 1 FROM audit a WHERE a.incident = i.id AND a.action = 'assigned')")" 0
-	assert_equal "$(dbq "SELECT count(*) FROM (SELECT incident, rule FROM escalation_fired GROUP BY 1, 2 HAVING count(*) > 1)")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM (SELECT incident, rule FROM escalation_fired GROUP BY 1, 2 HAVING count(*) > 1) AS d")" 0
 	assert_equal "$(dbq "SELECT count(*) FROM incident WHERE escalation_level > 1")" 0
 	# each functional rule fired once: an escalation where the incident
 	# had a group to leave, a notice where it had none yet
@@ -127,7 +153,7 @@ check_db() {
 	# the feed saw every logged event once
 	assert_equal "$(jq -r 'select(.event.kind == "logged") | .seq' "$BATS_TEST_TMPDIR/feed" | sort -u | wc -l)" 16000
 	assert_equal "$(jq -r .seq "$BATS_TEST_TMPDIR/feed" | sort | uniq -d | wc -l)" 0
-	check_db "$INC_DB"
+	check_db
 }
 
 @test "a one-shot write gets in behind a bulk batch within about a second" {

@@ -80,6 +80,53 @@ drop_db() {
 	fi
 }
 
+# Succeeds when no tool has made the test's database: no SQLite file; on
+# PostgreSQL no table in its schema (a tool makes them as it connects).
+db_absent() {
+	if [ "$INC_TEST_ENGINE" = pg ]; then
+		[ "$(db_tables | wc -l)" -eq 0 ]
+	else
+		[ ! -e "$INC_DB" ]
+	fi
+}
+
+# The tables of the database, one a line, sorted.
+db_tables() {
+	if [ "$INC_TEST_ENGINE" = pg ]; then
+		dbq "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+	else
+		dbq "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+	fi
+}
+
+# The schema version the database records (SQLite's user_version, the
+# table inc_schema on PostgreSQL); db_version N records N, as a migration
+# does.
+db_version() {
+	if [ $# -eq 0 ]; then
+		if [ "$INC_TEST_ENGINE" = pg ]; then
+			dbq "SELECT max(version) FROM inc_schema"
+		else
+			dbq "PRAGMA user_version"
+		fi
+	elif [ "$INC_TEST_ENGINE" = pg ]; then
+		dbq "CREATE TABLE IF NOT EXISTS inc_schema(version integer NOT NULL);
+			DELETE FROM inc_schema; INSERT INTO inc_schema VALUES($1)"
+	else
+		dbq "PRAGMA user_version=$1"
+	fi
+}
+
+# The database's schema as text (sqlite3's .schema, pg_dump's), to
+# compare two databases: INC_DB=OTHER db_schema.
+db_schema() {
+	if [ "$INC_TEST_ENGINE" = pg ]; then
+		pg_dump -d "$INC_DB" --schema-only | grep -v -e '^\\restrict ' -e '^\\unrestrict '
+	else
+		sqlite3 "$INC_DB" .schema
+	fi
+}
+
 # Another database of the test, NAME, not made yet: its path, or on
 # PostgreSQL its URI (an empty database, dropped after the test).
 db_at() {
@@ -89,6 +136,16 @@ db_at() {
 		echo "postgresql:///${INC_TEST_PGDB}_$1?host=$INC_TEST_PGHOST&user=inc"
 	else
 		echo "$BATS_TEST_TMPDIR/$1.db"
+	fi
+}
+
+# The folder inc-mail keeps attachments in: beside the SQLite file; for a
+# database on a server, the data folder (XDG_DATA_HOME/inc).
+attachments_dir() {
+	if [ "$INC_TEST_ENGINE" = pg ]; then
+		echo "$XDG_DATA_HOME/inc/attachments"
+	else
+		echo "$(dirname "$INC_DB")/attachments"
 	fi
 }
 
@@ -128,6 +185,23 @@ db_write() {
 	fi
 }
 
+# Each row of a query, "SELECT name, value ...", as the file DIR/name
+# holding value byte for byte: db_write_rows DIR SQL.
+db_write_rows() {
+	if [ "$INC_TEST_ENGINE" = pg ]; then
+		local name b64 st
+		psql -X -q -A -t -F ' ' -v ON_ERROR_STOP=1 -d "$INC_DB" \
+			-c "SELECT name, translate(encode(convert_to(value, 'UTF8'), 'base64'), E'\\n', '') FROM ($2) AS q" |
+			while read -r name b64; do
+				printf '%s' "$b64" | base64 -d >"$1/$name" || exit 1
+			done
+		st=("${PIPESTATUS[@]}")
+		[ "${st[0]}" -eq 0 ] && [ "${st[1]}" -eq 0 ]
+		return
+	fi
+	sqlite3 "$INC_DB" "SELECT writefile('$1/' || name, value) FROM ($2)" >/dev/null
+}
+
 # SQL that takes the writers' lock and prints "locked" (then hold it
 # until ROLLBACK): what another writer waits for.
 lock_sql() {
@@ -141,14 +215,17 @@ lock_sql() {
 # SQL on the test's database, output as sqlite3 prints it (columns joined
 # by |, no header, true and false as 1 and 0): dbq SQL, or SQL on stdin.
 # The fixtures' SQLite functions, unixepoch('TIME'), datetime(COLUMN,
-# 'unixepoch') and char(N), are spelt for PostgreSQL on the way.
+# 'unixepoch'), char(N), json_extract(COLUMN, '$.KEY') (text) and
+# json_array_length(COLUMN, '$.KEY'), are spelt for PostgreSQL on the way.
 dbq() {
 	if [ "$INC_TEST_ENGINE" = pg ]; then
 		# unbuffered: statements from a fifo are answered as they come
 		if [ $# -eq 0 ]; then cat; else printf '%s\n' "$1"; fi |
 			sed -u -e "s/unixepoch(\('[^']*'\))/CAST(extract(epoch FROM timestamp \1) AS bigint)/g" \
 			    -e "s/datetime(\([a-z_]*\), 'unixepoch')/to_char(to_timestamp(\1) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')/g" \
-			    -e "s/\bchar(\([0-9]*\))/chr(\1)/g" |
+			    -e "s/\bchar(\([0-9]*\))/chr(\1)/g" \
+			    -e "s/\bjson_extract(\([a-z_.]*\), '\\\$\.\([a-z_]*\)')/(CAST(\1 AS json) ->> '\2')/g" \
+			    -e "s/\bjson_array_length(\([a-z_.]*\), '\\\$\.\([a-z_]*\)')/json_array_length(CAST(\1 AS json) -> '\2')/g" |
 			psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$INC_DB" | sed -u -e 's/^t$/1/' -e 's/^f$/0/'
 		return "${PIPESTATUS[2]}"
 	fi
