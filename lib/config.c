@@ -842,8 +842,22 @@ load_notify(struct vctx *v, struct inc_config *c)
 		char path[96];
 
 		snprintf(path, sizeof path, "notify.on.%s", k);
-		if (!json_object_get(dflt, k))
-			return bad(v, "notify.on", "unknown event \"%s\"", k);
+		if (!json_object_get(dflt, k)) {
+			/* the kinds there are, in their order, as inc_vocab_want */
+			struct inc_buf want = {0};
+			const char *d;
+			json_t *dx;
+			size_t i = 0, n = json_object_size(dflt);
+
+			json_object_foreach(dflt, d, dx) {
+				inc_buf_addstr(&want, i == 0 ? "want " : i == n - 1 ? " or " : ", ");
+				inc_buf_addstr(&want, d);
+				i++;
+			}
+			rc = bad(v, "notify.on", "unknown event \"%s\" (%s)", k, want.data);
+			inc_buf_free(&want);
+			return rc;
+		}
 		if (check_string_array(v, path, x, 0) < 0 || check_notify(v, c, path, x) < 0)
 			return -1;
 		json_object_set(dflt, k, x);

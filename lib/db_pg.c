@@ -47,7 +47,7 @@
 	X(PQexitPipelineMode) X(PQerrorMessage) X(PQcmdStatus) X(PQsocket) \
 	X(PQsetNoticeReceiver) X(PQpipelineSync) X(PQnotifies) X(PQgetResult) X(PQftype) \
 	X(PQfreemem) X(PQfname) X(PQenterPipelineMode) X(PQconsumeInput) X(PQconnectdb) \
-	X(PQcmdTuples)
+	X(PQcmdTuples) X(PQprepare) X(PQexecPrepared) X(PQsendQueryPrepared)
 
 static struct pq_api {
 #define X(f) __typeof__(f) *f;
@@ -100,6 +100,9 @@ pq_load(void)
 #define PQconsumeInput pq.PQconsumeInput
 #define PQconnectdb pq.PQconnectdb
 #define PQcmdTuples pq.PQcmdTuples
+#define PQprepare pq.PQprepare
+#define PQexecPrepared pq.PQexecPrepared
+#define PQsendQueryPrepared pq.PQsendQueryPrepared
 
 /* the writers' lock: any constant, the same in every process ("inc") */
 #define WRITER_LOCK "SELECT pg_advisory_xact_lock(6909795)"
@@ -114,10 +117,19 @@ struct stmt {
 	char **val;		/* nparam bound values, as text; NULL: SQL NULL */
 	PGresult *res;		/* the result being read; NULL before the first step */
 	int row, nrows;		/* the current row, and how many */
+	int runs;		/* executions so far */
+	char name[16];		/* prepared on the server under this name; "": not */
+	int deferred;		/* an audit row or an event: sent without waiting */
+	int incident;		/* record.c's incident insert (its id is $1) */
+	int returning;		/* "RETURNING id" added: the id kept for last_id */
 };
 
 struct conn {
 	PGconn *c;
+	int named;		/* statements prepared on the server so far */
+	int pending;		/* deferred statements sent, their results not read */
+	int64_t last_id;	/* the id the last INSERT ... RETURNING id gave */
+	int have_last;
 	int64_t changes;	/* rows inserted, updated or deleted so far */
 	int listening;		/* LISTEN done (inc_db_wait) */
 };
@@ -182,12 +194,94 @@ check(struct inc_db *db, PGresult *res, ExecStatusType want)
 
 static char *rewrite(const char *sql, int *nparam, Oid **types);
 
+/*
+ * The audit rows and events sent without waiting (step: deferred) have
+ * their results read before anything else talks to the server: one sync
+ * for all of them. One refused is the run's failure, as it would have
+ * been at once (nothing in them is a record's to be refused for): the
+ * transaction is aborted, the error sticky.
+ */
+/*
+ * The results of a pipeline up to its sync, then out of pipeline mode:
+ * the first error result (NULL: none), and in *mine (when not NULL) the
+ * result of query number keep (from 0). *synced: the sync was reached
+ * (not: the connection was lost).
+ */
+static PGresult *
+drain(PGconn *c, int keep, PGresult **mine, int *synced)
+{
+	PGresult *r, *bad = NULL;
+	int part = 0;
+
+	*synced = 0;
+	for (;;) {
+		ExecStatusType st;
+
+		if (!(r = PQgetResult(c))) {
+			if (PQstatus(c) != CONNECTION_OK)
+				break;
+			part++;	/* one query's results end with a NULL */
+			continue;
+		}
+		st = PQresultStatus(r);
+		if (st == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			*synced = 1;
+			break;
+		}
+		if (st == PGRES_FATAL_ERROR && !bad)
+			bad = r;
+		else if (st != PGRES_FATAL_ERROR && mine && part == keep && !*mine)
+			*mine = r;
+		else
+			PQclear(r);
+	}
+	PQexitPipelineMode(c);
+	return bad;
+}
+
+/*
+ * The audit rows and events sent without waiting (step: deferred) have
+ * their results read before anything else talks to the server: one sync
+ * for all of them. One refused is the run's failure, as it would have
+ * been at once (nothing in them is a record's to be refused for): the
+ * transaction is aborted, the error sticky.
+ */
+static int
+flush(struct inc_db *db)
+{
+	struct conn *k = db->h;
+	PGresult *bad;
+	int synced;
+
+	if (!k || !k->pending)
+		return 0;
+	k->pending = 0;
+	if (!PQpipelineSync(k->c)) {
+		PQexitPipelineMode(k->c);
+		fail_res(db, NULL);
+		return -1;
+	}
+	bad = drain(k->c, -1, NULL, &synced);
+	if (bad || !synced) {
+		const char *msg = bad ? PQresultErrorField(bad, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+		inc_db_fail(db, INC_DBE_FATAL, msg && *msg ? msg : "the connection was lost");
+		PQclear(bad);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 exec_(struct inc_db *db, const char *sql)
 {
 	char *mapped = NULL;
 	PGresult *res;
 	int rc, n, rollback = strncmp(sql, "ROLLBACK", 8) == 0;
+
+	if (flush(db) < 0 && !rollback)
+		return -1;
 
 	/* the only statements of several that name the scratch schema are
 	 * inc's own (import_apply.c), never a migration */
@@ -214,8 +308,12 @@ exec_(struct inc_db *db, const char *sql)
 static int
 query_int(struct inc_db *db, const char *sql, int64_t *out)
 {
-	PGresult *res = PQexec(C(db), sql);
+	PGresult *res;
 	int rc = 0;
+
+	if (flush(db) < 0)
+		return -1;
+	res = PQexec(C(db), sql);
 
 	if (check(db, res, PGRES_TUPLES_OK) < 0)
 		return -1;
@@ -377,8 +475,22 @@ prepare(struct inc_db *db, const char *sql)
 	/* an audit row and an event have nothing a record could be refused
 	 * for (their numbers are the database's, every value inc's own): no
 	 * savepoint, two round trips fewer for every change */
-	if (strncmp(sql, "INSERT INTO audit(", 18) == 0 || strncmp(sql, "INSERT INTO event(", 18) == 0)
+	if (strncmp(sql, "INSERT INTO audit(", 18) == 0 || strncmp(sql, "INSERT INTO event(", 18) == 0) {
 		s->writes = 0;
+		/* and no need to wait for it: sent, its result read later */
+		s->deferred = 1;
+	}
+	/* the id numbered by the trigger comes back with the row, instead of
+	 * a round trip of its own to ask for it (inc_db_last_id) */
+	if ((strncmp(sql, "INSERT INTO incident(", 21) == 0 || strncmp(sql, "INSERT INTO task(", 17) == 0 ||
+	     strncmp(sql, "INSERT INTO outbox(", 19) == 0) && !strstr(sql, "RETURNING")) {
+		size_t n = strlen(s->sql);
+
+		s->sql = inc_xrealloc(s->sql, n + sizeof " RETURNING id");
+		memcpy(s->sql + n, " RETURNING id", sizeof " RETURNING id");
+		s->returning = 1;
+	}
+	s->incident = strncmp(sql, "INSERT INTO incident(id,", 24) == 0;
 	if (s->nparam > MAXPARAM) {
 		inc_db_fail(db, INC_DBE_FATAL, "too many parameters in a statement");
 		free(s->sql);
@@ -442,6 +554,41 @@ bind_text(struct inc_sql *q, int i, const char *v)
 }
 
 /*
+ * A statement run a second time is prepared on the server (parsed and
+ * planned once for the session, as SQLite's prepared statements are): a
+ * bulk load runs the same few statements for every record. Once is not
+ * worth the round trip: a one-shot tool runs most statements once. Not in
+ * a failed transaction, where the server would refuse it.
+ */
+static void
+named(struct inc_db *db, struct stmt *s)
+{
+	struct conn *k = db->h;
+	PGresult *r;
+
+	if (s->name[0] || s->runs++ < 1 || flush(db) < 0 ||
+	    PQtransactionStatus(k->c) == PQTRANS_INERROR)
+		return;
+	snprintf(s->name, sizeof s->name, "inc%d", ++k->named);
+	r = PQprepare(k->c, s->name, s->sql, s->nparam, s->types);
+	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+		s->name[0] = '\0';	/* it runs unprepared, and fails there if it must */
+	PQclear(r);
+}
+
+static PGresult *
+run(struct inc_db *db, struct stmt *s)
+{
+	PGconn *c = C(db);
+
+	if (s->name[0])
+		return PQexecPrepared(c, s->name, s->nparam, (const char *const *)s->val, NULL,
+				      NULL, 0);
+	return PQexecParams(c, s->sql, s->nparam, s->types, (const char *const *)s->val, NULL,
+			    NULL, 0);
+}
+
+/*
  * The statement between SAVEPOINT and RELEASE, the three in one round
  * trip (a pipeline): its result, or an error result. After a failure of
  * the statement the transaction is left aborted, to roll back to the
@@ -451,46 +598,21 @@ static PGresult *
 guarded(struct inc_db *db, struct stmt *s)
 {
 	PGconn *c = C(db);
-	PGresult *r, *mine = NULL, *bad = NULL;
-	int part = 0;
+	PGresult *mine = NULL, *bad;
+	int synced;
 
 	if (!PQenterPipelineMode(c) ||
 	    !PQsendQueryParams(c, "SAVEPOINT inc_stmt", 0, NULL, NULL, NULL, NULL, 0) ||
-	    !PQsendQueryParams(c, s->sql, s->nparam, s->types, (const char *const *)s->val,
-			       NULL, NULL, 0) ||
+	    !(s->name[0] ? PQsendQueryPrepared(c, s->name, s->nparam,
+					       (const char *const *)s->val, NULL, NULL, 0) :
+	      PQsendQueryParams(c, s->sql, s->nparam, s->types, (const char *const *)s->val,
+				NULL, NULL, 0)) ||
 	    !PQsendQueryParams(c, "RELEASE inc_stmt", 0, NULL, NULL, NULL, NULL, 0) ||
 	    !PQpipelineSync(c)) {
 		PQexitPipelineMode(c);
 		return NULL;
 	}
-	/* each query's results end with a NULL; the sync's ends the pipeline */
-	while (part < 4) {
-		r = PQgetResult(c);
-		if (!r) {
-			if (PQstatus(c) != CONNECTION_OK)
-				break;
-			part++;
-			continue;
-		}
-		switch (PQresultStatus(r)) {
-		case PGRES_PIPELINE_SYNC:
-			PQclear(r);
-			part = 4;
-			continue;
-		case PGRES_FATAL_ERROR:
-			if (!bad)
-				bad = r;
-			else
-				PQclear(r);
-			break;
-		default:
-			if (part == 1 && !mine)
-				mine = r;
-			else
-				PQclear(r);
-		}
-	}
-	PQexitPipelineMode(c);
+	bad = drain(c, 1, &mine, &synced);
 	if (bad) {
 		PQclear(mine);
 		return bad;
@@ -521,10 +643,34 @@ step(struct inc_sql *q)
 	 * write inside a transaction runs in a savepoint of its own, so that
 	 * its failure undoes only itself, as on SQLite.
 	 */
-	guard = s->writes && PQtransactionStatus(k->c) == PQTRANS_INTRANS;
-	s->res = guard ? guarded(q->db, s) :
-		 PQexecParams(k->c, s->sql, s->nparam, s->types, (const char *const *)s->val,
-			      NULL, NULL, 0);
+	named(q->db, s);
+	if (q->db->failed)	/* what named() had to flush was refused */
+		return -1;
+	if (s->deferred && k->pending + 1 < 1000 &&
+	    (k->pending || PQtransactionStatus(k->c) == PQTRANS_INTRANS)) {
+		/* into the pipeline, to be read at the next flush */
+		if ((k->pending || PQenterPipelineMode(k->c)) &&
+		    (s->name[0] ? PQsendQueryPrepared(k->c, s->name, s->nparam,
+						      (const char *const *)s->val, NULL, NULL, 0) :
+		     PQsendQueryParams(k->c, s->sql, s->nparam, s->types,
+				       (const char *const *)s->val, NULL, NULL, 0))) {
+			k->pending++;
+			k->changes++;
+			return 0;
+		}
+		if (!k->pending)
+			PQexitPipelineMode(k->c);
+		fail_res(q->db, NULL);
+		return -1;
+	}
+	if (flush(q->db) < 0)
+		return -1;
+	/* an incident numbered by the trigger fails only for a taken
+	 * external_id, which the trigger turns into no row (migration 010):
+	 * no savepoint needed, a subtransaction fewer per incident */
+	guard = s->writes && PQtransactionStatus(k->c) == PQTRANS_INTRANS &&
+		!(s->incident && s->nparam >= 1 && !s->val[0]);
+	s->res = guard ? guarded(q->db, s) : run(q->db, s);
 	st = s->res ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		fail_res(q->db, s->res);
@@ -546,6 +692,23 @@ step(struct inc_sql *q)
 	}
 	s->row = 0;
 	s->nrows = st == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
+	if (s->returning) {
+		/* an INSERT to its caller: no row; its id kept (none when a
+		 * conflict inserted nothing: the last one stays, as SQLite's) */
+		if (s->nrows > 0 && !PQgetisnull(s->res, 0, 0)) {
+			k->last_id = strtoll(PQgetvalue(s->res, 0, 0), NULL, 10);
+			k->have_last = 1;
+		} else if (s->incident) {
+			/* the trigger's no row: an external_id logged before */
+			PQclear(s->res);
+			s->res = NULL;
+			inc_db_fail(q->db, INC_DBE_UNIQUE,
+				    "duplicate key value violates unique constraint"
+				    " \"incident_external_id_key\"");
+			return -1;
+		}
+		s->nrows = 0;
+	}
 	return s->nrows > 0;
 }
 
@@ -590,8 +753,11 @@ col_text(struct inc_sql *q, int i)
 static int64_t
 last_id(struct inc_db *db)
 {
+	struct conn *k = db->h;
 	int64_t v = 0;
 
+	if (k->have_last)
+		return k->last_id;
 	if (query_int(db, "SELECT CAST(current_setting('inc.last_id', true) AS bigint)", &v) < 0)
 		return 0;
 	return v;
@@ -649,7 +815,10 @@ changes(struct inc_db *db)
 static int
 in_tx(struct inc_db *db)
 {
-	PGTransactionStatusType t = PQtransactionStatus(C(db));
+	PGTransactionStatusType t;
+
+	flush(db);	/* a failure leaves the transaction aborted: still open */
+	t = PQtransactionStatus(C(db));
 
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
@@ -720,6 +889,8 @@ wait_(struct inc_db *db, int timeout_ms)
 	PGnotify *n;
 	int got = 0;
 
+	if (flush(db) < 0)
+		return -1;
 	if (!k->listening) {
 		if (exec_(db, "LISTEN inc_event") < 0)
 			return -1;
@@ -769,9 +940,12 @@ data_version(struct inc_db *db)
 static int
 login(struct inc_db *db, char *out, size_t len, enum inc_standing *st)
 {
-	PGresult *res = PQexec(C(db), "SELECT session_user, inc_standing()");
+	PGresult *res;
 	const char *s;
 
+	if (flush(db) < 0)
+		return -1;
+	res = PQexec(C(db), "SELECT session_user, inc_standing()");
 	if (check(db, res, PGRES_TUPLES_OK) < 0)
 		return -1;
 	snprintf(out, len, "%s", PQgetvalue(res, 0, 0));
@@ -788,10 +962,13 @@ static int
 lock_(struct inc_db *db, const char *name, int *handle, char *err)
 {
 	const char *v[1] = {name};
-	PGresult *res = PQexecParams(C(db), "SELECT pg_try_advisory_lock(hashtext('inc:' || $1::text))",
-				     1, NULL, v, NULL, NULL, 0);
+	PGresult *res;
 	int rc;
 
+	if (flush(db) < 0)
+		return inc_db_err(db, err);
+	res = PQexecParams(C(db), "SELECT pg_try_advisory_lock(hashtext('inc:' || $1::text))", 1,
+			   NULL, v, NULL, NULL, 0);
 	if (check(db, res, PGRES_TUPLES_OK) < 0)
 		return inc_db_err(db, err);
 	rc = PQgetvalue(res, 0, 0)[0] == 't';
@@ -805,6 +982,7 @@ unlock_(struct inc_db *db, const char *name, int handle)
 {
 	const char *v[1] = {name};
 
+	flush(db);
 	PQclear(PQexecParams(C(db), "SELECT pg_advisory_unlock(hashtext('inc:' || $1::text))",
 			     1, NULL, v, NULL, NULL, 0));
 }

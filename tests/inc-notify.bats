@@ -393,7 +393,7 @@ resolved joe@example.com INC-1.3.0@example.com'
 	desk '.notify = {"on": {"loged": ["requester"]}}'
 	run --separate-stderr inc-notify </dev/null
 	assert_failure 2
-	assert_equal "$stderr" "inc-notify: $INC_CONFIG: notify.on: unknown event \"loged\""
+	assert_equal "$stderr" "inc-notify: $INC_CONFIG: notify.on: unknown event \"loged\" (want logged, replied, requester_replied, resolved, closed, reopened, assigned, queued, classified, updated, sla_warning, sla_breached, escalated, notified or major_declared)"
 	desk '.notify = {"on": {"logged": "requester"}}'
 	run --separate-stderr inc-notify </dev/null
 	assert_failure 2
