@@ -88,8 +88,8 @@ main(int argc, char **argv)
 	/* another desk's acts recorded under their own actors: on a server,
 	 * only an admin's login acts for others */
 	if (!inc_may(ctx.cfg, ctx.actor, INC_ACT_REASSIGN, NULL) ||
-	    (ctx.login[0] && ctx.standing == INC_LOGIN_USER)) {
-		if (ctx.login[0] && ctx.standing == INC_LOGIN_USER)
+	    inc_ctx_self_only(&ctx)) {
+		if (inc_ctx_self_only(&ctx))
 			inc_warn("%s: may not import history: it records others' acts, which only an"
 				 " admin's login may", ctx.login);
 		else

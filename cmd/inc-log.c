@@ -45,7 +45,7 @@ build(const struct inc_ctx *ctx, json_t *in, struct inc_incident *r, char *err)
 	 * own incidents only: one logged for another would be lost to them
 	 * (an admin's or the owner's login acting for a requester is not
 	 * under that policy) */
-	if (ctx->login[0] && ctx->standing == INC_LOGIN_USER && ctx->role == INC_REQUESTER &&
+	if (inc_ctx_self_only(ctx) && ctx->role == INC_REQUESTER &&
 	    r->requester &&
 	    strcmp(r->requester, ctx->actor) != 0)
 		return inc_err(err, "requester: \"%s\": a requester logs incidents of their own"

@@ -176,7 +176,7 @@ main(int argc, char **argv)
 	}
 	/* the gateway acts for each sender: on a server only an admin's
 	 * login may act for others (the MTA keeps the mail meanwhile) */
-	if (ctx.login[0] && ctx.standing == INC_LOGIN_USER)
+	if (inc_ctx_self_only(&ctx))
 		inc_die(EX_TEMPFAIL, "%s: the gateway acts for its senders: its login must be in"
 			" the desk's admin group (inc db roles)", ctx.login);
 	/* a reader gone is a failed write, answered 75, not a death by

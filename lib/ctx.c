@@ -94,7 +94,7 @@ who(struct inc_ctx *ctx, char *err)
 		return 0;
 	if (!ctx->as_given) {
 		snprintf(ctx->actor, sizeof ctx->actor, "%s", ctx->login);
-	} else if (ctx->standing == INC_LOGIN_USER && strcmp(ctx->actor, ctx->login) != 0) {
+	} else if (inc_ctx_self_only(ctx) && strcmp(ctx->actor, ctx->login) != 0) {
 		inc_err(err, "%s %s: only an admin's login acts for another (logged in as %s)",
 			ctx->as_arg ? "--as" : "INC_USER", ctx->actor, ctx->login);
 		inc_db_close(ctx->db);
@@ -103,6 +103,12 @@ who(struct inc_ctx *ctx, char *err)
 	}
 	ctx->role = inc_role(ctx->cfg, ctx->actor);
 	return 0;
+}
+
+int
+inc_ctx_self_only(const struct inc_ctx *ctx)
+{
+	return ctx->login[0] && ctx->standing == INC_LOGIN_USER;
 }
 
 const char *

@@ -894,6 +894,10 @@ int inc_ctx_clock_ok(struct inc_ctx *, char *err);
  * login, when an admin's login (not the owner's) acts for another ("mail
  * for joe"); NULL when the actor acts in person, and on SQLite. */
 const char *inc_ctx_via(const struct inc_ctx *);
+/* 1 for a server's login that acts only as itself: neither an admin's
+ * nor the owner's (it may not act for others: a gateway, an import; its
+ * rows are under row-level security); 0 for those and on SQLite. */
+int inc_ctx_self_only(const struct inc_ctx *);
 /* Commit, flush, close; returns the exit status. err gets what went wrong
  * at the end (a failed commit or write), or is left empty. */
 int inc_ctx_close(struct inc_ctx *, char *err);
