@@ -65,6 +65,15 @@ prepare(const struct inc_ctx *ctx, json_t *in, char *err)
 		free(r);
 		return NULL;
 	}
+	/* the JSON columns' [] and {} as the insert would make them: made
+	 * here, they are freed here too (input.c hands what fn leaves back) */
+	for (size_t i = 0; i < inc_nfields; i++) {
+		const struct inc_field *f = &inc_fields[i];
+		char **v = (char **)((char *)r + f->off);
+
+		if ((f->type == INC_FT_JARR || f->type == INC_FT_JOBJ) && !*v)
+			*v = inc_xstrdup(f->type == INC_FT_JARR ? "[]" : "{}");
+	}
 	return r;
 }
 
@@ -79,15 +88,15 @@ static int
 log_one(struct inc_ctx *ctx, const char *where, json_t *in, int64_t id, void *arg,
 	char *err)
 {
-	struct inc_incident r;
+	struct inc_incident r, *prepared = ctx->prepared;
 	int rc;
 
 	(void)where; (void)id; (void)arg;
-	if (ctx->prepared) {
-		/* built on the reader thread: taken over */
-		r = *(struct inc_incident *)ctx->prepared;
-		free(ctx->prepared);
-		ctx->prepared = NULL;
+	if (prepared) {
+		/* built on the reader thread: worked here, given back to be
+		 * freed there (the strings are of that thread's arena) */
+		r = *prepared;
+		inc_incident_init(prepared);
 	} else {
 		inc_incident_init(&r);
 		if (build(ctx, in, &r, err) < 0) {
@@ -124,7 +133,10 @@ log_one(struct inc_ctx *ctx, const char *where, json_t *in, int64_t id, void *ar
 			rc = inc_major_declared(ctx, &r, err);
 	}
 out:
-	inc_incident_clear(&r);
+	if (prepared)
+		*prepared = r;
+	else
+		inc_incident_clear(&r);
 	return rc;
 }
 

@@ -1526,7 +1526,8 @@ int inc_each(struct inc_ctx *, int argc, char **argv, FILE *in, unsigned flags,
  * never the database. It returns what it made, or NULL with err filled to
  * refuse the line as fn would ("prog: line N: err", exit status 1). fn
  * finds it as ctx->prepared (and may take it, leaving NULL there);
- * prep_free drops what is left.
+ * prep_free drops what is left, on the reader thread when it can (what
+ * prep allocated is best freed in the thread that allocated it).
  */
 typedef void *(*inc_prep_fn)(const struct inc_ctx *, json_t *line, char *err);
 int inc_each_prep(struct inc_ctx *, FILE *in, unsigned flags, inc_prep_fn,

@@ -87,6 +87,14 @@ struct feed {
 	size_t nin;
 	struct item out[FEED_CAP];	/* the writer's, taken from the ring */
 	size_t ohead, on;
+	/* What the writer is done with of the reader's preparations, handed
+	 * back for the reader to free: freed by the writer, each block of
+	 * the reader's malloc arena takes that arena's lock, which the reader
+	 * holds as it allocates (a futex a record in a bulk inc-log). */
+	void *trash[2 * FEED_CAP];	/* under mu */
+	size_t ntrash;
+	void *wtrash[FEED_CHUNK];	/* the writer's, not yet handed back */
+	size_t nwtrash;
 };
 
 static void
@@ -101,12 +109,44 @@ item_clear(struct feed *f, struct item *it)
 	it->prep = NULL;
 }
 
-/* The reader hands over what it parsed, waiting for room. -1: the writer
- * stopped. */
+/* The writer's trash into the shared list (under mu), or freed by the
+ * writer when that is full. */
+static void
+trash_move(struct feed *f)
+{
+	for (size_t i = 0; i < f->nwtrash; i++) {
+		if (f->ntrash < sizeof f->trash / sizeof *f->trash)
+			f->trash[f->ntrash++] = f->wtrash[i];
+		else
+			f->prep_free(f->wtrash[i]);
+	}
+	f->nwtrash = 0;
+}
+
+/* A preparation the writer is done with. */
+static void
+trash_put(struct feed *f, void *p)
+{
+	if (f->nwtrash == FEED_CHUNK) {
+		pthread_mutex_lock(&f->mu);
+		trash_move(f);
+		pthread_mutex_unlock(&f->mu);
+	}
+	f->wtrash[f->nwtrash++] = p;
+}
+
+/* The reader hands over what it parsed, waiting for room, and frees what
+ * the writer handed back. -1: the writer stopped. */
 static int
 feed_flush(struct feed *f)
 {
+	void *trash[2 * FEED_CAP];
+	size_t ntrash;
+
 	pthread_mutex_lock(&f->mu);
+	ntrash = f->ntrash;
+	memcpy(trash, f->trash, ntrash * sizeof *trash);
+	f->ntrash = 0;
 	while (FEED_CAP - f->n < f->nin && !f->stopping) {
 		f->room_waiting = 1;
 		pthread_cond_wait(&f->room, &f->mu);
@@ -114,6 +154,8 @@ feed_flush(struct feed *f)
 	}
 	if (f->stopping) {
 		pthread_mutex_unlock(&f->mu);
+		for (size_t i = 0; i < ntrash; i++)
+			f->prep_free(trash[i]);
 		return -1;
 	}
 	for (size_t i = 0; i < f->nin; i++)
@@ -123,6 +165,8 @@ feed_flush(struct feed *f)
 	if (f->more_waiting)
 		pthread_cond_signal(&f->more);
 	pthread_mutex_unlock(&f->mu);
+	for (size_t i = 0; i < ntrash; i++)
+		f->prep_free(trash[i]);
 	return 0;
 }
 
@@ -560,6 +604,9 @@ feed_stop(struct feed *f)
 		item_clear(f, &f->in[i]);
 	for (; f->on; f->on--)
 		item_clear(f, &f->out[f->ohead++]);
+	trash_move(f);
+	for (size_t i = 0; i < f->ntrash; i++)
+		f->prep_free(f->trash[i]);
 	close(f->stop[0]);
 	close(f->stop[1]);
 	pthread_cond_destroy(&f->room);
@@ -579,6 +626,7 @@ feed_take(struct feed *f, struct inc_ctx *ctx, struct batch *b, struct item *it)
 		pthread_mutex_lock(&f->mu);
 		for (;;) {
 			if (f->n) {
+				trash_move(f);
 				f->ohead = 0;
 				for (; f->n; f->n--, f->head = (f->head + 1) % FEED_CAP)
 					f->out[f->on++] = f->q[f->head];
@@ -639,7 +687,7 @@ each_line(struct inc_ctx *ctx, FILE *in, unsigned flags, inc_prep_fn prep,
 		it.prep = NULL;
 		rc = one(ctx, where, it.o, it.id, fn, arg);
 		if (ctx->prepared)
-			prep_free(ctx->prepared);
+			trash_put(f, ctx->prepared);
 		ctx->prepared = NULL;
 		item_clear(f, &it);
 		if (rc < 0 || tick(ctx, &b) < 0) {
