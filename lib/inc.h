@@ -929,6 +929,12 @@ void inc_incident_write(struct inc_buf *b, const struct inc_incident *,
 /* Append a record (and its event, stolen, may be NULL) to the pending
  * output, written when the transaction commits. */
 void inc_emit(struct inc_ctx *, const struct inc_incident *, json_t *event);
+/* The record's text after its id and ref, without the closing brace:
+ * rendered ahead, on input.c's reader thread, for an incident whose id is
+ * not known yet. inc_emit_rest(ctx, id, rest, n, event) then emits what
+ * inc_emit would for that incident, as it was rendered. */
+void inc_incident_write_rest(struct inc_buf *b, const struct inc_incident *);
+void inc_emit_rest(struct inc_ctx *, int64_t id, const char *rest, size_t n, json_t *event);
 
 /* Load an incident by id: 1 found, 0 not found, -1 error (err). */
 int inc_incident_load(struct inc_ctx *, int64_t id, struct inc_incident *, char *err);

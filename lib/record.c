@@ -212,23 +212,38 @@ put_bool(struct inc_buf *b, int64_t v)
 		PUT_##t(b, r->m); \
 	}
 
-/* The record of SPEC section 1, compact, without the closing brace so an
- * event can follow. */
+/* The record's id and ref, the start of its text. */
 static void
-write_record(struct inc_buf *b, const struct inc_incident *r)
+write_id(struct inc_buf *b, int64_t id)
+{
+	inc_buf_add(b, "{\"id\":", 6);
+	inc_json_int(b, id);
+	inc_buf_add(b, ",\"ref\":\"INC-", 12);
+	inc_json_int(b, id);
+	inc_buf_add(b, "\"", 1);
+}
+
+/* The rest of its fields, without the closing brace so an event can
+ * follow. */
+static void
+write_fields(struct inc_buf *b, const struct inc_incident *r)
 {
 	int sla_seen = 0, in_sla = 0, sla_first = 0;
 
-	inc_buf_add(b, "{\"id\":", 6);
-	inc_json_int(b, r->id);
-	inc_buf_add(b, ",\"ref\":\"INC-", 12);
-	inc_json_int(b, r->id);
-	inc_buf_add(b, "\"", 1);
 #define X WRITE
 #include "fields.def"
 #undef X
 	if (in_sla > 0)
 		inc_buf_add(b, "}", 1);
+}
+
+/* The record of SPEC section 1, compact, without the closing brace so an
+ * event can follow. */
+static void
+write_record(struct inc_buf *b, const struct inc_incident *r)
+{
+	write_id(b, r->id);
+	write_fields(b, r);
 }
 
 void
@@ -259,6 +274,27 @@ inc_emit(struct inc_ctx *ctx, const struct inc_incident *r, json_t *event)
 {
 	inc_incident_write(&ctx->out, r, event, NULL);
 	inc_buf_add(&ctx->out, "\n", 1);
+	json_decref(event);
+	if (ctx->out.len > 65536)
+		inc_ctx_flush(ctx);
+}
+
+void
+inc_incident_write_rest(struct inc_buf *b, const struct inc_incident *r)
+{
+	write_fields(b, r);
+}
+
+void
+inc_emit_rest(struct inc_ctx *ctx, int64_t id, const char *rest, size_t n, json_t *event)
+{
+	write_id(&ctx->out, id);
+	inc_buf_add(&ctx->out, rest, n);
+	if (event) {
+		inc_buf_addstr(&ctx->out, ",\"event\":");
+		inc_json_value(&ctx->out, event);
+	}
+	inc_buf_add(&ctx->out, "}\n", 2);
 	json_decref(event);
 	if (ctx->out.len > 65536)
 		inc_ctx_flush(ctx);
