@@ -35,7 +35,11 @@ assign_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, voi
 		goto out;
 	inc_incident_copy(&before, &r);
 	rc = inc_assign(ctx, &r, o->group, o->to, err);
-	if (rc < 0 || inc_incident_store(ctx, &before, &r, "assigned", err) < 0) {
+	/* the round-robin turn is written after the incident: every refusal
+	 * (routing, the SLA refresh, a change dated before the last) comes
+	 * before the record's first write */
+	if (rc < 0 || inc_incident_store(ctx, &before, &r, "assigned", err) < 0 ||
+	    inc_rotation_flush(ctx, err) < 0) {
 		rc = -1;
 		goto out;
 	}
@@ -69,6 +73,7 @@ assign_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, voi
 	else
 		rc = inc_event(ctx, &r, event, err);
 out:
+	inc_rotation_drop(ctx);
 	inc_incident_clear(&before);
 	inc_incident_clear(&r);
 	return rc < 0 ? -1 : 0;
@@ -114,6 +119,11 @@ main(int argc, char **argv)
 		inc_die(INC_EXIT_USAGE, "--to: %s", err);
 	}
 	tool_db(&ctx);
+	/* assign_one refuses before its first write (the rotation is written
+	 * last): no savepoint per record, which journals a copy of every page
+	 * the record touches */
+	ctx.defer_rotation = 1;
+	ctx.no_savepoint = 1;
 	/* --queued: every open incident without an assignee, what waits in a
 	 * queue for the next cron run */
 	if (queued)

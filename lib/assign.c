@@ -168,11 +168,35 @@ inc_route(struct inc_ctx *ctx, struct inc_incident *r, const char *group, char *
 		return 0;
 	}
 	m = json_array_get(g->members, (size_t)pick);
-	if (g->strategy == INC_ROUND_ROBIN &&
-	    rotation_save(ctx, g->name, json_string_value(m), err) < 0)
+	if (g->strategy == INC_ROUND_ROBIN && ctx->defer_rotation) {
+		inc_rotation_drop(ctx);
+		ctx->rotation_group = inc_xstrdup(g->name);
+		ctx->rotation_member = inc_xstrdup(json_string_value(m));
+	} else if (g->strategy == INC_ROUND_ROBIN &&
+		   rotation_save(ctx, g->name, json_string_value(m), err) < 0) {
 		return -1;
+	}
 	inc_set_assignment(ctx, r, g->name, json_string_value(m));
 	return 1;
+}
+
+int
+inc_rotation_flush(struct inc_ctx *ctx, char *err)
+{
+	int rc = 0;
+
+	if (ctx->rotation_group)
+		rc = rotation_save(ctx, ctx->rotation_group, ctx->rotation_member, err);
+	inc_rotation_drop(ctx);
+	return rc;
+}
+
+void
+inc_rotation_drop(struct inc_ctx *ctx)
+{
+	free(ctx->rotation_group);
+	free(ctx->rotation_member);
+	ctx->rotation_group = ctx->rotation_member = NULL;
 }
 
 const char *

@@ -855,6 +855,11 @@ struct inc_ctx {
 	 * context, after the database */
 	/* input.c: what inc_each_prep's prep made of the record's line */
 	void *prepared;
+	/* assign.c: with defer_rotation, the round-robin turn inc_route took
+	 * is kept here, written by inc_rotation_flush() once the incident is
+	 * (inc-assign: no write before a refusal, no savepoint per record) */
+	int defer_rotation;
+	char *rotation_group, *rotation_member;
 	struct inc_upd {
 		uint64_t cols;
 		char *sql;
@@ -1186,6 +1191,10 @@ int64_t inc_open_load(struct inc_ctx *, const char *name, int64_t except, char *
  * with no assignee, status unchanged; -1: error (err).
  */
 int inc_route(struct inc_ctx *, struct inc_incident *, const char *group, char *err);
+/* The round-robin turn inc_route kept under ctx->defer_rotation: written
+ * (0, or -1 with err), or dropped (a refused record). */
+int inc_rotation_flush(struct inc_ctx *, char *err);
+void inc_rotation_drop(struct inc_ctx *);
 /*
  * What inc-assign does to one open incident. group NULL: the incident's,
  * else defaults.group. name NULL: an incident assigned in that group stays
