@@ -264,9 +264,13 @@ inc_assign_queued_already(struct inc_ctx *ctx, int64_t id, char *err)
 	 * SQLite builds an ephemeral table at every run */
 	static const char *const kinds[] = {"queued", "assigned", "escalated", "classified",
 		"updated", "reopened"};
-	struct inc_sql *q = inc_sql(ctx->db, "SELECT kind FROM event WHERE incident=?"
-				    " ORDER BY seq DESC");
+	struct inc_sql *q;
 	int rc, queued = 0, found = 0;
+
+	/* the events this run kept for its commit are read too */
+	if ((ctx->npev || ctx->npau) && inc_rows_flush(ctx, err) < 0)
+		return -1;
+	q = inc_sql(ctx->db, "SELECT kind FROM event WHERE incident=? ORDER BY seq DESC");
 
 	inc_sql_int(q, 1, id);
 	while (!found && (rc = inc_sql_step(q)) > 0) {

@@ -28,6 +28,20 @@ inc_event_log(struct inc_ctx *ctx, const struct inc_incident *r, const json_t *e
 	if (!kind)
 		return inc_err(err, "an event without a kind");
 	inc_json_value(&data, ev);
+	if (ctx->defer_rows) {
+		struct inc_pending_event *p;
+
+		if (ctx->npev == ctx->cappev) {
+			ctx->cappev = ctx->cappev ? 2 * ctx->cappev : 256;
+			ctx->pev = inc_xrealloc(ctx->pev, ctx->cappev * sizeof *ctx->pev);
+		}
+		p = &ctx->pev[ctx->npev++];
+		p->at = ctx->now;
+		p->incident = r->id;
+		p->kind = inc_xstrdup(kind);
+		p->data = data.data;
+		return 0;
+	}
 	inc_sql_int(q, 1, ctx->now);
 	inc_sql_text(q, 2, ctx->actor);
 	inc_sql_text(q, 3, inc_progname());
@@ -38,6 +52,74 @@ inc_event_log(struct inc_ctx *ctx, const struct inc_incident *r, const json_t *e
 	rc = inc_sql_run(q, err);
 	inc_buf_free(&data);
 	return rc;
+}
+
+/* Rows an INSERT of kept events writes at most. */
+#define EVENT_ROWS 32
+
+int
+inc_events_flush(struct inc_ctx *ctx, char *err)
+{
+	/* the text for k rows, made once (the statement cache's key); on
+	 * SQLite "OR FAIL", as for the audit rows (record.c): no statement
+	 * journal for a statement of many rows none of which can fail */
+	static char *texts[2][EVENT_ROWS + 1];
+	int pg = inc_db_dialect(ctx->db) != INC_SQLITE;
+	size_t done = 0;
+	int rc = 0;
+
+	while (rc == 0 && done < ctx->npev) {
+		size_t k = ctx->npev - done < EVENT_ROWS ? ctx->npev - done : EVENT_ROWS;
+		struct inc_sql *q;
+
+		if (!texts[pg][k]) {
+			struct inc_buf b = {0};
+
+			inc_buf_addstr(&b, pg ? "INSERT INTO" : "INSERT OR FAIL INTO");
+			inc_buf_addstr(&b, " event(at, actor, tool, incident, kind, data) VALUES");
+			for (size_t i = 0; i < k; i++)
+				inc_buf_printf(&b, "%s(?%zu,?1,?2,?%zu,?%zu,?%zu)", i ? "," : "",
+					       3 + 4 * i, 4 + 4 * i, 5 + 4 * i, 6 + 4 * i);
+			texts[pg][k] = b.data;
+		}
+		q = inc_sql(ctx->db, texts[pg][k]);
+		inc_sql_text(q, 1, ctx->actor);
+		inc_sql_text(q, 2, inc_progname());
+		for (size_t i = 0; i < k; i++) {
+			const struct inc_pending_event *p = &ctx->pev[done + i];
+
+			inc_sql_int(q, 3 + 4 * (int)i, p->at);
+			inc_sql_int(q, 4 + 4 * (int)i, p->incident);
+			inc_sql_text(q, 5 + 4 * (int)i, p->kind);
+			inc_sql_text(q, 6 + 4 * (int)i, p->data);
+		}
+		rc = inc_sql_run(q, err);
+		done += k;
+	}
+	inc_events_drop(ctx, 0);
+	return rc;
+}
+
+int
+inc_rows_flush(struct inc_ctx *ctx, char *err)
+{
+	return inc_audit_flush(ctx, err) < 0 || inc_events_flush(ctx, err) < 0 ? -1 : 0;
+}
+
+void
+inc_events_drop(struct inc_ctx *ctx, size_t from)
+{
+	for (size_t i = from; i < ctx->npev; i++) {
+		free(ctx->pev[i].kind);
+		free(ctx->pev[i].data);
+	}
+	if (from < ctx->npev)
+		ctx->npev = from;
+	if (!ctx->npev) {
+		free(ctx->pev);
+		ctx->pev = NULL;
+		ctx->cappev = 0;
+	}
 }
 
 int

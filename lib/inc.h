@@ -860,6 +860,22 @@ struct inc_ctx {
 	 * (inc-assign: no write before a refusal, no savepoint per record) */
 	int defer_rotation;
 	char *rotation_group, *rotation_member;
+	/* events.c, record.c: with defer_rows (input.c sets it for a tool
+	 * without a savepoint per record), the event and audit rows of a
+	 * batch are kept here and written by inc_rows_flush() before its
+	 * commit, many rows an INSERT: a change, its audit rows and its event
+	 * still commit together */
+	int defer_rows;
+	struct inc_pending_event {
+		int64_t at, incident;
+		char *kind, *data;
+	} *pev;
+	size_t npev, cappev;
+	struct inc_pending_audit {
+		int64_t incident, task, at;
+		char *action, *field, *old, *new_;
+	} *pau;
+	size_t npau, cappau;
 	struct inc_upd {
 		uint64_t cols;
 		char *sql;
@@ -1043,6 +1059,14 @@ int inc_major_declared(struct inc_ctx *, const struct inc_incident *r, char *err
 /* Append event ev (its "kind" names it) of r to the event log, in the
  * transaction of the change it tells of: 0, or -1 (err). */
 int inc_event_log(struct inc_ctx *, const struct inc_incident *r, const json_t *ev, char *err);
+/* The events kept under ctx->defer_rows: written (0, or -1 with err), or
+ * dropped from the n-th on (a batch rolled back: 0). */
+int inc_events_flush(struct inc_ctx *, char *err);
+void inc_events_drop(struct inc_ctx *, size_t from);
+/* The same for the audit rows (record.c), and for both. */
+int inc_audit_flush(struct inc_ctx *, char *err);
+void inc_audit_drop(struct inc_ctx *, size_t from);
+int inc_rows_flush(struct inc_ctx *, char *err);
 /* inc_event_log, then the record with ev (stolen) on the output. */
 int inc_event(struct inc_ctx *, const struct inc_incident *r, json_t *ev, char *err);
 

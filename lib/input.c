@@ -211,6 +211,8 @@ fatal(struct inc_ctx *ctx, const char *where)
 
 	inc_db_err(ctx->db, msg);
 	inc_tx_rollback(ctx);
+	inc_events_drop(ctx, 0);
+	inc_audit_drop(ctx, 0);
 	if (where)
 		inc_warn("%s: %s: %s", inc_db_name(ctx->db), where, msg);
 	else
@@ -223,7 +225,12 @@ static int
 commit(struct inc_ctx *ctx, struct batch *b)
 {
 	int held = b->n > 0 && inc_mono_ns() - b->t0 > BATCH_NSEC;
+	char err[INC_ERRLEN];
 
+	/* the batch's audit and event rows, kept by a tool without a
+	 * savepoint per record, go in with it */
+	if ((ctx->npev || ctx->npau) && inc_rows_flush(ctx, err) < 0)
+		return fatal(ctx, NULL);
 	if (inc_db_in_tx(ctx->db) && inc_tx_commit(ctx) < 0)
 		return fatal(ctx, NULL);
 	inc_ctx_flush(ctx);
@@ -252,6 +259,7 @@ one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, inc_record
 {
 	char err[INC_ERRLEN] = "";
 	size_t mark;
+	int rc;
 
 	if (inc_tx_begin(ctx) < 0)
 		return fatal(ctx, NULL);
@@ -260,19 +268,29 @@ one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, inc_record
 		/* the tool refuses before its first write: a savepoint per record
 		 * would be pure cost (a bulk inc-log spends 4% on it) */
 		int64_t changes = inc_db_changes(ctx->db);
+		size_t events = ctx->npev, audits = ctx->npau;
 
-		if (fn(ctx, where, line, id, arg, err) == 0)
+		/* its audit and event rows are kept for the commit */
+		ctx->defer_rows = 1;
+		rc = fn(ctx, where, line, id, arg, err);
+		ctx->defer_rows = 0;
+		if (rc == 0)
 			return 0;
 		if (inc_db_failed(ctx->db))
 			return fatal(ctx, where);
 		if (inc_db_changes(ctx->db) != changes) {
 			/* a write then a failure: nothing of this batch may stand */
 			inc_tx_rollback(ctx);
+			inc_events_drop(ctx, 0);
+			inc_audit_drop(ctx, 0);
 			inc_warn("%s: %s: %s", inc_db_name(ctx->db), where,
 				 err[0] ? err : "write failed");
 			ctx->status = INC_EXIT_DB;
 			return -1;
 		}
+		/* refused before writing */
+		inc_events_drop(ctx, events);
+		inc_audit_drop(ctx, audits);
 	} else {
 		if (inc_db_savepoint(ctx->db) < 0)
 			return fatal(ctx, where);

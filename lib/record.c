@@ -505,7 +505,9 @@ audit_rows(struct inc_ctx *ctx, int64_t incident, const char *action,
 		size_t k = n < AUDIT_ROWS ? n : AUDIT_ROWS;
 		struct inc_sql *q;
 
-		if (k == 1) {
+		if (k == 1 || ctx->defer_rows) {
+			/* one, or kept for the commit (inc_audit) */
+			k = 1;
 			if (inc_audit(ctx, incident, INC_NULL, action, rows->field, rows->old,
 				      rows->new_, err) < 0)
 				return -1;
@@ -731,11 +733,98 @@ inc_record_audit(struct inc_ctx *ctx, const struct inc_incident *before,
 	return diff(ctx, before, r, action, only, &changed, err);
 }
 
+/* Audit rows an INSERT of kept rows writes at most. */
+#define KEPT_ROWS 16
+
+int
+inc_audit_flush(struct inc_ctx *ctx, char *err)
+{
+	/* as audit_rows's texts, with the time per row */
+	static char *texts[2][KEPT_ROWS + 1];
+	int pg = inc_db_dialect(ctx->db) != INC_SQLITE;
+	size_t done = 0;
+	int rc = 0;
+
+	while (rc == 0 && done < ctx->npau) {
+		size_t k = ctx->npau - done < KEPT_ROWS ? ctx->npau - done : KEPT_ROWS;
+		struct inc_sql *q;
+
+		if (!texts[pg][k]) {
+			struct inc_buf b = {0};
+
+			inc_buf_addstr(&b, pg ? "INSERT INTO" : "INSERT OR FAIL INTO");
+			inc_buf_addstr(&b, " audit(incident, task, at, actor, tool, action, field,"
+				       " old, new) VALUES");
+			for (size_t i = 0; i < k; i++)
+				inc_buf_printf(&b, "%s(?%zu,?%zu,?%zu,?1,?2,?%zu,?%zu,?%zu,?%zu)",
+					       i ? "," : "", 3 + 7 * i, 4 + 7 * i, 5 + 7 * i,
+					       6 + 7 * i, 7 + 7 * i, 8 + 7 * i, 9 + 7 * i);
+			texts[pg][k] = b.data;
+		}
+		q = inc_sql(ctx->db, texts[pg][k]);
+		inc_sql_text(q, 1, ctx->actor);
+		inc_sql_text(q, 2, inc_progname());
+		for (size_t i = 0; i < k; i++) {
+			const struct inc_pending_audit *a = &ctx->pau[done + i];
+			int j = 3 + 7 * (int)i;
+
+			inc_sql_int(q, j, a->incident);
+			inc_sql_int(q, j + 1, a->task);
+			inc_sql_int(q, j + 2, a->at);
+			inc_sql_text(q, j + 3, a->action);
+			inc_sql_text(q, j + 4, a->field);
+			inc_sql_text(q, j + 5, a->old);
+			inc_sql_text(q, j + 6, a->new_);
+		}
+		rc = inc_sql_run(q, err);
+		done += k;
+	}
+	inc_audit_drop(ctx, 0);
+	return rc;
+}
+
+void
+inc_audit_drop(struct inc_ctx *ctx, size_t from)
+{
+	for (size_t i = from; i < ctx->npau; i++) {
+		free(ctx->pau[i].action);
+		free(ctx->pau[i].field);
+		free(ctx->pau[i].old);
+		free(ctx->pau[i].new_);
+	}
+	if (from < ctx->npau)
+		ctx->npau = from;
+	if (!ctx->npau) {
+		free(ctx->pau);
+		ctx->pau = NULL;
+		ctx->cappau = 0;
+	}
+}
+
 int
 inc_audit(struct inc_ctx *ctx, int64_t incident, int64_t task, const char *action,
 	  const char *field, const char *old, const char *new_, char *err)
 {
-	struct inc_sql *q = inc_sql(ctx->db, sql_audit);
+	struct inc_sql *q;
+
+	if (ctx->defer_rows) {
+		struct inc_pending_audit *a;
+
+		if (ctx->npau == ctx->cappau) {
+			ctx->cappau = ctx->cappau ? 2 * ctx->cappau : 256;
+			ctx->pau = inc_xrealloc(ctx->pau, ctx->cappau * sizeof *ctx->pau);
+		}
+		a = &ctx->pau[ctx->npau++];
+		a->incident = incident;
+		a->task = task;
+		a->at = ctx->now;
+		a->action = inc_xstrdup(action);
+		a->field = field ? inc_xstrdup(field) : NULL;
+		a->old = old ? inc_xstrdup(old) : NULL;
+		a->new_ = new_ ? inc_xstrdup(new_) : NULL;
+		return 0;
+	}
+	q = inc_sql(ctx->db, sql_audit);
 
 	inc_sql_int(q, 1, incident);
 	inc_sql_int(q, 2, task);
