@@ -77,7 +77,19 @@ struct inc_buf {
 	char *data;
 	size_t len, cap;
 };
-void inc_buf_add(struct inc_buf *, const char *, size_t);
+/* Room for n more bytes and a NUL. */
+void inc_buf_grow(struct inc_buf *, size_t n);
+/* Inline: a record is a hundred small pieces (keys, punctuation), and a
+ * call each was a third of writing it. */
+static inline void
+inc_buf_add(struct inc_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		inc_buf_grow(b, n);
+	__builtin_memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
 void inc_buf_addstr(struct inc_buf *, const char *);
 void inc_buf_printf(struct inc_buf *, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -84,19 +84,14 @@ inc_xstrdup(const char *s)
 }
 
 void
-inc_buf_add(struct inc_buf *b, const char *s, size_t n)
+inc_buf_grow(struct inc_buf *b, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
+	size_t cap = b->cap ? b->cap : 256;
 
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->data = inc_xrealloc(b->data, cap);
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	b->data = inc_xrealloc(b->data, cap);
+	b->cap = cap;
 }
 
 void
