@@ -127,6 +127,9 @@ close_env(void)
 	inc_db_close(ctx.db);
 	inc_config_free(ctx.cfg);
 	inc_buf_free(&ctx.out);
+	/* record.c's UPDATE texts live as long as the context */
+	for (int i = 0; i < ctx.nupd; i++)
+		free(ctx.upd[i].sql);
 	memset(&ctx, 0, sizeof ctx);
 }
 
