@@ -204,10 +204,14 @@ inc_tx_begin(struct inc_ctx *ctx)
 int
 inc_tx_commit(struct inc_ctx *ctx)
 {
-	if (inc_db_commit(ctx->db) < 0) {
+	char err[INC_ERRLEN];
+
+	/* the audit and event rows kept under defer_rows go in with the
+	 * changes they tell of, whoever commits */
+	if (((ctx->npev || ctx->npau) && inc_rows_flush(ctx, err) < 0) ||
+	    inc_db_commit(ctx->db) < 0) {
 		/* not committed: nothing of it may reach a downstream stage */
-		inc_db_rollback(ctx->db);
-		ctx->out.len = 0;
+		inc_tx_rollback(ctx);
 		return -1;
 	}
 	/* only now may a downstream stage see these records */
@@ -219,6 +223,8 @@ void
 inc_tx_rollback(struct inc_ctx *ctx)
 {
 	inc_db_rollback(ctx->db);
+	inc_events_drop(ctx, 0);
+	inc_audit_drop(ctx, 0);
 	ctx->out.len = 0;
 }
 
@@ -239,6 +245,8 @@ inc_ctx_close(struct inc_ctx *ctx, char *err)
 		inc_db_close(ctx->db);
 		ctx->db = NULL;
 	}
+	inc_events_drop(ctx, 0);
+	inc_audit_drop(ctx, 0);
 	write_out(ctx);
 	inc_buf_free(&ctx->out);
 	for (size_t i = 0; i < ctx->loads.n; i++)

@@ -54,44 +54,53 @@ inc_event_log(struct inc_ctx *ctx, const struct inc_incident *r, const json_t *e
 	return rc;
 }
 
-/* Rows an INSERT of kept events writes at most. */
-#define EVENT_ROWS 32
+/* Kept events, several to an INSERT, as the audit rows (record.c): the
+ * texts are constants of 1, 2, 4, 8, 16 and 32 rows, a run of n written as
+ * n's binary digits; on SQLite "OR FAIL": no statement journal for a
+ * statement of many rows none of which can fail. */
+#define E_COLS " event(at, actor, tool, incident, kind, data, via) VALUES"
+#define E_1 "(?,?,?,?,?,?,?)"
+#define E_2 E_1 "," E_1
+#define E_4 E_2 "," E_2
+#define E_8 E_4 "," E_4
+#define E_16 E_8 "," E_8
+#define E_32 E_16 "," E_16
+static const char *const event_sql[2][6] = {
+	{"INSERT OR FAIL INTO" E_COLS E_1, "INSERT OR FAIL INTO" E_COLS E_2,
+	 "INSERT OR FAIL INTO" E_COLS E_4, "INSERT OR FAIL INTO" E_COLS E_8,
+	 "INSERT OR FAIL INTO" E_COLS E_16, "INSERT OR FAIL INTO" E_COLS E_32},
+	{"INSERT INTO" E_COLS E_1, "INSERT INTO" E_COLS E_2, "INSERT INTO" E_COLS E_4,
+	 "INSERT INTO" E_COLS E_8, "INSERT INTO" E_COLS E_16, "INSERT INTO" E_COLS E_32},
+};
+#define EVENT_MAX 32	/* rows of the longest text */
 
 int
 inc_events_flush(struct inc_ctx *ctx, char *err)
 {
-	/* the text for k rows, made once (the statement cache's key); on
-	 * SQLite "OR FAIL", as for the audit rows (record.c): no statement
-	 * journal for a statement of many rows none of which can fail */
-	static char *texts[2][EVENT_ROWS + 1];
 	int pg = inc_db_dialect(ctx->db) != INC_SQLITE;
+	const char *via = inc_ctx_via(ctx);
 	size_t done = 0;
 	int rc = 0;
 
 	while (rc == 0 && done < ctx->npev) {
-		size_t k = ctx->npev - done < EVENT_ROWS ? ctx->npev - done : EVENT_ROWS;
+		int l = 5;
+		size_t k = EVENT_MAX;
 		struct inc_sql *q;
 
-		if (!texts[pg][k]) {
-			struct inc_buf b = {0};
-
-			inc_buf_addstr(&b, pg ? "INSERT INTO" : "INSERT OR FAIL INTO");
-			inc_buf_addstr(&b, " event(at, actor, tool, incident, kind, data) VALUES");
-			for (size_t i = 0; i < k; i++)
-				inc_buf_printf(&b, "%s(?%zu,?1,?2,?%zu,?%zu,?%zu)", i ? "," : "",
-					       3 + 4 * i, 4 + 4 * i, 5 + 4 * i, 6 + 4 * i);
-			texts[pg][k] = b.data;
-		}
-		q = inc_sql(ctx->db, texts[pg][k]);
-		inc_sql_text(q, 1, ctx->actor);
-		inc_sql_text(q, 2, inc_progname());
+		while (k > ctx->npev - done)
+			k >>= 1, l--;
+		q = inc_sql(ctx->db, event_sql[pg][l]);
 		for (size_t i = 0; i < k; i++) {
 			const struct inc_pending_event *p = &ctx->pev[done + i];
+			int j = 1 + 7 * (int)i;
 
-			inc_sql_int(q, 3 + 4 * (int)i, p->at);
-			inc_sql_int(q, 4 + 4 * (int)i, p->incident);
-			inc_sql_text(q, 5 + 4 * (int)i, p->kind);
-			inc_sql_text(q, 6 + 4 * (int)i, p->data);
+			inc_sql_int(q, j, p->at);
+			inc_sql_text(q, j + 1, ctx->actor);
+			inc_sql_text(q, j + 2, inc_progname());
+			inc_sql_int(q, j + 3, p->incident);
+			inc_sql_text(q, j + 4, p->kind);
+			inc_sql_text(q, j + 5, p->data);
+			inc_sql_text(q, j + 6, via);
 		}
 		rc = inc_sql_run(q, err);
 		done += k;

@@ -211,8 +211,6 @@ fatal(struct inc_ctx *ctx, const char *where)
 
 	inc_db_err(ctx->db, msg);
 	inc_tx_rollback(ctx);
-	inc_events_drop(ctx, 0);
-	inc_audit_drop(ctx, 0);
 	if (where)
 		inc_warn("%s: %s: %s", inc_db_name(ctx->db), where, msg);
 	else
@@ -225,12 +223,8 @@ static int
 commit(struct inc_ctx *ctx, struct batch *b)
 {
 	int held = b->n > 0 && inc_mono_ns() - b->t0 > BATCH_NSEC;
-	char err[INC_ERRLEN];
 
-	/* the batch's audit and event rows, kept by a tool without a
-	 * savepoint per record, go in with it */
-	if ((ctx->npev || ctx->npau) && inc_rows_flush(ctx, err) < 0)
-		return fatal(ctx, NULL);
+	/* inc_tx_commit writes the batch's kept audit and event rows first */
 	if (inc_db_in_tx(ctx->db) && inc_tx_commit(ctx) < 0)
 		return fatal(ctx, NULL);
 	inc_ctx_flush(ctx);
@@ -281,8 +275,6 @@ one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, inc_record
 		if (inc_db_changes(ctx->db) != changes) {
 			/* a write then a failure: nothing of this batch may stand */
 			inc_tx_rollback(ctx);
-			inc_events_drop(ctx, 0);
-			inc_audit_drop(ctx, 0);
 			inc_warn("%s: %s: %s", inc_db_name(ctx->db), where,
 				 err[0] ? err : "write failed");
 			ctx->status = INC_EXIT_DB;

@@ -480,66 +480,82 @@ inc_incident_insert(struct inc_ctx *ctx, struct inc_incident *r, char *err)
 	return inc_audit(ctx, r->id, INC_NULL, "logged", NULL, NULL, r->subject, err);
 }
 
-/* The audit rows of one change, up to AUDIT_ROWS a statement: one INSERT
- * of several rows, not one of each (inc-classify writes five a record,
- * and a statement's run costs as much again as the row it writes). */
+/* The audit rows of one change (up to AUDIT_ROWS), or those kept for a
+ * batch's commit, several to an INSERT: a statement's run costs as much
+ * again as the row it writes (inc-classify writes five a record). The
+ * texts are constants, 1, 2, 4, 8 and 16 rows (a run of n rows is written
+ * as n's binary digits), since the statement cache's key is the text's
+ * address. On SQLite "OR FAIL": a statement of several rows that may
+ * abort runs in a statement journal (a copy of each page it touches, 4%
+ * of inc-classify), and no row here can break a constraint; a failure
+ * stops the record all the same. */
 #define AUDIT_ROWS 8
 struct audit_row {
-	const char *field, *old, *new_;
+	int64_t incident, task, at;
+	const char *action, *field, *old, *new_;
 };
 
+#define A_COLS " audit(incident, task, at, actor, tool, action, field, old, new, via) VALUES"
+#define A_1 "(?,?,?,?,?,?,?,?,?,?)"
+#define A_2 A_1 "," A_1
+#define A_4 A_2 "," A_2
+#define A_8 A_4 "," A_4
+#define A_16 A_8 "," A_8
+static const char *const audit_sql[2][5] = {
+	{"INSERT OR FAIL INTO" A_COLS A_1, "INSERT OR FAIL INTO" A_COLS A_2,
+	 "INSERT OR FAIL INTO" A_COLS A_4, "INSERT OR FAIL INTO" A_COLS A_8,
+	 "INSERT OR FAIL INTO" A_COLS A_16},
+	{"INSERT INTO" A_COLS A_1, "INSERT INTO" A_COLS A_2, "INSERT INTO" A_COLS A_4,
+	 "INSERT INTO" A_COLS A_8, "INSERT INTO" A_COLS A_16},
+};
+#define AUDIT_MAX 16	/* rows of the longest text */
+
 static int
-audit_rows(struct inc_ctx *ctx, int64_t incident, const char *action,
-	   const struct audit_row *rows, size_t n, char *err)
+audit_write(struct inc_ctx *ctx, const struct audit_row *rows, size_t n, char *err)
 {
-	/* the text for k rows, made once: the statement cache's key. On
-	 * SQLite "OR FAIL": a statement of several rows that may abort runs
-	 * in a statement journal (a copy of each page it touches, 4% of
-	 * inc-classify), and no row here can break a constraint; a failure
-	 * stops the record all the same. */
-	static char *texts[2][AUDIT_ROWS + 1];
 	int pg = inc_db_dialect(ctx->db) != INC_SQLITE;
-	char **sql = texts[pg];
+	const char *via = inc_ctx_via(ctx);
 
 	while (n > 0) {
-		size_t k = n < AUDIT_ROWS ? n : AUDIT_ROWS;
+		int l = 4;
+		size_t k = AUDIT_MAX;
 		struct inc_sql *q;
 
-		if (k == 1 || ctx->defer_rows) {
-			/* one, or kept for the commit (inc_audit) */
-			k = 1;
-			if (inc_audit(ctx, incident, INC_NULL, action, rows->field, rows->old,
-				      rows->new_, err) < 0)
-				return -1;
-		} else {
-			if (!sql[k]) {
-				struct inc_buf b = {0};
+		while (k > n)
+			k >>= 1, l--;
+		q = inc_sql(ctx->db, audit_sql[pg][l]);
+		for (size_t i = 0; i < k; i++) {
+			int j = 1 + 10 * (int)i;
 
-				inc_buf_addstr(&b, pg ? "INSERT INTO" : "INSERT OR FAIL INTO");
-				inc_buf_addstr(&b, " audit(incident, task, at, actor, tool,"
-					       " action, field, old, new) VALUES");
-				for (size_t i = 0; i < k; i++)
-					inc_buf_printf(&b, "%s(?1,NULL,?2,?3,?4,?5,?%zu,?%zu,?%zu)",
-						       i ? "," : "", 6 + 3 * i, 7 + 3 * i, 8 + 3 * i);
-				sql[k] = b.data;
-			}
-			q = inc_sql(ctx->db, sql[k]);
-			inc_sql_int(q, 1, incident);
-			inc_sql_int(q, 2, ctx->now);
-			inc_sql_text(q, 3, ctx->actor);
-			inc_sql_text(q, 4, inc_progname());
-			inc_sql_text(q, 5, action);
-			for (size_t i = 0; i < k; i++) {
-				inc_sql_text(q, 6 + 3 * (int)i, rows[i].field);
-				inc_sql_text(q, 7 + 3 * (int)i, rows[i].old);
-				inc_sql_text(q, 8 + 3 * (int)i, rows[i].new_);
-			}
-			if (inc_sql_run(q, err) < 0)
-				return -1;
+			inc_sql_int(q, j, rows[i].incident);
+			inc_sql_int(q, j + 1, rows[i].task);
+			inc_sql_int(q, j + 2, rows[i].at);
+			inc_sql_text(q, j + 3, ctx->actor);
+			inc_sql_text(q, j + 4, inc_progname());
+			inc_sql_text(q, j + 5, rows[i].action);
+			inc_sql_text(q, j + 6, rows[i].field);
+			inc_sql_text(q, j + 7, rows[i].old);
+			inc_sql_text(q, j + 8, rows[i].new_);
+			inc_sql_text(q, j + 9, via);
 		}
+		if (inc_sql_run(q, err) < 0)
+			return -1;
 		rows += k;
 		n -= k;
 	}
+	return 0;
+}
+
+static int
+audit_rows(struct inc_ctx *ctx, const struct audit_row *rows, size_t n, char *err)
+{
+	if (!ctx->defer_rows)
+		return audit_write(ctx, rows, n, err);
+	/* kept for the commit (inc_audit) */
+	for (size_t i = 0; i < n; i++)
+		if (inc_audit(ctx, rows[i].incident, rows[i].task, rows[i].action, rows[i].field,
+			      rows[i].old, rows[i].new_, err) < 0)
+			return -1;
 	return 0;
 }
 
@@ -575,7 +591,7 @@ diff(struct inc_ctx *ctx, const struct inc_incident *before, const struct inc_in
 		if (!(f->flags & INC_F_AUDIT) || (f->flags & only) != only)
 			continue;
 		if (n == AUDIT_ROWS) {
-			if (audit_rows(ctx, r->id, action, rows, n, err) < 0)
+			if (audit_rows(ctx, rows, n, err) < 0)
 				return -1;
 			n = 0;
 		}
@@ -583,11 +599,15 @@ diff(struct inc_ctx *ctx, const struct inc_incident *before, const struct inc_in
 			o = inc_field_text(before, f, tb[n][0]);
 			nv = inc_field_text(r, f, tb[n][1]);
 		}
+		rows[n].incident = r->id;
+		rows[n].task = INC_NULL;
+		rows[n].at = ctx->now;
+		rows[n].action = action;
 		rows[n].field = f->name;
 		rows[n].old = o;
 		rows[n++].new_ = nv;
 	}
-	return audit_rows(ctx, r->id, action, rows, n, err);
+	return audit_rows(ctx, rows, n, err);
 }
 
 /* Any field at all differs. */
@@ -733,50 +753,23 @@ inc_record_audit(struct inc_ctx *ctx, const struct inc_incident *before,
 	return diff(ctx, before, r, action, only, &changed, err);
 }
 
-/* Audit rows an INSERT of kept rows writes at most. */
-#define KEPT_ROWS 16
-
 int
 inc_audit_flush(struct inc_ctx *ctx, char *err)
 {
-	/* as audit_rows's texts, with the time per row */
-	static char *texts[2][KEPT_ROWS + 1];
-	int pg = inc_db_dialect(ctx->db) != INC_SQLITE;
+	struct audit_row rows[AUDIT_MAX];
 	size_t done = 0;
 	int rc = 0;
 
 	while (rc == 0 && done < ctx->npau) {
-		size_t k = ctx->npau - done < KEPT_ROWS ? ctx->npau - done : KEPT_ROWS;
-		struct inc_sql *q;
+		size_t k = ctx->npau - done < AUDIT_MAX ? ctx->npau - done : AUDIT_MAX;
 
-		if (!texts[pg][k]) {
-			struct inc_buf b = {0};
-
-			inc_buf_addstr(&b, pg ? "INSERT INTO" : "INSERT OR FAIL INTO");
-			inc_buf_addstr(&b, " audit(incident, task, at, actor, tool, action, field,"
-				       " old, new) VALUES");
-			for (size_t i = 0; i < k; i++)
-				inc_buf_printf(&b, "%s(?%zu,?%zu,?%zu,?1,?2,?%zu,?%zu,?%zu,?%zu)",
-					       i ? "," : "", 3 + 7 * i, 4 + 7 * i, 5 + 7 * i,
-					       6 + 7 * i, 7 + 7 * i, 8 + 7 * i, 9 + 7 * i);
-			texts[pg][k] = b.data;
-		}
-		q = inc_sql(ctx->db, texts[pg][k]);
-		inc_sql_text(q, 1, ctx->actor);
-		inc_sql_text(q, 2, inc_progname());
 		for (size_t i = 0; i < k; i++) {
 			const struct inc_pending_audit *a = &ctx->pau[done + i];
-			int j = 3 + 7 * (int)i;
 
-			inc_sql_int(q, j, a->incident);
-			inc_sql_int(q, j + 1, a->task);
-			inc_sql_int(q, j + 2, a->at);
-			inc_sql_text(q, j + 3, a->action);
-			inc_sql_text(q, j + 4, a->field);
-			inc_sql_text(q, j + 5, a->old);
-			inc_sql_text(q, j + 6, a->new_);
+			rows[i] = (struct audit_row){a->incident, a->task, a->at, a->action,
+						     a->field, a->old, a->new_};
 		}
-		rc = inc_sql_run(q, err);
+		rc = audit_write(ctx, rows, k, err);
 		done += k;
 	}
 	inc_audit_drop(ctx, 0);
