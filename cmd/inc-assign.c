@@ -130,6 +130,7 @@ main(int argc, char **argv)
 		inc_each_query(&ctx, inc_sql(ctx.db, "SELECT id FROM incident WHERE assignee IS NULL"
 					     " AND " INC_SQL_OPEN " ORDER BY id"), assign_one, &o);
 	else
-		inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID, assign_one, &o);
+		inc_each(&ctx, argc - optind, argv + optind, stdin,
+			 INC_EACH_NEEDS_ID | INC_EACH_NO_LINE, assign_one, &o);
 	return tool_close(&ctx);
 }

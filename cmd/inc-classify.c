@@ -91,6 +91,7 @@ main(int argc, char **argv)
 	 * before its first write: no savepoint per record, which journals a
 	 * copy of every page the record touches */
 	ctx.no_savepoint = 1;
-	inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID, classify_one, &o);
+	inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID | INC_EACH_NO_LINE,
+		 classify_one, &o);
 	return tool_close(&ctx);
 }

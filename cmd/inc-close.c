@@ -136,6 +136,7 @@ main(int argc, char **argv)
 	if (o.mode == INC_CLOSE_EXPIRE)
 		inc_each_query(&ctx, inc_close_expired(&ctx, o.cutoff), close_one, &o);
 	else
-		inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID, close_one, &o);
+		inc_each(&ctx, argc - optind, argv + optind, stdin,
+			 INC_EACH_NEEDS_ID | INC_EACH_NO_LINE, close_one, &o);
 	return tool_close(&ctx);
 }

@@ -150,7 +150,8 @@ main(int argc, char **argv)
 					     " sla_policy IS NOT NULL AND " INC_SQL_OPEN),
 			       by_rules, NULL);
 	} else if (o.to) {
-		inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID, by_hand, &o);
+		inc_each(&ctx, argc - optind, argv + optind, stdin,
+			 INC_EACH_NEEDS_ID | INC_EACH_NO_LINE, by_hand, &o);
 	} else {
 		/* the log first: a breach inc-sla reported to someone else, a
 		 * run refused or killed, is escalated all the same; the cursor
@@ -163,8 +164,8 @@ main(int argc, char **argv)
 			json_decref(kinds);
 		}
 		if (ctx.status != INC_EXIT_DB && (optind < argc || !isatty(0)))
-			inc_each(&ctx, argc - optind, argv + optind, stdin, INC_EACH_NEEDS_ID,
-				 by_rules, &o);
+			inc_each(&ctx, argc - optind, argv + optind, stdin,
+				 INC_EACH_NEEDS_ID | INC_EACH_NO_LINE, by_rules, &o);
 	}
 	json_decref(o.notify);
 	return tool_close(&ctx);

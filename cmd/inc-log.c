@@ -286,7 +286,7 @@ main(int argc, char **argv)
 		/* log_one validates all before its insert: no savepoint needed */
 		ctx.no_savepoint = 1;
 		/* each line validated and built on the input's reader thread */
-		inc_each_prep(&ctx, stdin, 0, prepare, prepared_free, log_one, NULL);
+		inc_each_prep(&ctx, stdin, INC_EACH_NO_LINE, prepare, prepared_free, log_one, NULL);
 	}
 	json_decref(opts);
 	return tool_close(&ctx);

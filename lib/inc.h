@@ -119,6 +119,12 @@ void inc_json_str(struct inc_buf *, const char *s);
 void inc_json_int(struct inc_buf *, int64_t v);	/* INC_NULL: null */
 /* Any value, compact, keys in their stored order. */
 void inc_json_value(struct inc_buf *, const json_t *);
+/* 1 when text (n bytes) is for certain a JSON object that Jansson's
+ * json_loadb(JSON_REJECT_DUPLICATES) reads without error, with *val and
+ * *vlen the text of top-level key's value (NULL when absent); 0 when it is
+ * not sure, and Jansson is to read it (and say why not). No tree built. */
+int inc_json_scan_object(const char *text, size_t n, const char *key, const char **val,
+			 size_t *vlen);
 
 /* ---- closed vocabularies (vocab.c) ---- */
 
@@ -1563,10 +1569,13 @@ int inc_review(struct inc_ctx *, int64_t id, struct inc_buf *out, char *err);
  */
 typedef int (*inc_record_fn)(struct inc_ctx *, const char *where, json_t *line,
 			     int64_t id, void *arg, char *err);
-enum { INC_EACH_NEEDS_ID = 1 };
+enum { INC_EACH_NEEDS_ID = 1, INC_EACH_NO_LINE = 2 };
 /* ids as arguments (argc > 0), else JSON lines from in; with
  * INC_EACH_NEEDS_ID also lines that are an id alone (5, INC-5, "INC-5"),
- * taken as {"id":5}. */
+ * taken as {"id":5}. With INC_EACH_NO_LINE fn never reads line (it gets
+ * NULL): each line is only checked and its id read, without building its
+ * object (the full record of a stage before is a kilobyte of JSON), or,
+ * with a prep, its object is dropped on the reader thread once prepared. */
 int inc_each(struct inc_ctx *, int argc, char **argv, FILE *in, unsigned flags,
 	     inc_record_fn, void *arg);
 /*

@@ -475,6 +475,33 @@ bare_id(const char *line, size_t n, int64_t *id)
 	return inc_parse_id(buf, id);
 }
 
+/* The id of a line certain to be a valid object (inc_json_scan_object),
+ * without building it: 1 and *id when its "id" is a positive integer or a
+ * string inc_parse_id reads, else 0 (Jansson reads it and says what is
+ * wrong, as for any line). */
+static int
+quick_id(const char *line, size_t n, int64_t *id)
+{
+	const char *v;
+	size_t vn;
+	char buf[32];
+
+	if (!inc_json_scan_object(line, n, "id", &v, &vn) || !v || vn < 1 || vn >= sizeof buf)
+		return 0;
+	if (v[0] == '"') {
+		if (vn < 2 || memchr(v, '\\', vn))
+			return 0;
+		v++;
+		vn -= 2;
+	} else if (!memchr("123456789", v[0], 9) || memchr(v, '.', vn) || memchr(v, 'e', vn) ||
+		   memchr(v, 'E', vn)) {
+		return 0;	/* 0, negative, real: line_id says why */
+	}
+	memcpy(buf, v, vn);
+	buf[vn] = '\0';
+	return inc_parse_id(buf, id) == 0;
+}
+
 /* One input line: its JSON object and id, or a message why not. A tool
  * that needs an id also takes the id alone, as {"id":N}. */
 static json_t *
@@ -540,9 +567,18 @@ feed_run(void *arg)
 				line[--n] = '\0';
 			if (n == 0)
 				continue;
-			if ((it.o = parse_line(line, n, f->flags, &it.id, err)) &&
+			if ((f->flags & INC_EACH_NO_LINE) && (f->flags & INC_EACH_NEEDS_ID) &&
+			    !f->prep && (bare_id(line, n, &it.id) == 0 || quick_id(line, n, &it.id))) {
+				it.kind = ITEM_OBJ;	/* the id is all fn reads */
+			} else if ((it.o = parse_line(line, n, f->flags, &it.id, err)) &&
 			    (!f->prep || (it.prep = f->prep(f->ctx, it.o, err)))) {
 				it.kind = ITEM_OBJ;
+				if (f->flags & INC_EACH_NO_LINE) {
+					/* freed here, in this thread's own arena,
+					 * not by the writer */
+					json_decref(it.o);
+					it.o = NULL;
+				}
 			} else {
 				json_decref(it.o);
 				it.o = NULL;

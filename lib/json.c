@@ -155,3 +155,300 @@ inc_json_value(struct inc_buf *b, const json_t *v)
 	inc_buf_addstr(b, s ? s : "null");
 	free(s);
 }
+
+/* ---- JSON read without a tree ---- */
+
+/*
+ * A scanner that says "certainly valid" only where Jansson's json_loadb
+ * (JSON_REJECT_DUPLICATES) reads the same text without an error, and
+ * "ask Jansson" on anything it does not follow: escapes in keys, \u0000
+ * and surrogate escapes, integers of 19 digits or more, reals that could
+ * overflow, objects of more than SCAN_KEYS keys, nesting past SCAN_DEPTH.
+ * It never builds anything: a tool that only needs a line's "id" (a full
+ * record of a kilobyte, from the stage before) reads it at a tenth of the
+ * cost of the tree, and the few lines it is unsure of go to Jansson, whose
+ * messages say what is wrong.
+ */
+#define SCAN_DEPTH 64
+#define SCAN_KEYS 128
+
+struct scan {
+	const unsigned char *p, *end;
+	const char *key;	/* the top-level key looked for */
+	size_t klen;
+	const char *val;	/* its value's text, once found */
+	size_t vlen;
+};
+
+static int scan_value(struct scan *, int depth);
+
+static void
+scan_ws(struct scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
+
+static int
+hexval(unsigned c)
+{
+	return c >= '0' && c <= '9' ? (int)(c - '0') : c >= 'a' && c <= 'f' ? (int)(c - 'a' + 10) :
+	       c >= 'A' && c <= 'F' ? (int)(c - 'A' + 10) : -1;
+}
+
+/* A string from its opening quote; a key may hold no escape (compared as
+ * it is written). 1 and past it, or 0. */
+static int
+scan_string(struct scan *s, int key)
+{
+	const unsigned char *p = s->p + 1, *end = s->end;
+
+	while (p < end) {
+		unsigned c = *p;
+
+		if (c == '"') {
+			s->p = p + 1;
+			return 1;
+		}
+		if (c < 0x20)
+			return 0;
+		if (c == '\\') {
+			if (key || p + 1 >= end)
+				return 0;
+			c = p[1];
+			if (c == 'u') {
+				int v = 0;
+
+				if (end - p < 6)
+					return 0;
+				for (int i = 2; i < 6; i++) {
+					int h = hexval(p[i]);
+
+					if (h < 0)
+						return 0;
+					v = v * 16 + h;
+				}
+				if (v == 0 || (v >= 0xd800 && v <= 0xdfff))
+					return 0;
+				p += 6;
+				continue;
+			}
+			if (!strchr("\"\\/bfnrt", (int)c) || c == 0)
+				return 0;
+			p += 2;
+			continue;
+		}
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		/* UTF-8 as inc_utf8_valid (and Jansson) take it */
+		{
+			size_t k;
+			unsigned cp;
+
+			if (c >= 0xc2 && c <= 0xdf) { k = 1; cp = c & 0x1f; }
+			else if (c >= 0xe0 && c <= 0xef) { k = 2; cp = c & 0x0f; }
+			else if (c >= 0xf0 && c <= 0xf4) { k = 3; cp = c & 0x07; }
+			else
+				return 0;
+			if ((size_t)(end - p) <= k)
+				return 0;
+			for (size_t i = 1; i <= k; i++) {
+				if ((p[i] & 0xc0) != 0x80)
+					return 0;
+				cp = (cp << 6) | (p[i] & 0x3f);
+			}
+			if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+			    (cp >= 0xd800 && cp <= 0xdfff))
+				return 0;
+			p += k + 1;
+		}
+	}
+	return 0;
+}
+
+/* A number, as Jansson lexes it, that it also converts without error. */
+static int
+scan_number(struct scan *s)
+{
+	const unsigned char *p = s->p, *end = s->end;
+	size_t ndig = 0, edig = 0;
+	int real = 0;
+
+	if (p < end && *p == '-')
+		p++;
+	if (p >= end || *p < '0' || *p > '9')
+		return 0;
+	if (*p == '0') {
+		p++;
+		ndig = 1;
+		if (p < end && *p >= '0' && *p <= '9')
+			return 0;
+	} else {
+		while (p < end && *p >= '0' && *p <= '9') {
+			p++;
+			ndig++;
+		}
+	}
+	if (p < end && *p == '.') {
+		real = 1;
+		p++;
+		if (p >= end || *p < '0' || *p > '9')
+			return 0;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		real = 1;
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || *p < '0' || *p > '9')
+			return 0;
+		while (p < end && *p >= '0' && *p <= '9') {
+			p++;
+			edig++;
+		}
+	}
+	/* an integer that fits int64; a real that cannot overflow a double */
+	if (real ? ndig > 15 || edig > 2 : ndig > 18)
+		return 0;
+	s->p = p;
+	return 1;
+}
+
+static int
+scan_word(struct scan *s, const char *w, size_t n)
+{
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, w, n) != 0)
+		return 0;
+	s->p += n;
+	return 1;
+}
+
+static int
+scan_object(struct scan *s, int depth)
+{
+	const unsigned char *key[SCAN_KEYS];
+	size_t klen[SCAN_KEYS], nk = 0;
+
+	s->p++;	/* { */
+	scan_ws(s);
+	if (s->p < s->end && *s->p == '}') {
+		s->p++;
+		return 1;
+	}
+	for (;;) {
+		const unsigned char *k;
+		size_t kn;
+
+		if (s->p >= s->end || *s->p != '"' || nk == SCAN_KEYS)
+			return 0;
+		k = s->p + 1;
+		if (!scan_string(s, 1))
+			return 0;
+		kn = (size_t)(s->p - 1 - k);
+		/* JSON_REJECT_DUPLICATES: Jansson refuses the line */
+		for (size_t i = 0; i < nk; i++)
+			if (klen[i] == kn && memcmp(key[i], k, kn) == 0)
+				return 0;
+		key[nk] = k;
+		klen[nk++] = kn;
+		scan_ws(s);
+		if (s->p >= s->end || *s->p != ':')
+			return 0;
+		s->p++;
+		scan_ws(s);
+		if (depth == 1 && s->key && kn == s->klen && memcmp(k, s->key, kn) == 0) {
+			const unsigned char *v = s->p;
+
+			if (!scan_value(s, depth))
+				return 0;
+			s->val = (const char *)v;
+			s->vlen = (size_t)(s->p - v);
+		} else if (!scan_value(s, depth)) {
+			return 0;
+		}
+		scan_ws(s);
+		if (s->p >= s->end)
+			return 0;
+		if (*s->p == '}') {
+			s->p++;
+			return 1;
+		}
+		if (*s->p != ',')
+			return 0;
+		s->p++;
+		scan_ws(s);
+	}
+}
+
+static int
+scan_array(struct scan *s, int depth)
+{
+	s->p++;	/* [ */
+	scan_ws(s);
+	if (s->p < s->end && *s->p == ']') {
+		s->p++;
+		return 1;
+	}
+	for (;;) {
+		if (!scan_value(s, depth))
+			return 0;
+		scan_ws(s);
+		if (s->p >= s->end)
+			return 0;
+		if (*s->p == ']') {
+			s->p++;
+			return 1;
+		}
+		if (*s->p != ',')
+			return 0;
+		s->p++;
+		scan_ws(s);
+	}
+}
+
+static int
+scan_value(struct scan *s, int depth)
+{
+	if (s->p >= s->end)
+		return 0;
+	switch (*s->p) {
+	case '{':
+		return depth < SCAN_DEPTH && scan_object(s, depth + 1);
+	case '[':
+		return depth < SCAN_DEPTH && scan_array(s, depth + 1);
+	case '"':
+		return scan_string(s, 0);
+	case 't':
+		return scan_word(s, "true", 4);
+	case 'f':
+		return scan_word(s, "false", 5);
+	case 'n':
+		return scan_word(s, "null", 4);
+	default:
+		return scan_number(s);
+	}
+}
+
+int
+inc_json_scan_object(const char *text, size_t n, const char *key, const char **val,
+		     size_t *vlen)
+{
+	struct scan s = {(const unsigned char *)text, (const unsigned char *)text + n, key,
+			 key ? strlen(key) : 0, NULL, 0};
+
+	*val = NULL;
+	*vlen = 0;
+	scan_ws(&s);
+	if (s.p >= s.end || *s.p != '{' || !scan_object(&s, 1))
+		return 0;
+	scan_ws(&s);
+	if (s.p != s.end)
+		return 0;
+	*val = s.val;
+	*vlen = s.vlen;
+	return 1;
+}

@@ -1174,6 +1174,167 @@ test_record(void)
 	}
 }
 
+/* ---- the scanner (inc_json_scan_object) against Jansson ---- */
+
+/*
+ * Whenever the scanner says "certainly valid", Jansson reads the same text
+ * as an object, under JSON_REJECT_DUPLICATES, and the value it found for
+ * "id" is Jansson's (the same text dumped); whenever it is unsure, nothing
+ * is lost but speed. held: the scanner's answer must be this (-1: either).
+ */
+static void
+scan_agrees(const char *what, const char *text, size_t n, int held)
+{
+	const char *v;
+	size_t vn;
+	int ok = inc_json_scan_object(text, n, "id", &v, &vn);
+	json_error_t je;
+	json_t *o = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je);
+	char d[256];
+
+	if (held >= 0 && ok != held) {
+		snprintf(d, sizeof d, "scanner said %d, want %d (Jansson: %s)", ok, held,
+			 o ? "valid" : je.text);
+		check(0, what, d);
+	} else if (ok && (!o || !json_is_object(o))) {
+		snprintf(d, sizeof d, "scanner sure, Jansson refuses: %s", o ? "not an object" : je.text);
+		check(0, what, d);
+	} else if (ok) {
+		json_t *id = json_object_get(o, "id");
+
+		if (!id != !v) {
+			check(0, what, "\"id\" found by one and not the other");
+		} else if (id) {
+			json_t *mine = json_loadb(v, vn, JSON_DECODE_ANY, NULL);
+
+			check(mine && json_equal(mine, id), what, "the value of \"id\" differs");
+			json_decref(mine);
+		} else {
+			check(1, what, NULL);
+		}
+	} else {
+		check(1, what, NULL);
+	}
+	json_decref(o);
+}
+
+static void
+scan_is(const char *text, int held)
+{
+	char what[96];
+
+	snprintf(what, sizeof what, "scan %.60s", text);
+	scan_agrees(what, text, strlen(text), held);
+}
+
+static void
+test_scan(void)
+{
+	static const char *const sure[] = {
+		"{}", " {\"id\":5} ", "{\"id\":\"INC-5\"}", "{\"a\":[1,-2,3.5,-0.25e-3,1E+2,0,-0]}",
+		"{\"a\":{\"a\":{\"b\":null}},\"b\":{\"a\":1}}", "{\"s\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\u20AC\"}",
+		"{\"s\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}", "{\"t\":true,\"f\":false,\"n\":null}",
+		"{\"\":1}", "\t{\"id\" : 7 ,\r\n\"x\":[ ]}", "{\"n\":123456789012345678}",
+		"{\"id\":23001,\"ref\":\"INC-23001\",\"custom\":{\"host\":\"web-07\",\"trigger_id\":26280},"
+		"\"links\":[],\"event\":{\"kind\":\"logged\"}}",
+	};
+	static const char *const refused[] = {
+		"", " ", "[]", "5", "\"x\"", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{,}",
+		"{\"a\":1}x", "{\"a\":1}{}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":1e}",
+		"{\"a\":-}", "{\"a\":+1}", "{\"a\":tru}", "{\"a\":nul}", "{\"a\":truex}",
+		"{\"a\":1,\"a\":2}", "{\"x\":{\"a\":1,\"a\":1}}", "{\"a\":\"\\u0000\"}",
+		"{\"a\":\"\\ud800\"}", "{\"a\":\"\\ud83d\\ude00\"}", "{\"a\":\"\\x\"}",
+		"{\"a\":\"\\u12\"}", "{\"a\\u0062\":1}", "{\"a\":\"\x01\"}", "{\"a\":\"\xc3\"}",
+		"{\"a\":\"\xc0\xaf\"}", "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":\"\xf4\x90\x80\x80\"}",
+		"{\"a\":\"\xff\"}", "\xef\xbb\xbf{}", "{\"n\":1234567890123456789}",
+		"{\"n\":99999999999999999999}", "{\"r\":1e309}", "{\"r\":1e400}", "{\"a\":1 2}",
+		"{\"a\" 1}", "{'a':1}", "{a:1}", "{\"a\":[1,]}", "{\"a\":[,1]}", "{\"a\":[1 2]}",
+		"{\"a\":\"unterminated}",
+	};
+	char buf[4096];
+
+	for (size_t i = 0; i < sizeof sure / sizeof *sure; i++)
+		scan_is(sure[i], 1);
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+		scan_is(refused[i], 0);
+	/* NUL bytes inside the text */
+	scan_agrees("scan NUL in a string", "{\"a\":\"x\0y\"}", 11, 0);
+	scan_agrees("scan NUL outside", "{\"a\":1}\0", 8, 0);
+	/* deep nesting: unsure past its depth, never wrong */
+	{
+		size_t k = 0;
+
+		k += (size_t)snprintf(buf, sizeof buf, "{\"id\":1,\"a\":");
+		for (int d = 0; d < 100; d++)
+			buf[k++] = '[';
+		for (int d = 0; d < 100; d++)
+			buf[k++] = ']';
+		buf[k++] = '}';
+		scan_agrees("scan 100 deep", buf, k, 0);
+		k = (size_t)snprintf(buf, sizeof buf, "{\"id\":1,\"a\":");
+		for (int d = 0; d < 30; d++)
+			buf[k++] = '[';
+		for (int d = 0; d < 30; d++)
+			buf[k++] = ']';
+		buf[k++] = '}';
+		scan_agrees("scan 30 deep", buf, k, 1);
+	}
+	/* a record of the pipeline, mutated at random a few hundred thousand
+	 * times: every mutant the scanner is sure of, Jansson reads alike */
+	{
+		static const char base[] =
+			"{\"id\":23001,\"ref\":\"INC-23001\",\"subject\":\"[ALERT] caf\xc3\xa9 \\\"x\\\" "
+			"\\u20ac\",\"description\":\"Trigger: HTTP check failed.\\nLine two\\t\xe2\x82\xac\","
+			"\"requester\":null,\"status\":\"new\",\"major\":false,\"sla\":{\"policy\":\"p\","
+			"\"response_due\":\"2026-11-27T10:00:00Z\",\"paused_s\":0,\"x\":-1.5e-7},"
+			"\"links\":[{\"type\":\"a\",\"ref\":\"b\"},[],[1,2,[true]]],\"custom\":{\"host\":"
+			"\"web-07\",\"trigger_id\":26280,\"n\":null},\"event\":{\"kind\":\"logged\"}}";
+		static const char alphabet[] = "{}[]\":,\\ 0123456789-+.eEtrufalsnid\x01\x80\xc3\xa9\xff\t";
+		size_t bn = sizeof base - 1, sure_n = 0;
+		int bad = 0;
+
+		scan_agrees("scan base record", base, bn, 1);
+		for (int i = 0; i < 300000 && !bad; i++) {
+			size_t n = bn, at;
+			int edits = 1 + (int)below(3);
+
+			memcpy(buf, base, bn);
+			for (int e = 0; e < edits && n > 0; e++) {
+				at = below(n);
+				switch (below(4)) {
+				case 0:	/* replace a byte */
+					buf[at] = alphabet[below(sizeof alphabet - 1)];
+					break;
+				case 1:	/* delete one */
+					memmove(buf + at, buf + at + 1, n - at - 1);
+					n--;
+					break;
+				case 2:	/* insert one */
+					if (n + 1 < sizeof buf) {
+						memmove(buf + at + 1, buf + at, n - at);
+						buf[at] = alphabet[below(sizeof alphabet - 1)];
+						n++;
+					}
+					break;
+				default:	/* cut it short */
+					n = at;
+					break;
+				}
+			}
+			{
+				int before = failed;
+				const char *v;
+				size_t vn;
+
+				sure_n += (size_t)inc_json_scan_object(buf, n, "id", &v, &vn);
+				scan_agrees("scan mutant", buf, n, -1);
+				bad = failed != before;
+			}
+		}
+		check(sure_n > 1000, "scan: many mutants still certainly valid", NULL);
+	}
+}
+
 int
 main(void)
 {
@@ -1187,6 +1348,7 @@ main(void)
 	test_random();
 	test_invalid_utf8();
 	test_record();
+	test_scan();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
