@@ -245,8 +245,7 @@ inc_ctx_close(struct inc_ctx *ctx, char *err)
 		inc_db_close(ctx->db);
 		ctx->db = NULL;
 	}
-	inc_events_drop(ctx, 0);
-	inc_audit_drop(ctx, 0);
+	inc_rows_free(ctx);
 	write_out(ctx);
 	inc_buf_free(&ctx->out);
 	for (size_t i = 0; i < ctx->loads.n; i++)

@@ -19,15 +19,13 @@
 int
 inc_event_log(struct inc_ctx *ctx, const struct inc_incident *r, const json_t *ev, char *err)
 {
-	struct inc_sql *q = inc_sql(ctx->db, "INSERT INTO event(at, actor, tool, incident, kind, data, via)"
-				    " VALUES(?, ?, ?, ?, ?, ?, ?)");
 	const char *kind = json_string_value(json_object_get(ev, "kind"));
 	struct inc_buf data = {0};
+	struct inc_sql *q;
 	int rc;
 
 	if (!kind)
 		return inc_err(err, "an event without a kind");
-	inc_json_value(&data, ev);
 	if (ctx->defer_rows) {
 		struct inc_pending_event *p;
 
@@ -38,10 +36,16 @@ inc_event_log(struct inc_ctx *ctx, const struct inc_incident *r, const json_t *e
 		p = &ctx->pev[ctx->npev++];
 		p->at = ctx->now;
 		p->incident = r->id;
-		p->kind = inc_xstrdup(kind);
-		p->data = data.data;
+		p->kind = inc_text_put(&ctx->pev_text, kind);
+		/* the data written in place, after its kind */
+		p->data = ctx->pev_text.len;
+		inc_json_value(&ctx->pev_text, ev);
+		inc_buf_add(&ctx->pev_text, "", 1);
 		return 0;
 	}
+	inc_json_value(&data, ev);
+	q = inc_sql(ctx->db, "INSERT INTO event(at, actor, tool, incident, kind, data, via)"
+		    " VALUES(?, ?, ?, ?, ?, ?, ?)");
 	inc_sql_int(q, 1, ctx->now);
 	inc_sql_text(q, 2, ctx->actor);
 	inc_sql_text(q, 3, inc_progname());
@@ -98,8 +102,8 @@ inc_events_flush(struct inc_ctx *ctx, char *err)
 			inc_sql_text(q, j + 1, ctx->actor);
 			inc_sql_text(q, j + 2, inc_progname());
 			inc_sql_int(q, j + 3, p->incident);
-			inc_sql_text(q, j + 4, p->kind);
-			inc_sql_text(q, j + 5, p->data);
+			inc_sql_text(q, j + 4, inc_text_at(&ctx->pev_text, p->kind));
+			inc_sql_text(q, j + 5, inc_text_at(&ctx->pev_text, p->data));
 			inc_sql_text(q, j + 6, via);
 		}
 		rc = inc_sql_run(q, err);
@@ -118,17 +122,34 @@ inc_rows_flush(struct inc_ctx *ctx, char *err)
 void
 inc_events_drop(struct inc_ctx *ctx, size_t from)
 {
-	for (size_t i = from; i < ctx->npev; i++) {
-		free(ctx->pev[i].kind);
-		free(ctx->pev[i].data);
-	}
-	if (from < ctx->npev)
+	if (from < ctx->npev) {
+		/* the texts of event `from` on begin with its kind */
+		ctx->pev_text.len = ctx->pev[from].kind;
 		ctx->npev = from;
-	if (!ctx->npev) {
-		free(ctx->pev);
-		ctx->pev = NULL;
-		ctx->cappev = 0;
 	}
+}
+
+void
+inc_rows_free(struct inc_ctx *ctx)
+{
+	free(ctx->pev);
+	free(ctx->pau);
+	inc_buf_free(&ctx->pev_text);
+	inc_buf_free(&ctx->pau_text);
+	ctx->pev = NULL;
+	ctx->pau = NULL;
+	ctx->npev = ctx->cappev = ctx->npau = ctx->cappau = 0;
+}
+
+size_t
+inc_text_put(struct inc_buf *b, const char *s)
+{
+	size_t off = b->len;
+
+	if (!s)
+		return INC_NOTEXT;
+	inc_buf_add(b, s, strlen(s) + 1);
+	return off;
 }
 
 int

@@ -884,16 +884,20 @@ struct inc_ctx {
 	 * commit, many rows an INSERT: a change, its audit rows and its event
 	 * still commit together */
 	int defer_rows;
+	/* their texts are offsets in pev_text and pau_text, NUL-terminated
+	 * one after the other (INC_NOTEXT: null), not a malloc each */
 	struct inc_pending_event {
 		int64_t at, incident;
-		char *kind, *data;
+		size_t kind, data;
 	} *pev;
 	size_t npev, cappev;
+	struct inc_buf pev_text;
 	struct inc_pending_audit {
 		int64_t incident, task, at;
-		char *action, *field, *old, *new_;
+		size_t action, field, old, new_;
 	} *pau;
 	size_t npau, cappau;
+	struct inc_buf pau_text;
 	struct inc_upd {
 		uint64_t cols;
 		char *sql;
@@ -1085,6 +1089,17 @@ void inc_events_drop(struct inc_ctx *, size_t from);
 int inc_audit_flush(struct inc_ctx *, char *err);
 void inc_audit_drop(struct inc_ctx *, size_t from);
 int inc_rows_flush(struct inc_ctx *, char *err);
+/* What the kept rows hold, freed (inc_ctx_close). */
+void inc_rows_free(struct inc_ctx *);
+/* The offset of s (NULL: INC_NOTEXT) appended to b with its NUL; and the
+ * text at an offset. */
+#define INC_NOTEXT ((size_t)-1)
+size_t inc_text_put(struct inc_buf *b, const char *s);
+static inline const char *
+inc_text_at(const struct inc_buf *b, size_t off)
+{
+	return off == INC_NOTEXT ? NULL : b->data + off;
+}
 /* inc_event_log, then the record with ev (stolen) on the output. */
 int inc_event(struct inc_ctx *, const struct inc_incident *r, json_t *ev, char *err);
 

@@ -765,9 +765,13 @@ inc_audit_flush(struct inc_ctx *ctx, char *err)
 
 		for (size_t i = 0; i < k; i++) {
 			const struct inc_pending_audit *a = &ctx->pau[done + i];
+			const struct inc_buf *t = &ctx->pau_text;
 
-			rows[i] = (struct audit_row){a->incident, a->task, a->at, a->action,
-						     a->field, a->old, a->new_};
+			rows[i] = (struct audit_row){a->incident, a->task, a->at,
+						     inc_text_at(t, a->action),
+						     inc_text_at(t, a->field),
+						     inc_text_at(t, a->old),
+						     inc_text_at(t, a->new_)};
 		}
 		rc = audit_write(ctx, rows, k, err);
 		done += k;
@@ -779,18 +783,10 @@ inc_audit_flush(struct inc_ctx *ctx, char *err)
 void
 inc_audit_drop(struct inc_ctx *ctx, size_t from)
 {
-	for (size_t i = from; i < ctx->npau; i++) {
-		free(ctx->pau[i].action);
-		free(ctx->pau[i].field);
-		free(ctx->pau[i].old);
-		free(ctx->pau[i].new_);
-	}
-	if (from < ctx->npau)
+	if (from < ctx->npau) {
+		/* the texts of row `from` on begin with its action */
+		ctx->pau_text.len = ctx->pau[from].action;
 		ctx->npau = from;
-	if (!ctx->npau) {
-		free(ctx->pau);
-		ctx->pau = NULL;
-		ctx->cappau = 0;
 	}
 }
 
@@ -811,10 +807,10 @@ inc_audit(struct inc_ctx *ctx, int64_t incident, int64_t task, const char *actio
 		a->incident = incident;
 		a->task = task;
 		a->at = ctx->now;
-		a->action = inc_xstrdup(action);
-		a->field = field ? inc_xstrdup(field) : NULL;
-		a->old = old ? inc_xstrdup(old) : NULL;
-		a->new_ = new_ ? inc_xstrdup(new_) : NULL;
+		a->action = inc_text_put(&ctx->pau_text, action ? action : "");
+		a->field = inc_text_put(&ctx->pau_text, field);
+		a->old = inc_text_put(&ctx->pau_text, old);
+		a->new_ = inc_text_put(&ctx->pau_text, new_);
 		return 0;
 	}
 	q = inc_sql(ctx->db, sql_audit);
