@@ -139,6 +139,24 @@ assignees() {
 	assert_equal "$(dbq 'SELECT count(*) FROM event')" "$events"
 }
 
+@test "queued twice in one run: the second is shown as existing, one event logged" {
+	edit_config '.people |= map(if .name == "dana" or .name == "erik" then .available = false else . end)'
+	log_n 2 '"group":"l2-infra"'
+	events=$(dbq 'SELECT count(*) FROM event')
+	# one batch: the first queued event is still kept for the commit when
+	# the second line asks whether the incident is queued already
+	run --separate-stderr inc-assign <<<$'1\n2\n1'
+	assert_success
+	assert_equal "$(jq -c '[.id, .event]' <<<"$output")" \
+'[1,{"kind":"queued","group":"l2-infra"}]
+[2,{"kind":"queued","group":"l2-infra"}]
+[1,{"kind":"queued","group":"l2-infra","existing":true}]'
+	assert_equal "$(dbq 'SELECT count(*) FROM event')" "$((events + 2))"
+	assert_equal "$(dbq "SELECT incident, kind FROM event WHERE kind = 'queued' ORDER BY seq")" \
+'1|queued
+2|queued'
+}
+
 @test "--queued routes every open incident that has no assignee, and reads no stdin" {
 	edit_config '(.people[] | select(.name == "dana")).available = false
 		| (.people[] | select(.name == "erik")).available = false'
