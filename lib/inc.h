@@ -101,6 +101,9 @@ void *inc_xmalloc(size_t);	/* abort on out-of-memory: nothing sane to do */
 void *inc_xrealloc(void *, size_t);
 char *inc_xstrdup(const char *);
 int inc_utf8_valid(const char *, size_t);
+/* The length of the valid UTF-8 sequence of two to four bytes at p (a
+ * byte >= 0x80), before end; 0 if it is not one. */
+size_t inc_utf8_seq(const unsigned char *p, const unsigned char *end);
 int64_t inc_mono_ns(void);	/* a monotonic clock, nanoseconds: for timing, never for "now" */
 int inc_streq(const char *, const char *);	/* equal, NULL equal to NULL */
 int inc_in_list(const char *s, const char *const *list);	/* NULL-ended list */

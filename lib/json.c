@@ -244,25 +244,11 @@ scan_string(struct scan *s, int key)
 		}
 		/* UTF-8 as inc_utf8_valid (and Jansson) take it */
 		{
-			size_t k;
-			unsigned cp;
+			size_t k = inc_utf8_seq(p, end);
 
-			if (c >= 0xc2 && c <= 0xdf) { k = 1; cp = c & 0x1f; }
-			else if (c >= 0xe0 && c <= 0xef) { k = 2; cp = c & 0x0f; }
-			else if (c >= 0xf0 && c <= 0xf4) { k = 3; cp = c & 0x07; }
-			else
+			if (!k)
 				return 0;
-			if ((size_t)(end - p) <= k)
-				return 0;
-			for (size_t i = 1; i <= k; i++) {
-				if ((p[i] & 0xc0) != 0x80)
-					return 0;
-				cp = (cp << 6) | (p[i] & 0x3f);
-			}
-			if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-			    (cp >= 0xd800 && cp <= 0xdfff))
-				return 0;
-			p += k + 1;
+			p += k;
 		}
 	}
 	return 0;
@@ -327,6 +313,25 @@ scan_word(struct scan *s, const char *w, size_t n)
 	return 1;
 }
 
+/* After a member or an element: 1 past the closing bracket, 2 past a
+ * comma (and the blanks after it), 0 on anything else. */
+static int
+scan_next(struct scan *s, unsigned char close)
+{
+	scan_ws(s);
+	if (s->p >= s->end)
+		return 0;
+	if (*s->p == close) {
+		s->p++;
+		return 1;
+	}
+	if (*s->p != ',')
+		return 0;
+	s->p++;
+	scan_ws(s);
+	return 2;
+}
+
 static int
 scan_object(struct scan *s, int depth)
 {
@@ -342,6 +347,7 @@ scan_object(struct scan *s, int depth)
 	for (;;) {
 		const unsigned char *k;
 		size_t kn;
+		int rc;
 
 		if (s->p >= s->end || *s->p != '"' || nk == SCAN_KEYS)
 			return 0;
@@ -370,17 +376,8 @@ scan_object(struct scan *s, int depth)
 		} else if (!scan_value(s, depth)) {
 			return 0;
 		}
-		scan_ws(s);
-		if (s->p >= s->end)
-			return 0;
-		if (*s->p == '}') {
-			s->p++;
-			return 1;
-		}
-		if (*s->p != ',')
-			return 0;
-		s->p++;
-		scan_ws(s);
+		if ((rc = scan_next(s, '}')) != 2)
+			return rc;
 	}
 }
 
@@ -394,19 +391,12 @@ scan_array(struct scan *s, int depth)
 		return 1;
 	}
 	for (;;) {
+		int rc;
+
 		if (!scan_value(s, depth))
 			return 0;
-		scan_ws(s);
-		if (s->p >= s->end)
-			return 0;
-		if (*s->p == ']') {
-			s->p++;
-			return 1;
-		}
-		if (*s->p != ',')
-			return 0;
-		s->p++;
-		scan_ws(s);
+		if ((rc = scan_next(s, ']')) != 2)
+			return rc;
 	}
 }
 

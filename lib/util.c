@@ -151,7 +151,6 @@ inc_utf8_valid(const char *s, size_t n)
 	while (p < end) {
 		unsigned c = *p;
 		size_t k;
-		unsigned cp;
 
 		if (c < 0x80) {
 			if (c == 0)
@@ -159,24 +158,36 @@ inc_utf8_valid(const char *s, size_t n)
 			p++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf) { k = 1; cp = c & 0x1f; }
-		else if (c >= 0xe0 && c <= 0xef) { k = 2; cp = c & 0x0f; }
-		else if (c >= 0xf0 && c <= 0xf4) { k = 3; cp = c & 0x07; }
-		else
+		if (!(k = inc_utf8_seq(p, end)))
 			return 0;
-		if ((size_t)(end - p) <= k)
-			return 0;
-		for (size_t i = 1; i <= k; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		p += k + 1;
+		p += k;
 	}
 	return 1;
+}
+
+size_t
+inc_utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = *p, cp;
+	size_t k;
+
+	if (c >= 0xc2 && c <= 0xdf) { k = 1; cp = c & 0x1f; }
+	else if (c >= 0xe0 && c <= 0xef) { k = 2; cp = c & 0x0f; }
+	else if (c >= 0xf0 && c <= 0xf4) { k = 3; cp = c & 0x07; }
+	else
+		return 0;
+	if ((size_t)(end - p) <= k)
+		return 0;
+	for (size_t i = 1; i <= k; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	/* no overlong form, no surrogate, nothing past U+10FFFF */
+	if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return k + 1;
 }
 
 int
