@@ -272,8 +272,11 @@ one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, inc_record
 			return 0;
 		if (inc_db_failed(ctx->db))
 			return fatal(ctx, where);
-		if (inc_db_changes(ctx->db) != changes) {
-			/* a write then a failure: nothing of this batch may stand */
+		if (inc_db_changes(ctx->db) != changes || ctx->npev < events ||
+		    ctx->npau < audits) {
+			/* a write then a failure (the rows kept for the batch
+			 * written, or lost to a failed write, on the way): nothing
+			 * of this batch may stand */
 			inc_tx_rollback(ctx);
 			inc_warn("%s: %s: %s", inc_db_name(ctx->db), where,
 				 err[0] ? err : "write failed");

@@ -192,7 +192,7 @@ inc_rule_re_match(const struct inc_rule_re *re, const char *s)
 	{
 		/* the clock read only for a subject of several windows: most
 		 * are one, and a match a record per rule read it each time */
-		int64_t t0 = n > MATCH_WINDOW ? inc_mono_ns() : 0;
+		int64_t t0 = n >= MATCH_WINDOW ? inc_mono_ns() : 0;
 		size_t from = 0;
 
 		for (;;) {

@@ -739,6 +739,13 @@ test_quadratic(void)
 	re = inc_rule_re_new("^z", err);
 	check(!inc_rule_re_match(re, s), "^ does not match at a window's start", NULL);
 	inc_rule_re_free(re);
+	/* a text of exactly one window: a match that starts at its end, the
+	 * one position past the window, is still tried */
+	memset(s, 'b', 1024);
+	s[1024] = '\0';
+	re = inc_rule_re_new("(?<=b)\\z", err);
+	check(inc_rule_re_match(re, s), "a match at the end of a text of one window is found", NULL);
+	inc_rule_re_free(re);
 	free(s);
 }
 
