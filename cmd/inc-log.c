@@ -76,21 +76,10 @@ prepare(const struct inc_ctx *ctx, json_t *in, char *err)
 		free(p);
 		return NULL;
 	}
-	/* what the insert fills in (inc_incident_insert), filled in here:
-	 * the record as it will be stored, and its strings made and freed in
-	 * this thread (input.c hands back what log_one leaves) */
-	if (r->created_at == INC_NULL)
-		r->created_at = ctx->now;
-	if (r->detected_at == INC_NULL)
-		r->detected_at = r->created_at;
-	r->updated_at = ctx->now;
-	for (size_t i = 0; i < inc_nfields; i++) {
-		const struct inc_field *f = &inc_fields[i];
-		char **v = (char **)((char *)r + f->off);
-
-		if ((f->type == INC_FT_JARR || f->type == INC_FT_JOBJ) && !*v)
-			*v = inc_xstrdup(f->type == INC_FT_JARR ? "[]" : "{}");
-	}
+	/* what the insert fills in, filled in here: the record as it will
+	 * be stored, and its strings made and freed in this thread (input.c
+	 * hands back what log_one leaves) */
+	inc_incident_defaults(ctx, r);
 	inc_incident_write_rest(&p->rest, r);
 	return p;
 }

@@ -990,6 +990,9 @@ int inc_incident_by_external(struct inc_ctx *, const char *xid, struct inc_incid
 /* Insert (id assigned) and audit "logged": 0, or -1 with err (a taken
  * external_id: inc_db_errclass() is INC_DBE_UNIQUE). */
 int inc_incident_insert(struct inc_ctx *, struct inc_incident *, char *err);
+/* What the insert fills in where r leaves it unset: created_at (now),
+ * detected_at (created_at), updated_at (now), [] and {} for JSON fields. */
+void inc_incident_defaults(const struct inc_ctx *, struct inc_incident *);
 /* Write r's changed columns against before, one audit row per changed
  * audited field (action names what happened), updated_at = ctx->now when
  * anything changed. The row alone: inc_incident_store() (incident layer)

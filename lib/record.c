@@ -450,12 +450,9 @@ inc_open_count(struct inc_ctx *ctx, const char *name, char *err)
 	return n;
 }
 
-int
-inc_incident_insert(struct inc_ctx *ctx, struct inc_incident *r, char *err)
+void
+inc_incident_defaults(const struct inc_ctx *ctx, struct inc_incident *r)
 {
-	struct inc_sql *q = inc_sql(ctx->db, sql_insert);
-	int rc;
-
 	if (r->created_at == INC_NULL)
 		r->created_at = ctx->now;
 	if (r->detected_at == INC_NULL)
@@ -468,6 +465,15 @@ inc_incident_insert(struct inc_ctx *ctx, struct inc_incident *r, char *err)
 		if ((f->type == INC_FT_JARR || f->type == INC_FT_JOBJ) && !MEMBER(r, f, char *))
 			MEMBER(r, f, char *) = inc_xstrdup(f->type == INC_FT_JARR ? "[]" : "{}");
 	}
+}
+
+int
+inc_incident_insert(struct inc_ctx *ctx, struct inc_incident *r, char *err)
+{
+	struct inc_sql *q = inc_sql(ctx->db, sql_insert);
+	int rc;
+
+	inc_incident_defaults(ctx, r);
 	bind_fields(q, r, 2);
 	/* the id from the connection, not RETURNING: that costs an ephemeral
 	 * table (opened, written, freed) for every incident */
