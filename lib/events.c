@@ -87,13 +87,10 @@ inc_events_flush(struct inc_ctx *ctx, char *err)
 	int rc = 0;
 
 	while (rc == 0 && done < ctx->npev) {
-		int l = 5;
-		size_t k = EVENT_MAX;
-		struct inc_sql *q;
+		int l;
+		size_t k = inc_rows_run(ctx->npev - done, EVENT_MAX, &l);
+		struct inc_sql *q = inc_sql(ctx->db, event_sql[pg][l]);
 
-		while (k > ctx->npev - done)
-			k >>= 1, l--;
-		q = inc_sql(ctx->db, event_sql[pg][l]);
 		for (size_t i = 0; i < k; i++) {
 			const struct inc_pending_event *p = &ctx->pev[done + i];
 			int j = 1 + 7 * (int)i;
@@ -111,6 +108,17 @@ inc_events_flush(struct inc_ctx *ctx, char *err)
 	}
 	inc_events_drop(ctx, 0);
 	return rc;
+}
+
+size_t
+inc_rows_run(size_t n, size_t max, int *text)
+{
+	size_t k = 1;
+
+	*text = 0;
+	while (2 * k <= n && 2 * k <= max)
+		k *= 2, ++*text;
+	return k;
 }
 
 int

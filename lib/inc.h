@@ -1095,6 +1095,10 @@ void inc_events_drop(struct inc_ctx *, size_t from);
 int inc_audit_flush(struct inc_ctx *, char *err);
 void inc_audit_drop(struct inc_ctx *, size_t from);
 int inc_rows_flush(struct inc_ctx *, char *err);
+/* Of n rows (n >= 1) to write with texts of 1, 2, 4, ... max rows (max a
+ * power of two): how many the next INSERT takes, the largest that fits,
+ * and in *text the index of its text (0 for 1 row, 1 for 2, ...). */
+size_t inc_rows_run(size_t n, size_t max, int *text);
 /* What the kept rows hold, freed (inc_ctx_close). */
 void inc_rows_free(struct inc_ctx *);
 /* The offset of s (NULL: INC_NOTEXT) appended to b with its NUL; and the

@@ -523,13 +523,10 @@ audit_write(struct inc_ctx *ctx, const struct audit_row *rows, size_t n, char *e
 	const char *via = inc_ctx_via(ctx);
 
 	while (n > 0) {
-		int l = 4;
-		size_t k = AUDIT_MAX;
-		struct inc_sql *q;
+		int l;
+		size_t k = inc_rows_run(n, AUDIT_MAX, &l);
+		struct inc_sql *q = inc_sql(ctx->db, audit_sql[pg][l]);
 
-		while (k > n)
-			k >>= 1, l--;
-		q = inc_sql(ctx->db, audit_sql[pg][l]);
 		for (size_t i = 0; i < k; i++) {
 			int j = 1 + 10 * (int)i;
 
