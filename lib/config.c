@@ -114,14 +114,25 @@ check_string_array(struct vctx *v, const char *path, const json_t *a, int nonemp
 	return 0;
 }
 
+/* A duration, at most INC_DURATION_MAX as a string or an integer: a due
+ * time centuries of working time away is a typing error, and walking a
+ * calendar that far would cost every incident seconds. */
 static int
 get_duration(struct vctx *v, const char *path, const json_t *d, int64_t *out)
 {
+	int rc;
+
 	if (json_is_integer(d) && json_integer_value(d) >= 0) {
+		if (json_integer_value(d) > INC_DURATION_MAX)
+			return bad(v, path, "duration %" JSON_INTEGER_FORMAT "s is longer than"
+				   " 100 years", json_integer_value(d));
 		*out = json_integer_value(d);
 		return 0;
 	}
-	if (!json_is_string(d) || inc_duration_parse(json_string_value(d), out) < 0)
+	if (json_is_string(d) && (rc = inc_duration_parse(json_string_value(d), out)) == -2)
+		return bad(v, path, "duration \"%s\" is longer than 100 years",
+			   json_string_value(d));
+	if (!json_is_string(d) || rc < 0)
 		return bad(v, path, "bad duration %s%s%s (want e.g. 90s, 15m, 4h, 1h30m)",
 			   json_is_string(d) ? "\"" : "",
 			   json_is_string(d) ? json_string_value(d) : "of the wrong type",

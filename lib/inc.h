@@ -194,7 +194,8 @@ int inc_time_parse(const char *s, int64_t now, int rel, int64_t *out);	/* in UTC
 /* ISO 8601 UTC, buf of INC_TIMELEN bytes. */
 #define INC_TIMELEN 80
 char *inc_time_format(int64_t t, char *buf);
-/* "90s", "15m", "4h", "2d", "1h30m", "1w", bare seconds; >= 0. */
+/* "90s", "15m", "4h", "2d", "1h30m", "1w", bare seconds; >= 0. -1 when
+ * that is not what s is, -2 when it is but longer than INC_DURATION_MAX. */
 int inc_duration_parse(const char *s, int64_t *out);
 /* Shortest form: 5400 -> "1h30m". buf of INC_TIMELEN. */
 char *inc_duration_format(int64_t secs, char *buf);

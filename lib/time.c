@@ -117,8 +117,12 @@ inc_duration_parse(const char *s, int64_t *out)
 			return -1;
 		while (isdigit((unsigned char)*p)) {
 			if (v > (INT64_MAX - 9) / 10)
-				return -1;
-			v = v * 10 + (*p++ - '0');
+				v = INC_DURATION_MAX + 1;	/* too long: below */
+			else
+				v = v * 10 + (*p++ - '0');
+			if (v > INC_DURATION_MAX)
+				while (isdigit((unsigned char)*p))
+					p++;
 		}
 		switch (*p) {
 		case '\0': unit = 1; if (any) return -1; break;
@@ -134,10 +138,13 @@ inc_duration_parse(const char *s, int64_t *out)
 			return -1;
 		last = unit;
 		if (v > INC_DURATION_MAX / unit || total > INC_DURATION_MAX - v * unit)
-			return -1;
-		total += v * unit;
+			total = INC_DURATION_MAX + 1;
+		else if (total <= INC_DURATION_MAX)
+			total += v * unit;
 		any = 1;
 	}
+	if (total > INC_DURATION_MAX)
+		return -2;
 	*out = total;
 	return 0;
 }

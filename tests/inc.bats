@@ -179,6 +179,8 @@ config: $INC_CONFIG (written)$(roles_line)"
 .sla[0].response = "15x"|sla[0].response: bad duration "15x" (want e.g. 90s, 15m, 4h, 1h30m)
 .sla[1].resolve = "h"|sla[1].resolve: bad duration "h" (want e.g. 90s, 15m, 4h, 1h30m)
 .sla[0].response = -5|sla[0].response: bad duration of the wrong type (want e.g. 90s, 15m, 4h, 1h30m)
+.sla[1].resolve = 1855975627687576|sla[1].resolve: duration 1855975627687576s is longer than 100 years
+.sla[1].resolve = "36601d"|sla[1].resolve: duration "36601d" is longer than 100 years
 .sla[0].warn = 1.5|sla[0]: warn: expected a number in (0, 1]
 .sla[2].match.colour = "red"|sla[2].match: unknown field "colour"
 .escalation[3].after = "2 hours"|escalation[3].after: bad duration "2 hours" (want e.g. 90s, 15m, 4h, 1h30m)

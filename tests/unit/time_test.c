@@ -100,6 +100,17 @@ duration_bad(const char *s)
 	check(inc_duration_parse(s, &got) < 0, what, NULL);
 }
 
+/* Well formed but past INC_DURATION_MAX: -2, so that a config can say so. */
+static void
+duration_long(const char *s)
+{
+	int64_t got = 0;
+	char what[128];
+
+	snprintf(what, sizeof what, "too long \"%s\"", s);
+	check(inc_duration_parse(s, &got) == -2, what, NULL);
+}
+
 static void
 duration_format_is(int64_t secs, const char *want)
 {
@@ -280,6 +291,17 @@ test_duration(void)
 	duration_bad("9999999999w");
 	duration_bad("36601d");
 	duration_ok("36600d", INT64_C(36600) * 86400);
+	/* too long but well formed (-2), or malformed after the digits (-1) */
+	duration_long("36601d");
+	duration_long("3162240001");
+	duration_long("99999999999999999999");
+	duration_long("9999999999w");
+	duration_long("2000000000000000000m2000000000000000000s");
+	duration_long("36000d36000h");
+	duration_long("1w99999999999999999999999s");
+	duration_bad("99999999999999999999x");
+	duration_bad("99999999999999999999s1h");
+	duration_ok("3162240000", INC_DURATION_MAX);
 
 	duration_format_is(0, "0s");
 	duration_format_is(-5, "0s");
