@@ -267,8 +267,10 @@ inc_assign_queued_already(struct inc_ctx *ctx, int64_t id, char *err)
 	struct inc_sql *q;
 	int rc, queued = 0, found = 0;
 
-	/* the events this run kept for its commit are read too */
-	if ((ctx->npev || ctx->npau) && inc_rows_flush(ctx, err) < 0)
+	/* the events this run kept for its commit are read too: written out
+	 * first when some are of this incident (not when only others' are:
+	 * the batch's events then go many to an INSERT at its commit) */
+	if (inc_events_kept(ctx, id) && inc_rows_flush(ctx, err) < 0)
 		return -1;
 	q = inc_sql(ctx->db, "SELECT kind FROM event WHERE incident=? ORDER BY seq DESC");
 

@@ -16,6 +16,52 @@
 /* Events read per transaction by a consumer. */
 #define BATCH 500
 
+/* ---- the set of incidents with kept events ---- */
+
+static size_t
+id_slot(const int64_t *slot, size_t cap, int64_t id)
+{
+	size_t i = (size_t)(((uint64_t)id * UINT64_C(0x9E3779B97F4A7C15)) >> 20) & (cap - 1);
+
+	while (slot[i] && slot[i] != id)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static void
+ids_add(struct inc_ctx *ctx, int64_t id)
+{
+	size_t i;
+
+	if (2 * (ctx->npev_ids + 1) > ctx->cappev_ids) {
+		size_t cap = ctx->cappev_ids ? 2 * ctx->cappev_ids : 512;
+		int64_t *slot = inc_xmalloc(cap * sizeof *slot);
+
+		memset(slot, 0, cap * sizeof *slot);
+
+		for (size_t k = 0; k < ctx->cappev_ids; k++)
+			if (ctx->pev_ids[k])
+				slot[id_slot(slot, cap, ctx->pev_ids[k])] = ctx->pev_ids[k];
+		free(ctx->pev_ids);
+		ctx->pev_ids = slot;
+		ctx->cappev_ids = cap;
+	}
+	i = id_slot(ctx->pev_ids, ctx->cappev_ids, id);
+	if (!ctx->pev_ids[i]) {
+		ctx->pev_ids[i] = id;
+		ctx->npev_ids++;
+	}
+}
+
+int
+inc_events_kept(const struct inc_ctx *ctx, int64_t id)
+{
+	return ctx->npev_ids && id >= 1 &&
+	       ctx->pev_ids[id_slot(ctx->pev_ids, ctx->cappev_ids, id)] == id;
+}
+
+/* ---- writing ---- */
+
 int
 inc_event_log(struct inc_ctx *ctx, const struct inc_incident *r, const json_t *ev, char *err)
 {
@@ -36,6 +82,7 @@ inc_event_log(struct inc_ctx *ctx, const struct inc_incident *r, const json_t *e
 		p = &ctx->pev[ctx->npev++];
 		p->at = ctx->now;
 		p->incident = r->id;
+		ids_add(ctx, r->id);
 		p->kind = inc_text_put(&ctx->pev_text, kind);
 		/* the data written in place, after its kind */
 		p->data = ctx->pev_text.len;
@@ -134,6 +181,13 @@ inc_events_drop(struct inc_ctx *ctx, size_t from)
 		/* the texts of event `from` on begin with its kind */
 		ctx->pev_text.len = ctx->pev[from].kind;
 		ctx->npev = from;
+		/* the set again, of those left */
+		if (ctx->npev_ids) {
+			memset(ctx->pev_ids, 0, ctx->cappev_ids * sizeof *ctx->pev_ids);
+			ctx->npev_ids = 0;
+		}
+		for (size_t i = 0; i < from; i++)
+			ids_add(ctx, ctx->pev[i].incident);
 	}
 }
 
@@ -141,12 +195,15 @@ void
 inc_rows_free(struct inc_ctx *ctx)
 {
 	free(ctx->pev);
+	free(ctx->pev_ids);
 	free(ctx->pau);
 	inc_buf_free(&ctx->pev_text);
 	inc_buf_free(&ctx->pau_text);
 	ctx->pev = NULL;
+	ctx->pev_ids = NULL;
 	ctx->pau = NULL;
 	ctx->npev = ctx->cappev = ctx->npau = ctx->cappau = 0;
+	ctx->npev_ids = ctx->cappev_ids = 0;
 }
 
 size_t

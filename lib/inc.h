@@ -896,6 +896,11 @@ struct inc_ctx {
 	} *pev;
 	size_t npev, cappev;
 	struct inc_buf pev_text;
+	/* the incidents of the kept events, a set (open addressing, 0 an
+	 * empty slot; ids are >= 1): whether one has any is asked without
+	 * writing them out (inc_events_kept) */
+	int64_t *pev_ids;
+	size_t npev_ids, cappev_ids;
 	struct inc_pending_audit {
 		int64_t incident, task, at;
 		size_t action, field, old, new_;
@@ -1092,6 +1097,9 @@ int inc_event_log(struct inc_ctx *, const struct inc_incident *r, const json_t *
  * dropped from the n-th on (a batch rolled back: 0). */
 int inc_events_flush(struct inc_ctx *, char *err);
 void inc_events_drop(struct inc_ctx *, size_t from);
+/* Whether events of incident id are kept, not yet written (a query of the
+ * event log about id must flush them first; about another, need not). */
+int inc_events_kept(const struct inc_ctx *, int64_t id);
 /* The same for the audit rows (record.c), and for both. */
 int inc_audit_flush(struct inc_ctx *, char *err);
 void inc_audit_drop(struct inc_ctx *, size_t from);

@@ -157,6 +157,24 @@ assignees() {
 2|queued'
 }
 
+@test "queued twice in one run with a refused line between: the kept event still counts" {
+	edit_config '.people |= map(if .name == "dana" or .name == "erik" then .available = false else . end)'
+	log_n 2 '"group":"l2-infra"'
+	events=$(dbq 'SELECT count(*) FROM event')
+	# the refusal drops only its own kept rows: incident 1's queued event,
+	# kept before it, is still found when line 4 asks about incident 1
+	run --separate-stderr inc-assign <<<$'1\n999\n2\n1'
+	assert_failure 1
+	assert_equal "$stderr" "inc-assign: line 2: no such incident"
+	assert_equal "$(jq -c '[.id, .event]' <<<"$output")" \
+'[1,{"kind":"queued","group":"l2-infra"}]
+[2,{"kind":"queued","group":"l2-infra"}]
+[1,{"kind":"queued","group":"l2-infra","existing":true}]'
+	assert_equal "$(dbq "SELECT incident, kind FROM event WHERE seq > $events ORDER BY seq")" \
+'1|queued
+2|queued'
+}
+
 @test "--queued routes every open incident that has no assignee, and reads no stdin" {
 	edit_config '(.people[] | select(.name == "dana")).available = false
 		| (.people[] | select(.name == "erik")).available = false'
