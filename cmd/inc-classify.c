@@ -24,18 +24,24 @@ classify_one(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, v
 	const struct opts *o = arg;
 	struct inc_incident r, before;
 	json_t *event = json_pack("{s:s}", "kind", "classified");
+	char gave_up[INC_ERRLEN];
 	int rc;
 
-	(void)where; (void)line;
+	(void)line;
 	inc_incident_init(&r);
 	inc_incident_init(&before);
 	if ((rc = inc_load_may(ctx, id, INC_ACT_WORK, "only technicians classify incidents",
 			       &r, err)) < 0)
 		goto out;
 	inc_incident_copy(&before, &r);
-	if (inc_classify(ctx->cfg, &r, ctx->force, o->explain ? event : NULL) &&
+	if (inc_classify(ctx->cfg, &r, ctx->force, o->explain ? event : NULL, gave_up) &&
 	    o->dry_run)
 		r.updated_at = ctx->now;	/* as a real run would store it */
+	/* said, not refused: the rule is read as not applying, the rest of
+	 * the classification stands */
+	if (gave_up[0])
+		inc_warn("%s: %s: gave up matching (the expression backtracks too much"
+			 " on this text): the rule does not apply", where, gave_up);
 	/* storing refreshes the SLA fields; a dry run shows them refreshed too */
 	rc = o->dry_run ? inc_sla_update(ctx, &r, err) :
 		inc_incident_store(ctx, &before, &r, "classified", err);

@@ -534,14 +534,14 @@ check_field_value(struct vctx *v, struct inc_config *c, const char *path, const 
 
 /* The match keys of a rule: the record fields F_RULE marks, and "text"
  * (subject or description). */
+const char *const inc_rule_fields[INC_RF_N] = {"subject", "description", "text",
+	"requester", "source", "category"};
+
 static int
 rule_field(const char *k)
 {
-	static const char *const names[INC_RF_N] = {"subject", "description", "text",
-		"requester", "source", "category"};
-
 	for (int f = 0; f < INC_RF_N; f++)
-		if (strcmp(k, names[f]) == 0)
+		if (strcmp(k, inc_rule_fields[f]) == 0)
 			return f;
 	return -1;
 }

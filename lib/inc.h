@@ -309,8 +309,8 @@ struct inc_rule_re;		/* a compiled match condition */
  * expression. Case-insensitive, PCRE2 with match limits. */
 struct inc_rule_re *inc_rule_re_new(const char *pattern, char *err);
 void inc_rule_re_free(struct inc_rule_re *);
-/* 1 if re matches s (NULL never matches); 0 when not, and when the match
- * gave up at its limits. */
+/* 1 if re matches s (NULL never matches), 0 if not, -1 if the match gave
+ * up at its limits (backtracking, time): no match, but not a sure one. */
 int inc_rule_re_match(const struct inc_rule_re *, const char *s);
 /* ---- mail (mail.c, mail_reply.c, html.c, mailbox.c) ---- */
 
@@ -588,6 +588,8 @@ struct inc_group {
 
 enum { INC_RF_SUBJECT, INC_RF_DESCRIPTION, INC_RF_TEXT, INC_RF_REQUESTER,
        INC_RF_SOURCE, INC_RF_CATEGORY, INC_RF_N };
+/* their keys in a rule's "match" */
+extern const char *const inc_rule_fields[INC_RF_N];
 struct inc_rule {
 	struct inc_rule_re *re[INC_RF_N];	/* NULL: no condition on that field */
 	const json_t *match, *set;
@@ -1249,10 +1251,13 @@ int inc_sla_explain(struct inc_ctx *, const struct inc_incident *, struct inc_bu
  * dropped, and priority comes from the matrix (an explicit one stays unless
  * force). explain (may be NULL) gets "rules" (matched: index, match, set),
  * "kept" (fields a rule would have changed) and "defaults" (fields
- * defaulted). Returns 1 if r changed, 0 if not.
+ * defaulted), and "gave_up" when a rule's match gave up at its limits
+ * (index, field), a rule that then does not apply. gave_up (may be NULL)
+ * gets the first of those as "rules[K]: match.FIELD", or "" if none.
+ * Returns 1 if r changed, 0 if not.
  */
 int inc_classify(const struct inc_config *, struct inc_incident *, int force,
-		 json_t *explain);
+		 json_t *explain, char *gave_up);
 
 /* ---- assignment (assign.c) ---- */
 

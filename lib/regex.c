@@ -186,8 +186,8 @@ inc_rule_re_match(const struct inc_rule_re *re, const char *s)
 			n--;
 		opts |= PCRE2_NOTEOL;
 	}
-	/* records are valid UTF-8 (checked at intake); a limit hit is "no
-	 * match". Each window's starting positions are [from, to]: from on a
+	/* records are valid UTF-8 (checked at intake); a limit hit gives up
+	 * (-1). Each window's starting positions are [from, to]: from on a
 	 * character boundary, to the byte before the next window's. */
 	{
 		/* the clock read only for a subject of several windows: most
@@ -206,8 +206,12 @@ inc_rule_re_match(const struct inc_rule_re *re, const char *s)
 					 re->run->mc);
 			if (rc >= 0)
 				return 1;
-			if (rc != PCRE2_ERROR_NOMATCH || next > n || inc_mono_ns() - t0 > MATCH_NS)
+			if (rc != PCRE2_ERROR_NOMATCH)
+				return -1;	/* a limit, or out of JIT stack */
+			if (next > n)
 				return 0;
+			if (inc_mono_ns() - t0 > MATCH_NS)
+				return -1;
 			from = next;
 		}
 	}

@@ -6,26 +6,46 @@
  * would store.
  */
 #define _GNU_SOURCE
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "inc.h"
 
+/* 1 if the rule applies to r; 0 if not; -1 if not, no condition having
+ * failed for sure but one having given up at its limits (*field: the
+ * first of those). */
 static int
-matches(const struct inc_rule *rule, const struct inc_incident *r)
+matches(const struct inc_rule *rule, const struct inc_incident *r, int *field)
 {
 	const char *val[INC_RF_N] = {r->subject, r->description, NULL, r->requester,
 		r->source, r->category};
+	int gave = -1;
 
 	for (int f = 0; f < INC_RF_N; f++) {
+		int m;
+
 		if (!rule->re[f])
 			continue;
-		if (f == INC_RF_TEXT ? !inc_rule_re_match(rule->re[f], r->subject) &&
-				       !inc_rule_re_match(rule->re[f], r->description)
-				     : !inc_rule_re_match(rule->re[f], val[f]))
+		if (f == INC_RF_TEXT) {
+			/* the subject or the description */
+			int d;
+
+			if ((m = inc_rule_re_match(rule->re[f], r->subject)) <= 0 &&
+			    (d = inc_rule_re_match(rule->re[f], r->description)) != 0)
+				m = d;
+		} else {
+			m = inc_rule_re_match(rule->re[f], val[f]);
+		}
+		if (m == 0)
 			return 0;
+		if (m < 0 && gave < 0)
+			gave = f;
 	}
-	return 1;
+	if (gave < 0)
+		return 1;
+	*field = gave;
+	return -1;
 }
 
 static void
@@ -90,7 +110,7 @@ fill_default(const struct inc_config *c, struct inc_incident *r, char **slot,
 
 int
 inc_classify(const struct inc_config *c, struct inc_incident *r, int force,
-	     json_t *explain)
+	     json_t *explain, char *gave_up)
 {
 	struct inc_incident before;
 	const char *p;
@@ -102,10 +122,26 @@ inc_classify(const struct inc_config *c, struct inc_incident *r, int force,
 		json_object_set_new(explain, "kept", json_array());
 		json_object_set_new(explain, "defaults", json_array());
 	}
+	if (gave_up)
+		gave_up[0] = '\0';
 	for (size_t k = 0; k < c->nrules; k++) {
 		const json_t *m = c->rules[k].match;
+		int f, rc = matches(&c->rules[k], r, &f);
 
-		if (!matches(&c->rules[k], r))
+		if (rc < 0) {
+			if (gave_up && !gave_up[0])
+				snprintf(gave_up, INC_ERRLEN, "rules[%zu]: match.%s", k,
+					 inc_rule_fields[f]);
+			if (explain) {
+				json_t *a = json_object_get(explain, "gave_up");
+
+				if (!a)
+					json_object_set_new(explain, "gave_up", a = json_array());
+				json_array_append_new(a, json_pack("{s:I,s:s}", "index", (json_int_t)k,
+								   "field", inc_rule_fields[f]));
+			}
+		}
+		if (rc <= 0)
 			continue;
 		if (explain)
 			json_array_append_new(json_object_get(explain, "rules"),

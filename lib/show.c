@@ -199,13 +199,13 @@ grep(struct inc_ctx *ctx, const struct inc_rule_re *re, const struct inc_inciden
 	struct inc_sql *q;
 	int rc;
 
-	if (inc_rule_re_match(re, r->subject) || inc_rule_re_match(re, r->description))
+	if (inc_rule_re_match(re, r->subject) > 0 || inc_rule_re_match(re, r->description) > 0)
 		return 1;
 	q = inc_sql(ctx->db, "SELECT new FROM audit WHERE incident = ? AND action = 'note'"
 		    " ORDER BY seq");
 	inc_sql_int(q, 1, r->id);
 	while ((rc = inc_sql_step(q)) > 0)
-		if (inc_rule_re_match(re, inc_sql_col_text(q, 0)))
+		if (inc_rule_re_match(re, inc_sql_col_text(q, 0)) > 0)
 			break;
 	inc_sql_reset(q);
 	if (rc < 0)

@@ -231,6 +231,20 @@ fields() {
 	assert_equal "$(jq -r .urgency <<<"$output")" medium
 }
 
+@test "a rule whose match gives up on a text does not apply, and the run says so" {
+	# nested repeats on 40 a's and a "!": the backtracking hits the match
+	# limit long before an answer; the next rule still applies
+	edit_config '.rules = [{"match": {"subject": "^(a+)+$"}, "set": {"impact": "high"}},
+		{"match": {"subject": "^a"}, "set": {"urgency": "high"}}]'
+	classify '{"subject":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"}' -x
+	assert_success
+	assert_equal "$stderr" "inc-classify: $(jq -r .id <<<"$output"): rules[0]: match.subject: gave up matching (the expression backtracks too much on this text): the rule does not apply"
+	assert_equal "$(jq -c '[.impact, .urgency, [.event.rules[].index], .event.gave_up]' <<<"$output")" \
+		'["low","high",[1],[{"index":0,"field":"subject"}]]'
+	# stored as classified, without that rule
+	assert_equal "$(dbq "SELECT impact, urgency FROM incident WHERE id = $(jq -r .id <<<"$output")")" 'low|high'
+}
+
 @test "a rule without match applies to every incident" {
 	edit_config '.rules = [{"set": {"group": "l3-network"}}]'
 	classify '{"subject":"x"}'

@@ -95,7 +95,7 @@ fuzz_config_use(const struct inc_config *c)
 		inc_set_str(&r.requester, texts[i][2]);
 		inc_set_str(&r.source, texts[i][3]);
 		r.created_at = FUZZ_NOW - 3600;
-		(void)inc_classify(c, &r, (int)(i & 1), explain);
+		(void)inc_classify(c, &r, (int)(i & 1), explain, NULL);
 		json_decref(explain);
 		fuzz_check_classified(c, &r);
 		if (c->ngroups && !r.group)

@@ -299,7 +299,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_written(&r, o);		/* the line itself as the event */
 
 	explain = json_object();
-	(void)inc_classify(cfg, &r, json_is_true(json_object_get(o, "major")), explain);
+	(void)inc_classify(cfg, &r, json_is_true(json_object_get(o, "major")), explain, NULL);
 	fuzz_check_classified(cfg, &r);
 	check_value(explain);
 	json_decref(explain);

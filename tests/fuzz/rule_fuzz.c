@@ -147,7 +147,7 @@ classify(unsigned mode, char *patterns, char *text)
 		inc_set_str(&r.source, val[3]);
 	if (val[4] && inc_config_category(c, val[4], NULL))
 		inc_set_str(&r.category, val[4]);
-	(void)inc_classify(c, &r, mode & 1, NULL);
+	(void)inc_classify(c, &r, mode & 1, NULL, NULL);
 	fuzz_check_classified(c, &r);
 	inc_incident_clear(&r);
 	inc_config_free(c);
