@@ -319,18 +319,37 @@ wanted(const json_t *kinds, const char *kind)
 	return !kinds || !json_array_size(kinds) || inc_json_array_has(kinds, kind);
 }
 
-int
-inc_events_fetch(struct inc_ctx *ctx, int64_t after, size_t max, struct inc_event_row **rows,
-		 size_t *n, char *err)
+/* Kinds a fetch names in its SQL, the slots it leaves unbound (NULL)
+ * matching none: a consumer of a few kinds reads no other row, nor parses
+ * its data. More kinds than this are filtered as the rows are read. */
+#define KINDS_SQL 4
+#define EV_COLS "SELECT seq, at, actor, tool, incident, kind, data, via FROM event"
+
+/*
+ * Up to max events after `after` of the kinds named (NULL or []: all). In
+ * *upto (may be NULL) how far the log was looked at: the last row's seq
+ * when max came back (more may follow), else the log's last (nothing more
+ * of those kinds up to it), for the consumer's cursor.
+ */
+static int
+fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *kinds,
+      struct inc_event_row **rows, size_t *n, int64_t *upto, char *err)
 {
-	struct inc_sql *q = inc_sql(ctx->db, "SELECT seq, at, actor, tool, incident, kind, data, via"
-				    " FROM event WHERE seq > ? ORDER BY seq LIMIT ?");
+	size_t nk = kinds ? json_array_size(kinds) : 0;
+	int named = nk > 0 && nk <= KINDS_SQL;
+	struct inc_sql *q = inc_sql(ctx->db, named ?
+				    EV_COLS " WHERE seq > ? AND kind IN (?, ?, ?, ?)"
+				    " ORDER BY seq LIMIT ?" :
+				    EV_COLS " WHERE seq > ? ORDER BY seq LIMIT ?");
 	int rc;
 
 	*n = 0;
 	*rows = inc_xmalloc((max ? max : 1) * sizeof **rows);
 	inc_sql_int(q, 1, after);
-	inc_sql_int(q, 2, (int64_t)max);
+	for (size_t k = 0; named && k < nk; k++)
+		if (json_is_string(json_array_get(kinds, k)))
+			inc_sql_text(q, 2 + (int)k, json_string_value(json_array_get(kinds, k)));
+	inc_sql_int(q, named ? 2 + KINDS_SQL : 2, (int64_t)max);
 	while ((rc = inc_sql_step(q)) > 0) {
 		struct inc_event_row *e = &(*rows)[(*n)++];
 		const char *data = inc_sql_col_text(q, 6);
@@ -347,6 +366,19 @@ inc_events_fetch(struct inc_ctx *ctx, int64_t after, size_t max, struct inc_even
 			e->data = json_object();
 	}
 	inc_sql_reset(q);
+	if (rc == 0 && upto) {
+		*upto = *n ? (*rows)[*n - 1].seq : after;
+		if (named && *n < max) {
+			/* the rows of other kinds up to the log's end were
+			 * passed over: the cursor may go past them (in the
+			 * consumer's transaction: no event comes in between) */
+			q = inc_sql(ctx->db, "SELECT max(seq) FROM event");
+			if ((rc = inc_sql_step(q)) > 0 && !inc_sql_null(q, 0) &&
+			    inc_sql_col_int(q, 0) > *upto)
+				*upto = inc_sql_col_int(q, 0);
+			inc_sql_reset(q);
+		}
+	}
 	if (rc < 0) {
 		inc_events_free(*rows, *n);
 		*rows = NULL;
@@ -354,6 +386,13 @@ inc_events_fetch(struct inc_ctx *ctx, int64_t after, size_t max, struct inc_even
 		return inc_db_err(ctx->db, err);
 	}
 	return 0;
+}
+
+int
+inc_events_fetch(struct inc_ctx *ctx, int64_t after, size_t max, struct inc_event_row **rows,
+		 size_t *n, char *err)
+{
+	return fetch(ctx, after, max, NULL, rows, n, NULL, err);
 }
 
 void
@@ -388,12 +427,12 @@ batch(struct inc_ctx *ctx, const char *name, const json_t *kinds, inc_event_fn f
 {
 	struct inc_event_row *rows = NULL;
 	char err[INC_ERRLEN];
-	int64_t cur, last;
+	int64_t cur, last, upto;
 	size_t n = 0, i;
 	int rc = 0;
 
 	if (inc_tx_begin(ctx) < 0 || inc_cursor_get(ctx, name, &cur, err) < 0 ||
-	    inc_events_fetch(ctx, cur, BATCH, &rows, &n, err) < 0)
+	    fetch(ctx, cur, BATCH, kinds, &rows, &n, &upto, err) < 0)
 		goto failed;
 	last = cur;
 	for (i = 0; i < n; i++) {
@@ -420,6 +459,8 @@ batch(struct inc_ctx *ctx, const char *name, const json_t *kinds, inc_event_fn f
 		}
 		last = e->seq;
 	}
+	if (i == n)
+		last = upto;	/* past the kinds not wanted too */
 	if (last != cur && inc_cursor_set(ctx, name, last, err) < 0)
 		goto failed;
 	if (inc_tx_commit(ctx) < 0)

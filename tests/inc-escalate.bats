@@ -305,6 +305,26 @@ inc-escalate: 3: no such incident"
 	assert_equal "$(dbq "SELECT seq >= (SELECT max(seq) FROM event WHERE kind LIKE 'sla_%') FROM cursor WHERE name = 'escalate'")" 1
 }
 
+@test "the event log: events of other kinds, more than a batch of them, are passed over; the cursor goes to the log's end" {
+	standard
+	# 1,200 incidents logged before the breach, 3 notes after it: the SLA
+	# event is one among 1,206, past two batches of 500 of other kinds
+	jq -nc 'range(1200) | {subject: "noise \(.)"}' | INC_NOW=2026-11-27T14:00:30Z inc-log >/dev/null
+	INC_NOW=2026-11-27T14:01:00Z inc-sla >/dev/null
+	for i in 1 2 3; do INC_NOW=2026-11-27T14:01:30Z inc-update --note "n$i" 2 >/dev/null; done
+	assert_equal "$(dbq "SELECT count(*) FROM event WHERE kind LIKE 'sla_%'")" 1
+	INC_NOW=2026-11-27T14:02:00Z run --separate-stderr inc-escalate </dev/null
+	assert_success
+	assert_equal "$(jq -c '[.id, .event.kind, .event.reason]' <<<"$output")" \
+		'[1,"notified","response_warning: response due 2026-11-27T14:00:00Z"]'
+	# past the notes too: the end of the log as the run found it
+	assert_equal "$(dbq "SELECT seq = (SELECT max(seq) FROM event WHERE tool <> 'inc-escalate') FROM cursor WHERE name = 'escalate'")" 1
+	INC_NOW=2026-11-27T14:03:00Z run --separate-stderr inc-escalate </dev/null
+	assert_success
+	assert_output ""
+	assert_equal "$(dbq "SELECT seq = (SELECT max(seq) FROM event) FROM cursor WHERE name = 'escalate'")" 1
+}
+
 @test "the event log: a technician's run leaves the log to the admin's, who escalates" {
 	edit_config '.escalation = [{"on":"response_breached","action":"functional","notify":["manager"]}]'
 	standard
