@@ -120,7 +120,7 @@ check_string_array(struct vctx *v, const char *path, const json_t *a, int nonemp
 static int
 get_duration(struct vctx *v, const char *path, const json_t *d, int64_t *out)
 {
-	int rc;
+	int rc = -1;
 
 	if (json_is_integer(d) && json_integer_value(d) >= 0) {
 		if (json_integer_value(d) > INC_DURATION_MAX)
