@@ -18,10 +18,12 @@
 
 /* ---- the set of incidents with kept events ---- */
 
+/* cap a power of two: the product's top bits, Fibonacci hashing */
 static size_t
 id_slot(const int64_t *slot, size_t cap, int64_t id)
 {
-	size_t i = (size_t)(((uint64_t)id * UINT64_C(0x9E3779B97F4A7C15)) >> 20) & (cap - 1);
+	size_t i = (size_t)(((uint64_t)id * UINT64_C(0x9E3779B97F4A7C15)) >>
+			    (64 - __builtin_ctzll(cap)));
 
 	while (slot[i] && slot[i] != id)
 		i = (i + 1) & (cap - 1);
@@ -33,6 +35,8 @@ ids_add(struct inc_ctx *ctx, int64_t id)
 {
 	size_t i;
 
+	if (id < 1)
+		return;	/* no incident: 0 marks an empty slot */
 	if (2 * (ctx->npev_ids + 1) > ctx->cappev_ids) {
 		size_t cap = ctx->cappev_ids ? 2 * ctx->cappev_ids : 512;
 		int64_t *slot = inc_xmalloc(cap * sizeof *slot);
@@ -321,7 +325,9 @@ wanted(const json_t *kinds, const char *kind)
 
 /* Kinds a fetch names in its SQL, the slots it leaves unbound (NULL)
  * matching none: a consumer of a few kinds reads no other row, nor parses
- * its data. More kinds than this are filtered as the rows are read. */
+ * its data. More kinds than this are filtered as the rows are read. (The
+ * IN list costs SQLite a small ephemeral table per run, once a batch of
+ * 500 here, where assign.c's one-row lookup avoids it.) */
 #define KINDS_SQL 4
 #define EV_COLS "SELECT seq, at, actor, tool, incident, kind, data, via FROM event"
 
@@ -367,17 +373,16 @@ fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *kinds,
 	}
 	inc_sql_reset(q);
 	if (rc == 0 && upto) {
+		int64_t end;
+
 		*upto = *n ? (*rows)[*n - 1].seq : after;
-		if (named && *n < max) {
-			/* the rows of other kinds up to the log's end were
-			 * passed over: the cursor may go past them (in the
-			 * consumer's transaction: no event comes in between) */
-			q = inc_sql(ctx->db, "SELECT max(seq) FROM event");
-			if ((rc = inc_sql_step(q)) > 0 && !inc_sql_null(q, 0) &&
-			    inc_sql_col_int(q, 0) > *upto)
-				*upto = inc_sql_col_int(q, 0);
-			inc_sql_reset(q);
-		}
+		/* the rows of other kinds up to the log's end were passed
+		 * over: the cursor may go past them (in the consumer's
+		 * transaction: no event comes in between) */
+		if (named && *n < max &&
+		    (rc = inc_sql_one_int(inc_sql(ctx->db, "SELECT coalesce(max(seq), 0) FROM event"),
+					  &end, err)) > 0 && end > *upto)
+			*upto = end;
 	}
 	if (rc < 0) {
 		inc_events_free(*rows, *n);

@@ -175,8 +175,10 @@ inc_rule_re_match(const struct inc_rule_re *re, const char *s)
 	uint32_t opts = PCRE2_NO_UTF_CHECK;
 	size_t n;
 
-	if (!s || !ready(re))
+	if (!s)
 		return 0;	/* a condition on an unset field never holds */
+	if (!ready(re))
+		return -1;	/* out of memory for the match: not a sure no */
 	n = strnlen(s, MATCH_MAX + 1);
 	if (n > MATCH_MAX) {
 		/* cut on a character boundary: the subject stays valid UTF-8,

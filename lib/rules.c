@@ -12,18 +12,21 @@
 
 #include "inc.h"
 
-/* 1 if the rule applies to r; 0 if not; -1 if not, no condition having
- * failed for sure but one having given up at its limits (*field: the
- * first of those). */
+/* 1 if the rule applies to r; 0 if not; -1 if not because a condition
+ * gave up at its limits (*field: which). The short fields first: a sure
+ * no there spares the long texts, and ends the rule before any of them
+ * can give up; the first give-up ends it too, as no condition after it
+ * could make the rule apply. */
 static int
 matches(const struct inc_rule *rule, const struct inc_incident *r, int *field)
 {
+	static const int order[INC_RF_N] = {INC_RF_REQUESTER, INC_RF_SOURCE, INC_RF_CATEGORY,
+		INC_RF_SUBJECT, INC_RF_DESCRIPTION, INC_RF_TEXT};
 	const char *val[INC_RF_N] = {r->subject, r->description, NULL, r->requester,
 		r->source, r->category};
-	int gave = -1;
 
-	for (int f = 0; f < INC_RF_N; f++) {
-		int m;
+	for (int i = 0; i < INC_RF_N; i++) {
+		int f = order[i], m;
 
 		if (!rule->re[f])
 			continue;
@@ -39,13 +42,12 @@ matches(const struct inc_rule *rule, const struct inc_incident *r, int *field)
 		}
 		if (m == 0)
 			return 0;
-		if (m < 0 && gave < 0)
-			gave = f;
+		if (m < 0) {
+			*field = f;
+			return -1;
+		}
 	}
-	if (gave < 0)
-		return 1;
-	*field = gave;
-	return -1;
+	return 1;
 }
 
 static void

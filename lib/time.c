@@ -115,15 +115,11 @@ inc_duration_parse(const char *s, int64_t *out)
 
 		if (!isdigit((unsigned char)*p))
 			return -1;
-		while (isdigit((unsigned char)*p)) {
-			if (v > (INT64_MAX - 9) / 10)
-				v = INC_DURATION_MAX + 1;	/* too long: below */
-			else
-				v = v * 10 + (*p++ - '0');
-			if (v > INC_DURATION_MAX)
-				while (isdigit((unsigned char)*p))
-					p++;
-		}
+		/* past the cap the digits are only read: too long (-2) if
+		 * the rest is well formed */
+		for (; isdigit((unsigned char)*p); p++)
+			if (v <= INC_DURATION_MAX)
+				v = v * 10 + (*p - '0');
 		switch (*p) {
 		case '\0': unit = 1; if (any) return -1; break;
 		case 's': unit = 1; p++; break;
@@ -137,10 +133,10 @@ inc_duration_parse(const char *s, int64_t *out)
 		if (unit >= last)
 			return -1;
 		last = unit;
-		if (v > INC_DURATION_MAX / unit || total > INC_DURATION_MAX - v * unit)
+		/* capped at one past the most: no overflow, however long */
+		total = v > INC_DURATION_MAX / unit ? INC_DURATION_MAX + 1 : total + v * unit;
+		if (total > INC_DURATION_MAX)
 			total = INC_DURATION_MAX + 1;
-		else if (total <= INC_DURATION_MAX)
-			total += v * unit;
 		any = 1;
 	}
 	if (total > INC_DURATION_MAX)

@@ -161,8 +161,10 @@ assignees() {
 	edit_config '.people |= map(if .name == "dana" or .name == "erik" then .available = false else . end)'
 	log_n 2 '"group":"l2-infra"'
 	events=$(dbq 'SELECT count(*) FROM event')
-	# the refusal drops only its own kept rows: incident 1's queued event,
-	# kept before it, is still found when line 4 asks about incident 1
+	# a refusal in the batch keeps nothing of its own (inc-assign refuses
+	# before it writes) and leaves the others' kept rows: incident 1's
+	# queued event is still found when line 4 asks about incident 1 (the
+	# set of incidents with kept events through a partial drop: events_test)
 	run --separate-stderr inc-assign <<<$'1\n999\n2\n1'
 	assert_failure 1
 	assert_equal "$stderr" "inc-assign: line 2: no such incident"

@@ -65,6 +65,22 @@ main(void)
 	check(!inc_events_kept(&ctx, INT64_MAX) && !inc_events_kept(&ctx, -1),
 	      "not INT64_MAX, not -1");
 
+	/* ids far apart, alike in their low bits: members all the same */
+	for (int64_t k = 1; k <= 64; k++)
+		keep(&ctx, k << 40);
+	all = 1;
+	for (int64_t k = 1; k <= 64; k++)
+		if (!inc_events_kept(&ctx, k << 40) || inc_events_kept(&ctx, (k << 40) + 2))
+			all = 0;
+	check(all && ctx.npev_ids == 2564, "64 ids k << 40 kept, their neighbours not");
+	inc_events_drop(&ctx, 2501);
+
+	/* an event of no incident (id 0) is kept, its id not a member */
+	keep(&ctx, 0);
+	check(ctx.npev == 2502 && ctx.npev_ids == 2500 && !inc_events_kept(&ctx, 0),
+	      "id 0: the event kept, the set as it was");
+	inc_events_drop(&ctx, 2501);
+
 	/* a refused record's events dropped: those before it stay */
 	keep(&ctx, 6000);
 	keep(&ctx, 6002);
