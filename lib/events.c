@@ -42,7 +42,6 @@ ids_add(struct inc_ctx *ctx, int64_t id)
 		int64_t *slot = inc_xmalloc(cap * sizeof *slot);
 
 		memset(slot, 0, cap * sizeof *slot);
-
 		for (size_t k = 0; k < ctx->cappev_ids; k++)
 			if (ctx->pev_ids[k])
 				slot[id_slot(slot, cap, ctx->pev_ids[k])] = ctx->pev_ids[k];
