@@ -489,6 +489,20 @@ teardown() {
 	assert_equal "$stderr" "inc-events: --drop only forgets the cursor: not with --seek, --exec, --follow or --kind"
 }
 
+@test "after the whole log is pruned, the next event takes the next number, never one given before" {
+	three_events
+	inc-events --consumer a >/dev/null
+	inc-events --now 2026-11-29T00:00:00Z --prune 1d
+	assert_equal "$(events_in_log)" 0
+	# a number given again would sit behind consumer a's cursor (3): never read
+	inc-update --note "after the prune" 1 >/dev/null
+	inc-update --note "and again" 1 >/dev/null
+	assert_equal "$(dbq 'SELECT seq FROM event ORDER BY seq' | paste -sd,)" "4,5"
+	run --separate-stderr inc-events --consumer a
+	assert_success
+	assert_equal "$(summary | paste -sd' ')" '[4,1,"updated"] [5,1,"updated"]'
+}
+
 @test "--prune: only an admin or incident manager" {
 	three_events
 	inc-events --consumer a >/dev/null
