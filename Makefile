@@ -39,8 +39,10 @@ MIGRATIONS = $(sort $(wildcard share/migrations/[0-9][0-9][0-9]-*.sql))
 MIGRATIONS_PG = $(sort $(wildcard share/migrations/pg/[0-9][0-9][0-9]-*.sql))
 
 # The schema migrations, embedded in order: one string per file, SQLite's
-# (inc_migrations) and PostgreSQL's (inc_migrations_pg).
-lib/migrations.h: $(MIGRATIONS) $(MIGRATIONS_PG)
+# (inc_migrations) and PostgreSQL's (inc_migrations_pg). The folders too:
+# a file removed (a checkout of an older tree) moves their time, not a
+# file's.
+lib/migrations.h: $(MIGRATIONS) $(MIGRATIONS_PG) share/migrations share/migrations/pg
 	{ echo '/* generated from share/migrations/ by make: do not edit */'; \
 	  echo 'static const char *const inc_migrations[] = {'; \
 	  for f in $(MIGRATIONS); do \
