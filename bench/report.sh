@@ -10,7 +10,9 @@
 # The database is built once with SQL (a recursive CTE writing incidents
 # through their whole life cycle: responded, resolved, closed, rated,
 # reassigned, escalated, reopened) and kept as $BENCH_DB, by default
-# ${TMPDIR:-/tmp}/inc-bench-report-N.db. Needs a build (make) and sqlite3.
+# bench/build/report-N.db, beside the build that made it: a database made by
+# another build of inc (a newer schema), or left short by a killed run, is
+# made again. Needs a build (make) and sqlite3.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +26,8 @@ else
 	n=${1:-${BENCH_N:-1000000}}
 fi
 case $n in '' | *[!0-9]*) echo "usage: bench/report.sh [N]" >&2; exit 2 ;; esac
-db=${BENCH_DB:-${TMPDIR:-/tmp}/inc-bench-report-$n.db}
+mkdir -p "$B"
+db=${BENCH_DB:-$here/$B/report-$n.db}
 tool=$root/bin/inc-report
 export INC_CONFIG=$root/share/config.json INC_USER=root INC_NOW=2026-11-27T10:00:00Z
 unset INC_DB
@@ -32,6 +35,12 @@ unset INC_DB
 command -v sqlite3 >/dev/null || { echo "bench/report.sh: needs sqlite3" >&2; exit 2; }
 [ -x "$tool" ] || { echo "bench/report.sh: build first (make)" >&2; exit 2; }
 
+# kept only if this build opens it and it holds its N incidents
+if [ -s "$db" ] && { ! "$root/bin/inc-show" -d "$db" </dev/null >/dev/null 2>&1 ||
+	[ "$(sqlite3 "$db" 'SELECT count(*) FROM incident' 2>/dev/null)" != "$n" ]; }; then
+	echo "report.sh: $db: not of this build or not whole, made again" >&2
+	rm -f "$db" "$db-wal" "$db-shm"
+fi
 if [ ! -s "$db" ]; then
 	echo "building $db ($n incidents)..." >&2
 	rm -f "$db" "$db-wal" "$db-shm"
@@ -135,7 +144,11 @@ tool() { "$tool" -d "$db" --by category,priority --format csv; }
 
 # a warm-up run each, then the best of three rounds, taking turns so that
 # a load on the machine weighs on both alike
-tool >/dev/null
+if ! tool >/dev/null 2>"$out/tool.err"; then
+	echo "report.sh: inc-report failed on $db: $(head -n 1 "$out/tool.err")" >&2
+	row "inc-report on $(thousands "$n")" failed - n/a
+	exit 1
+fi
 hand >/dev/null
 t_tool='' t_sql=''
 for _ in 1 2 3; do
