@@ -29,10 +29,12 @@ pass=$(awk -F'\t' '$6 == "PASS"' "$table" | wc -l)
 over=$(awk -F'\t' '$6 == "over"' "$table" | wc -l)
 fail=$(awk -F'\t' '$6 == "FAIL"' "$table" | wc -l)
 info=$(awk -F'\t' '$6 == "info"' "$table" | wc -l)
+broken=$(awk -F'\t' '$2 == "failed"' "$table" | wc -l)
+[ "$broken" = 0 ] && broken='' || broken=", $broken failed to run"
 if [ -n "$ci" ]; then
 	echo "bench (BENCH_CI): $pass within budget, $over over budget but within ${GROSS}x of it," \
-		"$fail grossly over, $info for information"
+		"$fail grossly over, $info for information$broken"
 else
-	echo "bench: $pass within budget, $fail over budget, $info for information"
+	echo "bench: $pass within budget, $fail over budget, $info for information$broken"
 fi
 [ "$fail" = 0 ]
