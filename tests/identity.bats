@@ -188,6 +188,47 @@ teardown() {
 	assert_equal "$(dbq 'SELECT count(*) FROM event')" 1
 }
 
+@test "nobody who logs in may give a number: an event's seq, an audit row's, an incident's id" {
+	pg_only
+	INC_DB=$(as_login "$JOE") INC_USER= log_one '{"subject":"joe 1"}' >/dev/null
+	# at the largest bigint every later insert would fail; behind a
+	# consumer's cursor the event would never be read
+	run psql_as "$ALICE" "INSERT INTO event(seq, at, actor, tool, incident, kind, data) VALUES (9223372036854775807, 0, 'x', 'x', 1, 'updated', '{}')"
+	assert_failure
+	assert_line --index 0 "ERROR:  the numbers of event are the database's: $ALICE may not give one"
+	run psql_as "$JOE" "INSERT INTO audit(seq, incident, at, actor, tool, action) VALUES (0, 1, 0, 'x', 'x', 'noted')"
+	assert_failure
+	assert_line --index 0 "ERROR:  the numbers of audit are the database's: $JOE may not give one"
+	run psql_as "$JOE" "INSERT INTO incident(id, subject, requester, status, created_at, updated_at) VALUES (9223372036854775807, 'x', '$JOE', 'new', 0, 0)"
+	assert_failure
+	assert_line --index 0 "ERROR:  the numbers of incident are the database's: $JOE may not give one"
+	# numbers taken, not given: allowed, and the next ones
+	psql_as "$ALICE" "INSERT INTO event(at, actor, tool, incident, kind, data) VALUES (0, 'x', 'x', 1, 'updated', '{}')"
+	INC_DB=$(as_login "$JOE") INC_USER= log_one '{"subject":"joe 2"}' >/dev/null
+	assert_equal "$(dbq 'SELECT seq FROM event ORDER BY seq' | paste -sd,)" "1,2,3"
+	assert_equal "$(dbq 'SELECT id FROM incident ORDER BY id' | paste -sd,)" "1,2"
+}
+
+@test "the functions run with the owner's rights find max() in pg_catalog, not a login's look-alike" {
+	pg_only
+	local s
+	s=$(dbq 'SELECT current_schema()')
+	dbq "GRANT CREATE ON SCHEMA \"$s\" TO $ALICE" >/dev/null
+	# a max(bigint) of alice's in the desk's schema, always 1000: had the
+	# numbering trigger found it first, the next numbers would be 1001
+	psql_as "$ALICE" "CREATE FUNCTION \"$s\".evil(bigint, bigint) RETURNS bigint LANGUAGE sql AS 'SELECT 1000::bigint';
+		CREATE AGGREGATE \"$s\".max(bigint) (sfunc = \"$s\".evil, stype = bigint)"
+	INC_DB=$(as_login "$JOE") INC_USER= log_one '{"subject":"joe 1"}' >/dev/null
+	INC_DB=$(as_login "$ALICE") INC_USER= inc-update --note "seen" 1 >/dev/null
+	assert_equal "$(dbq 'SELECT seq FROM event ORDER BY seq' | paste -sd,)" "1,2"
+	assert_equal "$(dbq 'SELECT seq FROM audit ORDER BY seq' | paste -sd,)" "1,2"
+	assert_equal "$(dbq 'SELECT id FROM incident')" "1"
+	# and every function that runs with the owner's rights says so
+	assert_equal "$(dbq "SELECT p.proname FROM pg_proc p WHERE p.prosecdef
+		AND p.pronamespace = current_schema()::regnamespace
+		AND NOT coalesce(p.proconfig, '{}') @> ARRAY['search_path=pg_catalog, ' || quote_ident(current_schema()) || ', pg_temp']")" ""
+}
+
 @test "inc-events --prune: an admin's login prunes through the owner's function, a technician's may not" {
 	pg_only
 	INC_DB=$(as_login "$JOE") INC_USER= log_one '{"subject":"old"}' >/dev/null
