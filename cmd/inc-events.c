@@ -136,22 +136,36 @@ move(struct inc_ctx *ctx, const char *name, int64_t seq)
 }
 
 /* One pass over what is there after *pos: printed, or run by --exec; the
- * cursor moved past it. 1 more may follow, 0 caught up, -1 stop. */
+ * cursor moved past it. 1 more may follow, 0 caught up, -1 stop. The
+ * events of the kinds asked for only are read (up to four; more are
+ * filtered here), and the log's end with them, in one read transaction:
+ * no event of those kinds can commit between the two, so that the
+ * cursor may pass the others up to that end. */
 static int
 pass(struct inc_ctx *ctx, const struct opts *o, int64_t *pos)
 {
-	struct inc_event_row *rows;
+	struct inc_event_row *rows = NULL;
 	char err[INC_ERRLEN];
-	size_t n;
+	int64_t start = *pos, upto;
+	size_t n = 0, i;
 	int rc = 0;
 
-	if (inc_events_fetch(ctx, *pos, BATCH, &rows, &n, err) < 0)
+	if (inc_db_begin_read(ctx->db) < 0) {
+		inc_db_err(ctx->db, err);
 		tool_db_fail(ctx, err);
-	for (size_t i = 0; i < n && !stop; i++) {
+	}
+	if (inc_events_fetch(ctx, *pos, BATCH, o->kinds, &rows, &n, &upto, err) < 0)
+		tool_db_fail(ctx, err);
+	if (inc_db_commit(ctx->db) < 0) {
+		inc_events_free(rows, n);
+		inc_db_err(ctx->db, err);
+		tool_db_fail(ctx, err);
+	}
+	for (i = 0; i < n && !stop; i++) {
 		const struct inc_event_row *e = &rows[i];
 		size_t mark = ctx->out.len;
 
-		if (o->kinds && !inc_json_array_has(o->kinds, e->kind)) {
+		if (o->kinds && !inc_json_array_has(o->kinds, e->kind)) {	/* more than four */
 			*pos = e->seq;
 			continue;
 		}
@@ -172,11 +186,14 @@ pass(struct inc_ctx *ctx, const struct opts *o, int64_t *pos)
 		}
 		*pos = e->seq;
 	}
+	/* every row seen: past the events of other kinds too */
+	if (i == n && !stop && ctx->status == INC_EXIT_OK && upto > *pos)
+		*pos = upto;
 	inc_ctx_flush(ctx);
 	inc_events_free(rows, n);
 	if (ctx->out_errno)
 		return -1;	/* the reader went away: the cursor stays */
-	if (o->consumer && n)
+	if (o->consumer && (n || *pos != start))
 		move(ctx, o->consumer, *pos);
 	if (ctx->status != INC_EXIT_OK || stop)
 		return -1;

@@ -1132,9 +1132,13 @@ struct inc_event_row {
 	json_t *data;		/* the event object */
 };
 void inc_event_row_clear(struct inc_event_row *);
-/* Up to max events after seq, oldest first (*rows malloc'd): 0, -1 (err). */
-int inc_events_fetch(struct inc_ctx *, int64_t after, size_t max, struct inc_event_row **rows,
-		     size_t *n, char *err);
+/* Up to max events after seq of the kinds named (NULL or []: all; more
+ * than four: all, to be filtered by the caller), oldest first (*rows
+ * malloc'd); in *upto (may be NULL) how far the log was looked at: the
+ * last row's seq when max came back, else the log's last, which a cursor
+ * may pass only if it was read in the same transaction. 0, -1 (err). */
+int inc_events_fetch(struct inc_ctx *, int64_t after, size_t max, const json_t *kinds,
+		     struct inc_event_row **rows, size_t *n, int64_t *upto, char *err);
 void inc_events_free(struct inc_event_row *, size_t n);
 /* The event object as a consumer shows it: the stored one with at, actor
  * and tool. */

@@ -223,6 +223,36 @@ teardown() {
 	assert_equal "$(summary)" '[4,1,"updated"]'
 }
 
+@test "--kind with a cursor: other kinds, more than a batch of them, passed over; the cursor at the log's end" {
+	# 1,200 incidents logged (events 1-1200), a note (1201), 3 more logged
+	jq -nc 'range(1200) | {subject: "noise \(.)"}' | inc-log >/dev/null
+	inc-update --note "toner ordered" 7 >/dev/null
+	jq -nc 'range(3) | {subject: "after \(.)"}' | inc-log >/dev/null
+	run --separate-stderr inc-events --consumer a --kind updated
+	assert_success
+	assert_equal "$(summary)" '[1201,7,"updated"]'
+	assert_equal "$(dbq "SELECT seq FROM cursor WHERE name = 'a'")" 1204
+	# five kinds: filtered as they are read, the same
+	run --separate-stderr inc-events --consumer b --kind updated,classified,assigned,queued,resolved
+	assert_success
+	assert_equal "$(summary)" '[1201,7,"updated"]'
+	assert_equal "$(dbq "SELECT seq FROM cursor WHERE name = 'b'")" 1204
+	# --exec: run once, the cursor at the end too
+	run --separate-stderr inc-events --consumer c --kind updated --exec 'echo "$INC_EVENT_SEQ"'
+	assert_success
+	assert_output 1201
+	assert_equal "$(dbq "SELECT seq FROM cursor WHERE name = 'c'")" 1204
+	# none of those kinds at all: nothing printed, the cursor at the end
+	run --separate-stderr inc-events --consumer d --kind resolved
+	assert_success
+	assert_output ""
+	assert_equal "$(dbq "SELECT seq FROM cursor WHERE name = 'd'")" 1204
+	# and the next one is read
+	inc-update --note "delivered" 7 >/dev/null
+	run --separate-stderr inc-events --consumer a --kind updated
+	assert_equal "$(summary)" '[1205,7,"updated"]'
+}
+
 @test "--seek end and --seek N set the cursor, and print nothing" {
 	three_events
 	run --separate-stderr inc-events --consumer a --seek end
