@@ -17,19 +17,22 @@
 --    by psql too: a consumer's cursor never passes a number still to
 --    commit.
 -- 3. A number given rather than taken (inc db copy keeps them) only from
---    the tables' owner: a login that gave an event's seq could put it
---    behind a consumer's cursor (never read) or at the largest bigint
---    (every later insert failing).
+--    the tables' owner or an admin's login: any other login that gave an
+--    event's seq could put it behind a consumer's cursor (never read) or at
+--    the largest bigint (every later insert failing).
 -- 4. These functions run with the owner's rights: pg_catalog now comes
 --    first in their search_path (it came after the desk's schema, where a
 --    login allowed to CREATE there could have shadowed max() or an
 --    operator and had it run as the owner).
 
--- an error unless session_user may act as the owner of rel
+-- an error unless session_user may act as the owner of rel, or is in the
+-- desk's admin group
 CREATE FUNCTION inc_number_given(rel regclass) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
 	IF NOT pg_catalog.pg_has_role(session_user,
-			(SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = rel), 'MEMBER') THEN
+			(SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = rel), 'MEMBER')
+	   AND NOT (EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = inc_group('admin'))
+		    AND pg_catalog.pg_has_role(session_user, inc_group('admin'), 'MEMBER')) THEN
 		RAISE EXCEPTION 'the numbers of % are the database''s: % may not give one', rel, session_user
 			USING ERRCODE = 'insufficient_privilege';
 	END IF;
