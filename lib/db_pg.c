@@ -132,6 +132,7 @@ struct conn {
 	int have_last;
 	int64_t changes;	/* rows inserted, updated or deleted so far */
 	int listening;		/* LISTEN done (inc_db_wait) */
+	int64_t turns;		/* write transactions begun (data_version) */
 };
 
 static PGconn *
@@ -876,6 +877,7 @@ begin(struct inc_db *db, int write)
 		PQclear(PQexec(C(db), "ROLLBACK"));
 		return -1;
 	}
+	((struct conn *)db->h)->turns++;
 	return 0;
 }
 
@@ -929,11 +931,16 @@ scratch(struct inc_db *db)
 	return 0;
 }
 
+/* No such number on the server. But in a write transaction this session
+ * holds the writers' turn: no other inc writer commits until it ends, so
+ * that what it counted stays counted (record.c's loads), its own writes
+ * kept by itself; a write from outside inc (psql), which takes no turn,
+ * could only make a count as stale as one read a moment earlier. Outside
+ * a write transaction every call counts as a change. */
 static int64_t
 data_version(struct inc_db *db)
 {
-	/* no such number: every call counts as a change */
-	return -1;
+	return db->tx == 1 ? ((struct conn *)db->h)->turns : -1;
 }
 
 /* The server's word on who this session is (migration 010's inc_standing). */

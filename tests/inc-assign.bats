@@ -75,6 +75,29 @@ assignees() {
 	assert_equal "$(assignees)" dana
 }
 
+@test "least_loaded in a long run: another writer's commit between its batches is counted" {
+	local i
+	log_n 4 '"group":"l2-infra"'
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	inc-assign <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	exec 5>"$BATS_TEST_TMPDIR/in"
+	echo '{"id":1}' >&5
+	# the input stalls: the run commits and writes it out
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$BATS_TEST_TMPDIR/out" ] && break
+		sleep 0.05
+	done
+	assert_equal "$(jq -r .assignee "$BATS_TEST_TMPDIR/out")" dana
+	# dana has one, erik none: another writer gives erik two; counted
+	# again, dana is the least loaded (kept from the first batch, erik)
+	inc-assign --to erik 2 3 >/dev/null
+	echo '{"id":4}' >&5
+	exec 5>&-
+	wait
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
+	assert_equal "$(jq -r .assignee "$BATS_TEST_TMPDIR/out" | paste -sd' ')" "dana dana"
+}
+
 @test "least_loaded counts on-hold and in-progress incidents as open" {
 	log_n 3 '"group":"l2-infra"'
 	inc-assign --to erik 1 >/dev/null
