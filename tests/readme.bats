@@ -119,7 +119,8 @@ load test_helper
 	[ -r "$data/helpdesk-event-log.csv.gz" ] || skip "no $data (real incident logs live in ../shared/data)"
 	awk '/^## Bring your history/ { f = 1; next } /^## / { f = 0 } f && /^    / { sub(/^    /, ""); print }' \
 		"$INC_ROOT/README.md" | grep -v -e uci- -e bpi2013- |
-		sed -e "s|/etc/inc/config.json|$INC_CONFIG|" -e "s|/tmp/|$BATS_TEST_TMPDIR/|g" >"$BATS_TEST_TMPDIR/cmds"
+		sed -e "s|\([ >]\)/tmp/|\1$BATS_TEST_TMPDIR/|g" -e "s|/etc/inc/config.json|$INC_CONFIG|" \
+		>"$BATS_TEST_TMPDIR/cmds"
 	assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/cmds")" 4
 	cd "$data"
 	while IFS= read -r cmd; do
