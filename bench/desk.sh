@@ -125,28 +125,38 @@ stage() {
 limit() {
 	calc 'a < 30 ? 30 : a' "$1" 0
 }
-# oneshot CMD...: CMD's first call (the median of FIRSTS, each the first
-# process on the database files as the step left them: the database itself
-# through a hard link, read only; its WAL and index copied afresh, the WAL
-# index rebuilt by each as by a first call), then ROUNDS rounds of calls of
-# `sqlite3 DB 'select 1'` and of CMD in turn; sets first_ms, sel_ms, cmd_ms
-# (medians of the rounds' medians); returns 1 if a call failed
-oneshot() {
-	local out n=$(((RUNS + ROUNDS - 1) / ROUNDS)) sels=() cmds=() firsts=() f=$B/first.db sum
-	sum=$(stat -c '%s %y' "$db")
+# firstcall CMD...: CMD's first call, a command that only reads: the
+# median of FIRSTS, each the first process on the database's files as the
+# step left them (the database itself through a hard link; its WAL and WAL
+# index copied afresh, so that each rebuilds the index from the WAL, as a
+# first call does); sets first_ms; returns 1 if a call failed. A call that
+# wrote the database would have written it through the link: the bench
+# stops there (exit 2), its database no longer the step's.
+firstcall() {
+	local out firsts=() f=$B/first.db was
+	was=$(stat -c '%s %y' "$db")
 	for _ in $(seq "$FIRSTS"); do
 		rm -f "$f" "$f-wal" "$f-shm"
 		ln "$db" "$f"
 		for x in wal shm; do [ ! -e "$db-$x" ] || cp "$db-$x" "$f-$x"; done
-		out=$(INC_DB=$f timeout 600 "$B/timeit" -n 1 "$@" 2>>"$B/desk-$step.err") || return 1
+		out=$(INC_DB=$f timeout 600 "$B/timeit" -n 1 "$@" 2>>"$B/desk-$step.err") || {
+			rm -f "$f" "$f-wal" "$f-shm"
+			return 1
+		}
 		firsts+=("$(get median_ms "$out")")
 	done
 	rm -f "$f" "$f-wal" "$f-shm"
-	if [ "$(stat -c '%s %y' "$db")" != "$sum" ]; then
-		echo "desk.sh: $* wrote the database on its first call: the first-call figure is void" >&2
-		return 1
+	if [ "$(stat -c '%s %y' "$db")" != "$was" ]; then
+		echo "desk.sh: $* wrote the database on its first call, through the link: stopped" >&2
+		exit 2
 	fi
 	first_ms=$(median "${firsts[@]}")
+}
+# oneshot CMD...: ROUNDS rounds of calls of `sqlite3 DB 'select 1'` and of
+# CMD in turn; sets sel_ms, cmd_ms (medians of the rounds' medians);
+# returns 1 if a call failed
+oneshot() {
+	local out n=$(((RUNS + ROUNDS - 1) / ROUNDS)) sels=() cmds=()
 	for _ in $(seq "$ROUNDS"); do
 		out=$(timeout 600 "$B/timeit" -n "$n" -w 2 sqlite3 "$db" 'select 1') || return 1
 		sels+=("$(get median_ms "$out")")
@@ -160,7 +170,7 @@ oneshot() {
 show_id=$(((N + 1) / 2))
 show_rows() {
 	step=show
-	if ! oneshot inc-show "$show_id"; then
+	if ! firstcall inc-show "$show_id" || ! oneshot inc-show "$show_id"; then
 		row "inc-show ID $1" failed - n/a '<=' "$SHOW_BUDGET"
 		return 0
 	fi
