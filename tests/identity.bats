@@ -213,6 +213,29 @@ teardown() {
 	assert_equal "$(dbq 'SELECT seq FROM event ORDER BY seq' | paste -sd,)" "1,2,3,10,11"
 }
 
+@test "a login cannot run the numbering functions on a table of its own, nor number rows outside READ COMMITTED" {
+	pg_only
+	local s
+	s=$(dbq 'SELECT current_schema()')
+	INC_DB=$(as_login "$JOE") INC_USER= log_one '{"subject":"joe 1"}' >/dev/null
+	# the owner's rights on a temporary table of joe's: the counter at the
+	# largest bigint would have made every later insert fail
+	run psql_as "$JOE" "CREATE TEMP TABLE event(seq bigint);
+		CREATE TRIGGER t AFTER DELETE ON pg_temp.event REFERENCING OLD TABLE AS inc_gone
+		FOR EACH STATEMENT EXECUTE FUNCTION \"$s\".inc_numbers_gone('seq')"
+	assert_failure
+	assert_output "ERROR:  permission denied for function $s.inc_numbers_gone"
+	assert_equal "$(dbq "SELECT last FROM inc_sequence WHERE name = 'event'")" ""
+	# a snapshot older than the turn could take a number pruned meanwhile
+	run psql_as "$ALICE" "BEGIN ISOLATION LEVEL REPEATABLE READ;
+		INSERT INTO event(at, actor, tool, incident, kind, data) VALUES (0, 'x', 'x', 1, 'updated', '{}')"
+	assert_failure
+	assert_line --index 0 "ERROR:  rows are numbered in READ COMMITTED transactions only, not repeatable read"
+	# their own inserts, numbered as ever
+	INC_DB=$(as_login "$ALICE") INC_USER= inc-update --note "seen" 1 >/dev/null
+	assert_equal "$(dbq 'SELECT seq FROM event ORDER BY seq' | paste -sd,)" "1,2"
+}
+
 @test "the functions run with the owner's rights find max() in pg_catalog, not a login's look-alike" {
 	pg_only
 	local s

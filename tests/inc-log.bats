@@ -490,6 +490,24 @@ EOF
 	assert_equal "$(dbq 'SELECT actor FROM audit')" root
 }
 
+@test "an id never changes: an UPDATE of an incident's or a task's id is refused, the next number unmoved" {
+	inc-log -s x >/dev/null
+	inc-log -s y >/dev/null
+	inc-task add 1 --title "call the vendor" >/dev/null
+	run dbq "UPDATE incident SET id = 9223372036854775807 WHERE id = 2"
+	assert_failure
+	assert_output --partial "an incident's id never changes"
+	run dbq "UPDATE task SET id = 7"
+	assert_failure
+	assert_output --partial "a task's id never changes"
+	# the same id set again is no change
+	run dbq "UPDATE incident SET id = id, subject = 'x again' WHERE id = 1"
+	assert_success
+	run --separate-stderr inc-log -s z
+	assert_success
+	assert_equal "$(jq -r .id <<<"$output")" 3
+}
+
 @test "a record reaches stdout only once committed, without waiting for more input" {
 	mkfifo "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
 	inc-log <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 3>&- &

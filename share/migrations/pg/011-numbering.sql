@@ -38,11 +38,24 @@ BEGIN
 	END IF;
 END $$;
 
+-- A number is taken under the turn, from what the transaction sees after
+-- waiting for it: in REPEATABLE READ or SERIALIZABLE it would see the
+-- table as it was before the wait, and could take a number given (and
+-- pruned) meanwhile, behind every cursor. inc's writers are READ COMMITTED.
+CREATE FUNCTION inc_number_isolation() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'rows are numbered in READ COMMITTED transactions only, not %',
+		current_setting('transaction_isolation') USING ERRCODE = 'invalid_transaction_state';
+END $$;
+
 CREATE OR REPLACE FUNCTION inc_next_seq() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	IF NEW.seq IS NOT NULL THEN
 		PERFORM inc_number_given(TG_RELID);
 		RETURN NEW;
+	END IF;
+	IF current_setting('transaction_isolation') <> 'read committed' THEN
+		PERFORM inc_number_isolation();
 	END IF;
 	PERFORM pg_advisory_xact_lock(6909795);
 	IF TG_TABLE_NAME = 'audit' THEN
@@ -61,6 +74,9 @@ BEGIN
 	IF NEW.id IS NOT NULL THEN
 		PERFORM inc_number_given(TG_RELID);
 		RETURN NEW;
+	END IF;
+	IF current_setting('transaction_isolation') <> 'read committed' THEN
+		PERFORM inc_number_isolation();
 	END IF;
 	PERFORM pg_advisory_xact_lock(6909795);
 	IF TG_TABLE_NAME = 'task' THEN
@@ -85,6 +101,9 @@ BEGIN
 	IF NEW.id IS NOT NULL THEN
 		PERFORM inc_number_given(TG_RELID);
 	ELSE
+		IF current_setting('transaction_isolation') <> 'read committed' THEN
+			PERFORM inc_number_isolation();
+		END IF;
 		PERFORM pg_advisory_xact_lock(6909795);
 		SELECT greatest(coalesce(max(i.id), 0), coalesce((SELECT s.last FROM inc_sequence s
 			WHERE s.name = 'incident'), 0)) + 1 INTO NEW.id FROM incident i;
@@ -100,6 +119,11 @@ CREATE FUNCTION inc_numbers_gone() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
 	top bigint;
 BEGIN
+	IF TG_RELID NOT IN ('event'::regclass, 'incident'::regclass, 'task'::regclass,
+			    'outbox'::regclass) THEN
+		RAISE EXCEPTION 'inc_numbers_gone(): not a table of the desk: %', TG_RELID::regclass
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
 	IF TG_OP = 'TRUNCATE' THEN
 		EXECUTE format('SELECT max(%I) FROM %I.%I', TG_ARGV[0], TG_TABLE_SCHEMA, TG_TABLE_NAME)
 			INTO top;
@@ -137,9 +161,29 @@ DO $$
 DECLARE
 	f text;
 BEGIN
-	FOREACH f IN ARRAY ARRAY['inc_number_given(regclass)', 'inc_next_seq()', 'inc_next_id()',
+	FOREACH f IN ARRAY ARRAY['inc_number_given(regclass)', 'inc_number_isolation()',
+			'inc_next_seq()', 'inc_next_id()',
 			'inc_incident_id()', 'inc_numbers_gone()', 'inc_event_prune(bigint)'] LOOP
 		EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, %I, pg_temp',
 			f, current_schema());
 	END LOOP;
 END $$;
+
+-- Nobody calls these but the triggers: a login that may not EXECUTE them
+-- cannot put them on a table of its own (a temporary one) to have them
+-- run with the owner's rights; triggers fire whoever writes.
+REVOKE EXECUTE ON FUNCTION inc_number_given(regclass), inc_number_isolation(), inc_next_seq(),
+	inc_next_id(), inc_incident_id(), inc_numbers_gone() FROM PUBLIC;
+
+-- A number stays its row's: an id moved by UPDATE (to the largest bigint,
+-- or down into a gap) would steer the numbering, now one past the highest.
+-- As on SQLite (../011-numbering.sql).
+CREATE TRIGGER incident_id_fixed BEFORE UPDATE OF id ON incident
+	FOR EACH ROW WHEN (NEW.id IS DISTINCT FROM OLD.id)
+	EXECUTE FUNCTION inc_refuse('an incident''s id never changes');
+CREATE TRIGGER task_id_fixed BEFORE UPDATE OF id ON task
+	FOR EACH ROW WHEN (NEW.id IS DISTINCT FROM OLD.id)
+	EXECUTE FUNCTION inc_refuse('a task''s id never changes');
+CREATE TRIGGER outbox_id_fixed BEFORE UPDATE OF id ON outbox
+	FOR EACH ROW WHEN (NEW.id IS DISTINCT FROM OLD.id)
+	EXECUTE FUNCTION inc_refuse('an outbox message''s id never changes');
