@@ -106,6 +106,56 @@ table(struct inc_db *src, struct inc_db *dst, const char *name, int64_t *n, char
 	return rc < 0 ? inc_db_err(src, err) : 0;
 }
 
+/*
+ * The numbers a desk has given past its rows' (the newest events pruned,
+ * rows deleted) are its counter's: carried to the copy, so that the copy
+ * never gives one of them again (an event numbered behind a consumer's
+ * cursor would never be read). The rows carry the rest. The audit trail
+ * is append-only: its rows are all its numbers.
+ */
+static const char *const numbered[] = {"incident", "task", "outbox", "event", NULL};
+
+static int
+numbers_top(struct inc_db *db, const char *t, int64_t *top, char *err)
+{
+	struct inc_sql *q = inc_sql_new(db, inc_db_dialect(db) == INC_PG ? "SELECT inc_number_top(?1)" :
+					"SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?1), 0)");
+	int rc;
+
+	if (!q)
+		return inc_db_err(db, err);
+	inc_sql_text(q, 1, t);
+	rc = inc_sql_one_int(q, top, err);
+	inc_sql_free(q);
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+numbers_past(struct inc_db *db, const char *t, int64_t top, char *err)
+{
+	static const char *const pg[] = {"SELECT inc_number_past(?1, ?2)", NULL};
+	static const char *const lite[] = {
+		"INSERT INTO sqlite_sequence(name, seq) SELECT ?1, ?2"
+		" WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?1)",
+		"UPDATE sqlite_sequence SET seq = ?2 WHERE name = ?1 AND seq < ?2", NULL};
+	const char *const *sql = inc_db_dialect(db) == INC_PG ? pg : lite;
+
+	for (int i = 0; sql[i]; i++) {
+		struct inc_sql *q = inc_sql_new(db, sql[i]);
+		int rc;
+
+		if (!q)
+			return inc_db_err(db, err);
+		inc_sql_text(q, 1, t);
+		inc_sql_int(q, 2, top);
+		rc = inc_sql_run(q, err);
+		inc_sql_free(q);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 inc_db_copy(struct inc_db *src, struct inc_db *dst,
 	    void (*fn)(const char *table, int64_t rows, void *arg), void *arg, char *err)
@@ -143,6 +193,13 @@ inc_db_copy(struct inc_db *src, struct inc_db *dst,
 		}
 		if (fn)
 			fn(inc_db_tables[i], n, arg);
+	}
+	for (int i = 0; numbered[i]; i++) {
+		int64_t top;
+
+		if (numbers_top(src, numbered[i], &top, err) < 0 ||
+		    (top > 0 && numbers_past(dst, numbered[i], top, err) < 0))
+			goto fail;
 	}
 	if (inc_db_commit(dst) < 0) {
 		inc_db_err(dst, err);

@@ -56,6 +56,32 @@ dump() {
 	assert_equal "$(log_one '{"subject":"third"}')" 3
 }
 
+# The desk, every consumer at the log's end, the whole log pruned a month
+# on: prints the highest seq the desk had given.
+pruned_desk() {
+	local top
+	desk
+	inc-events --consumer feed >/dev/null
+	top=$(dbq 'SELECT max(seq) FROM event')
+	INC_NOW=2026-12-30T10:00:00Z inc-events --prune 1d
+	[ "$(dbq 'SELECT count(*) FROM event')" = 0 ] || return 1
+	echo "$top"
+}
+
+@test "a desk whose log was pruned whole: the copy gives the next number, never one given before" {
+	local top new
+	top=$(pruned_desk)
+	new=$(db_at new)
+	run --separate-stderr inc db copy "$INC_DB" "$new"
+	assert_success
+	export INC_DB=$new INC_NOW=2026-12-30T10:00:00Z
+	inc-update --note "after the move" 1 >/dev/null
+	assert_equal "$(dbq 'SELECT seq FROM event')" "$((top + 1))"
+	# behind feed's cursor it would never have been read
+	run --separate-stderr inc-events --consumer feed
+	assert_equal "$(jq -c '[.seq, .event.kind]' <<<"$output")" "[$((top + 1)),\"updated\"]"
+}
+
 @test "the copy knows every table of the schema" {
 	log_one '{"subject":"one"}' >/dev/null
 	run --separate-stderr inc db copy "$INC_DB" "$(db_at new)"
@@ -129,6 +155,25 @@ dump() {
 		assert_failure 2
 		assert_equal "$stderr" "usage: inc db copy SRC DST | inc db roles"
 	done
+}
+
+@test "a pruned desk from SQLite to PostgreSQL and back: the numbers given go with it" {
+	[ "$INC_TEST_ENGINE" = pg ] || skip "PostgreSQL: make check-pg"
+	local pg=$INC_DB top
+	export INC_DB=$BATS_TEST_TMPDIR/desk.db
+	top=$(pruned_desk)
+	inc db copy "$INC_DB" "$pg" >/dev/null
+	INC_NOW=2026-12-30T10:00:00Z INC_DB=$pg inc-update --note "on the server" 1 >/dev/null
+	assert_equal "$(INC_DB=$pg dbq 'SELECT seq FROM event')" "$((top + 1))"
+	# prune it there too, and back: the next is past that one
+	INC_DB=$pg inc-events --consumer feed >/dev/null
+	INC_NOW=2026-12-30T10:00:00Z INC_DB=$pg inc-notify --queue-only >/dev/null
+	INC_NOW=2027-01-30T10:00:00Z INC_DB=$pg inc-events --prune 1d
+	assert_equal "$(INC_DB=$pg dbq 'SELECT count(*) FROM event')" 0
+	inc db copy "$pg" "$BATS_TEST_TMPDIR/back.db" >/dev/null
+	export INC_DB=$BATS_TEST_TMPDIR/back.db INC_NOW=2027-01-30T10:00:00Z
+	inc-update --note "home again" 1 >/dev/null
+	assert_equal "$(dbq 'SELECT seq FROM event')" "$((top + 2))"
 }
 
 @test "SQLite to PostgreSQL and back: the same records, history, cursors and KPIs" {

@@ -17,22 +17,19 @@
 --    by psql too: a consumer's cursor never passes a number still to
 --    commit.
 -- 3. A number given rather than taken (inc db copy keeps them) only from
---    the tables' owner or an admin's login: any other login that gave an
---    event's seq could put it behind a consumer's cursor (never read) or at
---    the largest bigint (every later insert failing).
+--    the tables' owner: a login that gave an event's seq could put it
+--    behind a consumer's cursor (never read) or at the largest bigint
+--    (every later insert failing), an admin's too (the mail gateway's).
 -- 4. These functions run with the owner's rights: pg_catalog now comes
 --    first in their search_path (it came after the desk's schema, where a
 --    login allowed to CREATE there could have shadowed max() or an
 --    operator and had it run as the owner).
 
--- an error unless session_user may act as the owner of rel, or is in the
--- desk's admin group
+-- an error unless session_user may act as the owner of rel
 CREATE FUNCTION inc_number_given(rel regclass) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
 	IF NOT pg_catalog.pg_has_role(session_user,
-			(SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = rel), 'MEMBER')
-	   AND NOT (EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = inc_group('admin'))
-		    AND pg_catalog.pg_has_role(session_user, inc_group('admin'), 'MEMBER')) THEN
+			(SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = rel), 'MEMBER') THEN
 		RAISE EXCEPTION 'the numbers of % are the database''s: % may not give one', rel, session_user
 			USING ERRCODE = 'insufficient_privilege';
 	END IF;
@@ -156,12 +153,35 @@ CREATE TRIGGER task_numbers_truncated BEFORE TRUNCATE ON task
 CREATE TRIGGER outbox_numbers_truncated BEFORE TRUNCATE ON outbox
 	FOR EACH STATEMENT EXECUTE FUNCTION inc_numbers_gone('id');
 
+-- inc db copy: the highest number a desk has given in table t past its
+-- rows' (the counter: the newest events pruned, rows deleted), and the
+-- copy's counter moved past n, the owner's act, so that the
+-- copy never gives one of those numbers again (lib/dbcopy.c)
+CREATE FUNCTION inc_number_top(t text) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+	IF t NOT IN ('incident', 'task', 'outbox', 'event') THEN
+		RAISE EXCEPTION 'inc_number_top(): % has no numbers of its own', t;
+	END IF;
+	RETURN coalesce((SELECT s.last FROM inc_sequence s WHERE s.name = t), 0);
+END $$;
+CREATE FUNCTION inc_number_past(t text, n bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	IF t NOT IN ('incident', 'task', 'outbox', 'event') THEN
+		RAISE EXCEPTION 'inc_number_past(): % has no numbers of its own', t;
+	END IF;
+	PERFORM inc_number_given(t::regclass);
+	INSERT INTO inc_sequence VALUES (t, n)
+		ON CONFLICT (name) DO UPDATE SET last = excluded.last
+		WHERE inc_sequence.last < excluded.last;
+END $$;
+
 -- with the owner's rights, pg_catalog first
 DO $$
 DECLARE
 	f text;
 BEGIN
 	FOREACH f IN ARRAY ARRAY['inc_number_given(regclass)', 'inc_number_isolation()',
+			'inc_number_top(text)', 'inc_number_past(text, bigint)',
 			'inc_next_seq()', 'inc_next_id()',
 			'inc_incident_id()', 'inc_numbers_gone()', 'inc_event_prune(bigint)'] LOOP
 		EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, %I, pg_temp',
