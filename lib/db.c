@@ -572,10 +572,22 @@ migrate(struct inc_db *db, char *err)
 	for (; v < SCHEMA_VERSION; v++)
 		if (db->ops->exec(db, (db->ops->dialect == INC_PG ? inc_migrations_pg : inc_migrations)[v]) < 0 ||
 		    db->ops->set_version(db, v + 1) < 0)
-			goto fail;
+			goto step;
 	if (inc_db_commit(db) < 0)
 		goto fail;
 	return 0;
+step:
+	/* a desk in use, brought up to date by whoever runs a new inc
+	 * first: on a server, only its tables' owner can */
+	if (!db->created) {
+		char why[INC_ERRLEN];
+
+		inc_db_err(db, why);
+		inc_db_rollback(db);
+		return inc_err(err, "upgrading the schema from version %d to %d: %s%s", v, v + 1, why,
+			       db->ops->dialect == INC_PG && strstr(why, "permission denied") ?
+			       " (its owner upgrades a desk: run a tool as the owner first)" : "");
+	}
 fail:
 	inc_db_err(db, err);
 	inc_db_rollback(db);

@@ -260,6 +260,21 @@ teardown() {
 		AND NOT coalesce(p.proconfig, '{}') @> ARRAY['search_path=pg_catalog, ' || quote_ident(current_schema()) || ', pg_temp']")" ""
 }
 
+@test "a desk a version behind, opened by a login: the upgrade is refused, saying who can" {
+	pg_only
+	local s v uri
+	s=$(dbq 'SELECT current_schema()')
+	v=$(db_version)
+	INC_DB=$(as_login "$JOE") INC_USER= log_one '{"subject":"joe 1"}' >/dev/null
+	# as a new inc finds a desk in use: its tables a version behind
+	db_version $((v - 1)) >/dev/null
+	uri=$(as_login "$ALICE")
+	INC_DB=$uri INC_USER= run --separate-stderr inc-show 1
+	assert_failure 3
+	assert_equal "$stderr" "inc-show: $uri: upgrading the schema from version $((v - 1)) to $v: permission denied for schema $s (its owner upgrades a desk: run a tool as the owner first)"
+	assert_equal "$(db_version)" "$((v - 1))"
+}
+
 @test "inc-events --prune: an admin's login prunes through the owner's function, a technician's may not" {
 	pg_only
 	INC_DB=$(as_login "$JOE") INC_USER= log_one '{"subject":"old"}' >/dev/null
