@@ -138,9 +138,8 @@ move(struct inc_ctx *ctx, const char *name, int64_t seq)
 /* One pass over what is there after *pos: printed, or run by --exec; the
  * cursor moved past it. 1 more may follow, 0 caught up, -1 stop. The
  * events of the kinds asked for only are read (up to four; more are
- * filtered here), and the log's end with them, in one read transaction:
- * no event of those kinds can commit between the two, so that the
- * cursor may pass the others up to that end. */
+ * filtered here), and the log's end in the same snapshot: the cursor may
+ * pass the other kinds up to it. */
 static int
 pass(struct inc_ctx *ctx, const struct opts *o, int64_t *pos)
 {
@@ -150,17 +149,8 @@ pass(struct inc_ctx *ctx, const struct opts *o, int64_t *pos)
 	size_t n = 0, i;
 	int rc = 0;
 
-	if (inc_db_begin_read(ctx->db) < 0) {
-		inc_db_err(ctx->db, err);
-		tool_db_fail(ctx, err);
-	}
 	if (inc_events_fetch(ctx, *pos, BATCH, o->kinds, &rows, &n, &upto, err) < 0)
 		tool_db_fail(ctx, err);
-	if (inc_db_commit(ctx->db) < 0) {
-		inc_events_free(rows, n);
-		inc_db_err(ctx->db, err);
-		tool_db_fail(ctx, err);
-	}
 	for (i = 0; i < n && !stop; i++) {
 		const struct inc_event_row *e = &rows[i];
 		size_t mark = ctx->out.len;

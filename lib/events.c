@@ -336,9 +336,9 @@ wanted(const json_t *kinds, const char *kind)
  * when max came back (more may follow), else the log's last (nothing more
  * of those kinds up to it), for the consumer's cursor.
  */
-int
-inc_events_fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *kinds,
-		 struct inc_event_row **rows, size_t *n, int64_t *upto, char *err)
+static int
+fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *kinds,
+      struct inc_event_row **rows, size_t *n, int64_t *upto, char *err)
 {
 	size_t nk = kinds ? json_array_size(kinds) : 0;
 	int named = nk > 0 && nk <= KINDS_SQL;
@@ -392,6 +392,32 @@ inc_events_fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *k
 	return 0;
 }
 
+/* As fetch, the log's end read in the rows' snapshot: the caller's
+ * transaction, else a read transaction of its own. */
+int
+inc_events_fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *kinds,
+		 struct inc_event_row **rows, size_t *n, int64_t *upto, char *err)
+{
+	int own = upto && !inc_db_in_tx(ctx->db);
+
+	*rows = NULL;
+	*n = 0;
+	if (own && inc_db_begin_read(ctx->db) < 0)
+		return inc_db_err(ctx->db, err);
+	if (fetch(ctx, after, max, kinds, rows, n, upto, err) < 0) {
+		if (own)
+			inc_db_rollback(ctx->db);
+		return -1;
+	}
+	if (own && inc_db_commit(ctx->db) < 0) {
+		inc_events_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return inc_db_err(ctx->db, err);
+	}
+	return 0;
+}
+
 void
 inc_events_free(struct inc_event_row *rows, size_t n)
 {
@@ -429,7 +455,7 @@ batch(struct inc_ctx *ctx, const char *name, const json_t *kinds, inc_event_fn f
 	int rc = 0;
 
 	if (inc_tx_begin(ctx) < 0 || inc_cursor_get(ctx, name, &cur, err) < 0 ||
-	    inc_events_fetch(ctx, cur, BATCH, kinds, &rows, &n, &upto, err) < 0)
+	    fetch(ctx, cur, BATCH, kinds, &rows, &n, &upto, err) < 0)
 		goto failed;
 	last = cur;
 	for (i = 0; i < n; i++) {
