@@ -319,6 +319,7 @@ inc_db_begin(struct inc_db *db)
 	if (db->ops->begin ? db->ops->begin(db, 1) < 0 : tx(db, "BEGIN IMMEDIATE") < 0)
 		return -1;
 	db->tx = 1;
+	db->writes++;
 	return 0;
 }
 

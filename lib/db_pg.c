@@ -132,7 +132,6 @@ struct conn {
 	int have_last;
 	int64_t changes;	/* rows inserted, updated or deleted so far */
 	int listening;		/* LISTEN done (inc_db_wait) */
-	int64_t turns;		/* write transactions begun (data_version) */
 };
 
 static PGconn *
@@ -877,7 +876,6 @@ begin(struct inc_db *db, int write)
 		PQclear(PQexec(C(db), "ROLLBACK"));
 		return -1;
 	}
-	((struct conn *)db->h)->turns++;
 	return 0;
 }
 
@@ -940,7 +938,7 @@ scratch(struct inc_db *db)
 static int64_t
 data_version(struct inc_db *db)
 {
-	return db->tx == 1 ? ((struct conn *)db->h)->turns : -1;
+	return db->tx == 1 ? db->writes : -1;
 }
 
 /* The server's word on who this session is (migration 010's inc_standing). */
