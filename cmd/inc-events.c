@@ -137,9 +137,9 @@ move(struct inc_ctx *ctx, const char *name, int64_t seq)
 
 /* One pass over what is there after *pos: printed, or run by --exec; the
  * cursor moved past it. 1 more may follow, 0 caught up, -1 stop. The
- * events of the kinds asked for only are read (up to four; more are
- * filtered here), and the log's end in the same snapshot: the cursor may
- * pass the other kinds up to it. */
+ * events of the kinds asked for only come back, and how far the log was
+ * looked at, in the same snapshot: the cursor may pass the other kinds up
+ * to it. */
 static int
 pass(struct inc_ctx *ctx, const struct opts *o, int64_t *pos)
 {
@@ -147,18 +147,14 @@ pass(struct inc_ctx *ctx, const struct opts *o, int64_t *pos)
 	char err[INC_ERRLEN];
 	int64_t start = *pos, upto;
 	size_t n = 0, i;
-	int rc = 0;
+	int rc = 0, more;
 
-	if (inc_events_fetch(ctx, *pos, BATCH, o->kinds, &rows, &n, &upto, err) < 0)
+	if ((more = inc_events_fetch(ctx, *pos, BATCH, o->kinds, &rows, &n, &upto, err)) < 0)
 		tool_db_fail(ctx, err);
 	for (i = 0; i < n && !stop; i++) {
 		const struct inc_event_row *e = &rows[i];
 		size_t mark = ctx->out.len;
 
-		if (o->kinds && !inc_json_array_has(o->kinds, e->kind)) {	/* more than four */
-			*pos = e->seq;
-			continue;
-		}
 		if ((rc = inc_event_write(ctx, e, &ctx->out, err)) < 0)
 			tool_db_fail(ctx, err);
 		if (rc > 0 && o->exec) {
@@ -187,7 +183,7 @@ pass(struct inc_ctx *ctx, const struct opts *o, int64_t *pos)
 		move(ctx, o->consumer, *pos);
 	if (ctx->status != INC_EXIT_OK || stop)
 		return -1;
-	return n == BATCH;
+	return more;
 }
 
 static void

@@ -316,36 +316,33 @@ inc_cursor_drop(struct inc_ctx *ctx, const char *name, char *err)
 
 /* ---- reading ---- */
 
-static int
-wanted(const json_t *kinds, const char *kind)
-{
-	return !kinds || !json_array_size(kinds) || inc_json_array_has(kinds, kind);
-}
-
 /* Kinds a fetch names in its SQL, the slots it leaves unbound (NULL)
  * matching none: a consumer of a few kinds reads no other row, nor parses
- * its data. More kinds than this are filtered as the rows are read. (The
+ * its data. More kinds than this are dropped as the rows are read. (The
  * IN list costs SQLite a small ephemeral table per run, once a batch of
  * 500 here, where assign.c's one-row lookup avoids it.) */
 #define KINDS_SQL 4
 #define EV_COLS "SELECT seq, at, actor, tool, incident, kind, data, via FROM event"
 
 /*
- * Up to max events after `after` of the kinds named (NULL or []: all). In
- * *upto (may be NULL) how far the log was looked at: the last row's seq
- * when max came back (more may follow), else the log's last (nothing more
- * of those kinds up to it), for the consumer's cursor.
+ * The events after `after` among the next max rows of the log (of the
+ * kinds named, when they are few enough for the SQL), those of the kinds
+ * named kept (NULL or []: all), oldest first. In *upto (may be NULL) how
+ * far the log was looked at, for the consumer's cursor: the last row read
+ * when max were (more may follow), else the log's last (nothing more of
+ * those kinds up to it). 1: more may follow, 0: no more, -1: error.
  */
 static int
 fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *kinds,
       struct inc_event_row **rows, size_t *n, int64_t *upto, char *err)
 {
-	size_t nk = kinds ? json_array_size(kinds) : 0;
+	size_t nk = kinds ? json_array_size(kinds) : 0, read = 0;
 	int named = nk > 0 && nk <= KINDS_SQL;
 	struct inc_sql *q = inc_sql(ctx->db, named ?
 				    EV_COLS " WHERE seq > ? AND kind IN (?, ?, ?, ?)"
 				    " ORDER BY seq LIMIT ?" :
 				    EV_COLS " WHERE seq > ? ORDER BY seq LIMIT ?");
+	int64_t seen = after;
 	int rc;
 
 	*n = 0;
@@ -356,10 +353,16 @@ fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *kinds,
 			inc_sql_text(q, 2 + (int)k, json_string_value(json_array_get(kinds, k)));
 	inc_sql_int(q, named ? 2 + KINDS_SQL : 2, (int64_t)max);
 	while ((rc = inc_sql_step(q)) > 0) {
-		struct inc_event_row *e = &(*rows)[(*n)++];
-		const char *data = inc_sql_col_text(q, 6);
+		struct inc_event_row *e;
+		const char *data;
 
-		e->seq = inc_sql_col_int(q, 0);
+		read++;
+		seen = inc_sql_col_int(q, 0);
+		if (nk > KINDS_SQL && !inc_json_array_has(kinds, inc_sql_col_text(q, 5)))
+			continue;	/* passed over, its data never parsed */
+		e = &(*rows)[(*n)++];
+		data = inc_sql_col_text(q, 6);
+		e->seq = seen;
 		e->at = inc_sql_col_int(q, 1);
 		e->actor = inc_sql_col_dup(q, 2);
 		e->tool = inc_sql_col_dup(q, 3);
@@ -374,11 +377,11 @@ fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *kinds,
 	if (rc == 0 && upto) {
 		int64_t end;
 
-		*upto = *n ? (*rows)[*n - 1].seq : after;
+		*upto = seen;
 		/* the rows of other kinds up to the log's end were passed
 		 * over: the cursor may go past them (in the consumer's
 		 * transaction: no event comes in between) */
-		if (named && *n < max &&
+		if (named && read < max &&
 		    (rc = inc_sql_one_int(inc_sql(ctx->db, "SELECT coalesce(max(seq), 0) FROM event"),
 					  &end, err)) > 0 && end > *upto)
 			*upto = end;
@@ -389,7 +392,7 @@ fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *kinds,
 		*n = 0;
 		return inc_db_err(ctx->db, err);
 	}
-	return 0;
+	return read == max;
 }
 
 /* As fetch, the log's end read in the rows' snapshot: the caller's
@@ -398,13 +401,13 @@ int
 inc_events_fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *kinds,
 		 struct inc_event_row **rows, size_t *n, int64_t *upto, char *err)
 {
-	int own = upto && !inc_db_in_tx(ctx->db);
+	int own = upto && !inc_db_in_tx(ctx->db), more;
 
 	*rows = NULL;
 	*n = 0;
 	if (own && inc_db_begin_read(ctx->db) < 0)
 		return inc_db_err(ctx->db, err);
-	if (fetch(ctx, after, max, kinds, rows, n, upto, err) < 0) {
+	if ((more = fetch(ctx, after, max, kinds, rows, n, upto, err)) < 0) {
 		if (own)
 			inc_db_rollback(ctx->db);
 		return -1;
@@ -415,7 +418,7 @@ inc_events_fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *k
 		*n = 0;
 		return inc_db_err(ctx->db, err);
 	}
-	return 0;
+	return more;
 }
 
 void
@@ -452,10 +455,10 @@ batch(struct inc_ctx *ctx, const char *name, const json_t *kinds, inc_event_fn f
 	char err[INC_ERRLEN];
 	int64_t cur, last, upto;
 	size_t n = 0, i;
-	int rc = 0;
+	int rc = 0, more = 0;
 
 	if (inc_tx_begin(ctx) < 0 || inc_cursor_get(ctx, name, &cur, err) < 0 ||
-	    fetch(ctx, cur, BATCH, kinds, &rows, &n, &upto, err) < 0)
+	    (more = fetch(ctx, cur, BATCH, kinds, &rows, &n, &upto, err)) < 0)
 		goto failed;
 	last = cur;
 	for (i = 0; i < n; i++) {
@@ -463,23 +466,21 @@ batch(struct inc_ctx *ctx, const char *name, const json_t *kinds, inc_event_fn f
 		size_t mark = ctx->out.len;
 
 		err[0] = '\0';
-		if (wanted(kinds, e->kind)) {
-			if (inc_db_savepoint(ctx->db) < 0)
+		if (inc_db_savepoint(ctx->db) < 0)
+			goto failed;
+		if (fn(ctx, e, arg, err) < 0) {
+			if (inc_db_failed(ctx->db) || inc_db_rollback_to(ctx->db) < 0)
 				goto failed;
-			if (fn(ctx, e, arg, err) < 0) {
-				if (inc_db_failed(ctx->db) || inc_db_rollback_to(ctx->db) < 0)
-					goto failed;
-				ctx->out.len = mark;
-				/* it waits here for the next run: at least once */
-				inc_warn("event %lld (INC-%lld %s): %s", (long long)e->seq,
-					 (long long)e->incident, e->kind, err[0] ? err : "refused");
-				ctx->status = INC_EXIT_REFUSED;
-				rc = -1;
-				break;
-			}
-			if (inc_db_release(ctx->db) < 0)
-				goto failed;
+			ctx->out.len = mark;
+			/* it waits here for the next run: at least once */
+			inc_warn("event %lld (INC-%lld %s): %s", (long long)e->seq,
+				 (long long)e->incident, e->kind, err[0] ? err : "refused");
+			ctx->status = INC_EXIT_REFUSED;
+			rc = -1;
+			break;
 		}
+		if (inc_db_release(ctx->db) < 0)
+			goto failed;
 		last = e->seq;
 	}
 	if (i == n)
@@ -489,7 +490,7 @@ batch(struct inc_ctx *ctx, const char *name, const json_t *kinds, inc_event_fn f
 	if (inc_tx_commit(ctx) < 0)
 		goto failed;
 	inc_events_free(rows, n);
-	return rc < 0 ? -1 : n == BATCH;
+	return rc < 0 ? -1 : more;
 failed:
 	if (inc_db_failed(ctx->db) || !err[0])
 		inc_db_err(ctx->db, err);

@@ -1132,12 +1132,12 @@ struct inc_event_row {
 	json_t *data;		/* the event object */
 };
 void inc_event_row_clear(struct inc_event_row *);
-/* Up to max events after seq of the kinds named (NULL or []: all; more
- * than four: all, to be filtered by the caller), oldest first (*rows
- * malloc'd); in *upto (may be NULL) how far the log was looked at: the
- * last row's seq when max came back, else the log's last, read in the
- * rows' snapshot (the caller's transaction, else a read transaction of
- * its own), so that a cursor may pass it. 0, -1 (err). */
+/* The events after seq among the next max rows of the log, those of the
+ * kinds named kept (NULL or []: all), oldest first (*rows malloc'd); in
+ * *upto (may be NULL) how far the log was looked at: the last row read
+ * when max were, else the log's last, read in the rows' snapshot (the
+ * caller's transaction, else a read transaction of its own), so that a
+ * cursor may pass it. 1: more may follow, 0: no more, -1 (err). */
 int inc_events_fetch(struct inc_ctx *, int64_t after, size_t max, const json_t *kinds,
 		     struct inc_event_row **rows, size_t *n, int64_t *upto, char *err);
 void inc_events_free(struct inc_event_row *, size_t n);
