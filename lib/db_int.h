@@ -95,7 +95,8 @@ struct inc_db {
 	int64_t gen;			/* inc_db_generation() */
 	int64_t data_version;		/* the engine's, when gen was last asked */
 	int64_t writes;			/* write transactions begun (inc_db_begin) */
-	int64_t dv_writes;		/* SQLite: writes when data_version was read */
+	int64_t dv_writes;		/* SQLite: `writes` of the write transaction that read
+				 * data_version, -1 when none did (or it failed) */
 	struct inc_sql cache[INC_SQL_CACHE];
 	int ncache;
 };

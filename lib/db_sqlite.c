@@ -464,7 +464,8 @@ data_version(struct inc_db *db)
 
 	/* No other connection commits while this one holds the write lock:
 	 * what its first call in a write transaction read holds to its end
-	 * (a run of inc-assign asked three times a record). */
+	 * (a run of inc-assign asked three times a record). That value is
+	 * db->data_version, as inc_db_generation, the one caller, keeps it. */
 	if (db->tx == 1 && db->dv_writes == db->writes)
 		return db->data_version;
 	q = inc_sql(db, sql);	/* cached */

@@ -336,7 +336,7 @@ static int
 fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *kinds,
       struct inc_event_row **rows, size_t *n, int64_t *upto, char *err)
 {
-	size_t nk = kinds ? json_array_size(kinds) : 0, read = 0;
+	size_t nk = kinds ? json_array_size(kinds) : 0, nread = 0;
 	int named = nk > 0 && nk <= KINDS_SQL;
 	struct inc_sql *q = inc_sql(ctx->db, named ?
 				    EV_COLS " WHERE seq > ? AND kind IN (?, ?, ?, ?)"
@@ -356,7 +356,7 @@ fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *kinds,
 		struct inc_event_row *e;
 		const char *data;
 
-		read++;
+		nread++;
 		seen = inc_sql_col_int(q, 0);
 		if (nk > KINDS_SQL && !inc_json_array_has(kinds, inc_sql_col_text(q, 5)))
 			continue;	/* passed over, its data never parsed */
@@ -381,7 +381,7 @@ fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *kinds,
 		/* the rows of other kinds up to the log's end were passed
 		 * over: the cursor may go past them (in the consumer's
 		 * transaction: no event comes in between) */
-		if (named && read < max &&
+		if (named && nread < max &&
 		    (rc = inc_sql_one_int(inc_sql(ctx->db, "SELECT coalesce(max(seq), 0) FROM event"),
 					  &end, err)) > 0 && end > *upto)
 			*upto = end;
@@ -392,7 +392,7 @@ fetch(struct inc_ctx *ctx, int64_t after, size_t max, const json_t *kinds,
 		*n = 0;
 		return inc_db_err(ctx->db, err);
 	}
-	return read == max;
+	return max && nread == max;
 }
 
 /* As fetch, the log's end read in the rows' snapshot: the caller's

@@ -1132,8 +1132,9 @@ struct inc_event_row {
 	json_t *data;		/* the event object */
 };
 void inc_event_row_clear(struct inc_event_row *);
-/* The events after seq among the next max rows of the log, those of the
- * kinds named kept (NULL or []: all), oldest first (*rows malloc'd); in
+/* The events after seq of the kinds named (NULL or []: all), oldest first
+ * (*rows malloc'd), among the next max rows of the log (of those kinds
+ * when they are four at most, else of any kind, the others dropped); in
  * *upto (may be NULL) how far the log was looked at: the last row read
  * when max were, else the log's last, read in the rows' snapshot (the
  * caller's transaction, else a read transaction of its own), so that a

@@ -253,6 +253,24 @@ teardown() {
 	assert_equal "$(summary)" '[1205,7,"updated"]'
 }
 
+@test "--kind of more than four, --exec failing after a batch of other kinds: the cursor stays before it, and it runs once next time" {
+	# 600 incidents logged (events 1-600), a note (601), 3 more logged
+	jq -nc 'range(600) | {subject: "noise \(.)"}' | inc-log >/dev/null
+	inc-update --note "toner ordered" 7 >/dev/null
+	jq -nc 'range(3) | {subject: "after \(.)"}' | inc-log >/dev/null
+	run --separate-stderr inc-events --consumer a --kind updated,classified,assigned,queued,resolved \
+		--exec 'exit 4'
+	assert_failure 1
+	assert_equal "$stderr" "inc-events: event 601 (INC-7 updated): exit 4: exit status 4"
+	run dbq "SELECT seq < 601 FROM cursor WHERE name = 'a'"
+	assert_output 1
+	run --separate-stderr inc-events --consumer a --kind updated,classified,assigned,queued,resolved \
+		--exec 'echo "$INC_EVENT_SEQ"'
+	assert_success
+	assert_output 601
+	assert_equal "$(dbq "SELECT seq FROM cursor WHERE name = 'a'")" 604
+}
+
 @test "--seek end and --seek N set the cursor, and print nothing" {
 	three_events
 	run --separate-stderr inc-events --consumer a --seek end
