@@ -16,6 +16,8 @@
 #     then rounds of passes that find nothing due, against select 1;
 #  4. inc-sla, 1,000 transitions due: INC_NOW moved past the response
 #     warning of 1,000 of them, three times (medians), against select 1;
+#     for scale, slafloor (slafloor.c: the rows inc-sla reads and writes
+#     for them, by a C loop alone) on a copy of the database;
 #  5. intake: `inc-log | inc-classify | inc-assign` of 100,000 lines (and of
 #     BENCH_N when larger) against inc-log alone on the same lines (the same
 #     text, other external_ids); each stage alone at half that and at that
@@ -67,7 +69,7 @@ PIPE_BUDGET=3		# the intake pipeline against inc-log alone
 LINEAR_BUDGET=1.5	# a stage's time per record at 2M against at M
 
 need_tools desk.sh inc-log inc-show inc-sla inc-classify inc-assign inc-escalate
-for p in gen-incidents loader15 timeit; do
+for p in gen-incidents loader15 slafloor timeit; do
 	[ -x "$B/$p" ] || { echo "desk.sh: $B/$p: missing (make -C bench)" >&2; exit 2; }
 done
 command -v jq >/dev/null || { echo "desk.sh: jq is missing: make deps" >&2; exit 2; }
@@ -254,7 +256,12 @@ else
 	row "inc-sla, nothing due" failed - n/a '<=' "$IDLE_BUDGET"
 fi
 
-# 4. inc-sla with 1,000 transitions due, three times
+# 4. inc-sla with 1,000 transitions due, three times; then, for scale, the
+# same three passes by slafloor.c on a copy of the database as the step
+# found it: the rows inc-sla must read and write, by a C loop, nothing else
+rm -f "$B/floor.db" "$B/floor.db-wal" "$B/floor.db-shm"
+cp "$db" "$B/floor.db"
+[ ! -s "$db-wal" ] || cp "$db-wal" "$B/floor.db-wal"
 due=() wrote=()
 for k in 0 1 2; do
 	export INC_NOW="2026-11-28T12:1$((k + 1)):30Z"
@@ -272,6 +279,24 @@ else
 	row "inc-sla, $(thousands "$DUE") transitions due" failed - n/a '<=' "$DUE_BUDGET"
 fi
 say "    (after the transitions: $(wal))"
+floor=() fwrote=()
+for k in 0 1 2; do
+	t=$(date -u -d "2026-11-28T12:1$((k + 1)):30Z" +%s)
+	if out=$(timeout 600 "$B/timeit" -n 1 -o "$B/desk-floor.out" "$B/slafloor" "$B/floor.db" "$t" \
+			2>>"$B/desk-sla.err"); then
+		floor+=("$(get median_ms "$out")")
+		fwrote+=("$(cat "$B/desk-floor.out")")
+	fi
+done
+rm -f "$B/floor.db" "$B/floor.db-wal" "$B/floor.db-shm" "$B/desk-floor.out"
+if [ "${#floor[@]}" = 3 ]; then
+	label="  the same rows by a C loop alone (floor)"
+	[ "${fwrote[*]}" = "$DUE $DUE $DUE" ] || label="$label (wrote ${fwrote[*]})"
+	row "$label" "$(fmt_ms "$(median "${floor[@]}")")" "$(fmt_ms "$sel_ms")" \
+		"$(calc 'a / b' "$(median "${floor[@]}")" "$sel_ms")"
+else
+	row "  the same rows by a C loop alone (floor)" failed - n/a
+fi
 
 # 5. intake. Each stage alone at M (its input the previous stage's output),
 # then the pipeline on the same lines under other external_ids.
