@@ -262,6 +262,9 @@ fi
 rm -f "$B/floor.db" "$B/floor.db-wal" "$B/floor.db-shm"
 cp "$db" "$B/floor.db"
 [ ! -s "$db-wal" ] || cp "$db-wal" "$B/floor.db-wal"
+# on disk before it is timed: its closing checkpoint's fsync would write
+# the whole copy out
+sync "$B"/floor.db*
 due=() wrote=()
 for k in 0 1 2; do
 	export INC_NOW="2026-11-28T12:1$((k + 1)):30Z"

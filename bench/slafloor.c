@@ -10,7 +10,8 @@
  * transaction: its row read whole and its holds read (as inc-sla reads
  * them to compute the clocks); its SLA columns rewritten (state warning,
  * the next check an hour on, checked at NOW); one audit row for sla_state
- * and one sla_warning event, as inc-sla writes for a warning. Then the
+ * and one sla_warning event, as inc-sla writes for a warning, all of them
+ * in two statements (inc writes them many to an INSERT). Then the
  * commit, and the checkpoint inc's writers make on the way out when they
  * leave a WAL of 512 KiB or more (db_sqlite.c's finish). Prints the number
  * of incidents on stdout.
@@ -31,6 +32,14 @@ die(sqlite3 *db, const char *what)
 {
 	fprintf(stderr, "slafloor: %s: %s\n", what, sqlite3_errmsg(db));
 	exit(1);
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
 }
 
 static sqlite3_stmt *
@@ -57,7 +66,8 @@ main(int argc, char **argv)
 	sqlite3 *db = NULL;
 	sqlite3_stmt *due, *row, *hold, *upd, *aud, *ev;
 	int64_t now, *ids = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, len = 0;
+	char *list;
 	unsigned long sum = 0;
 	volatile unsigned long sink;
 	char wal[4096 + 8];
@@ -74,17 +84,21 @@ main(int argc, char **argv)
 	if (sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384", NULL, NULL,
 			 NULL) != SQLITE_OK)
 		die(db, "pragmas");
-	due = prep(db, "SELECT id FROM incident WHERE sla_next_check <= ?1 ORDER BY id");
+	/* by the index on sla_next_check, as inc-sla: ORDER BY id would have
+	 * SQLite walk the whole table in id order instead */
+	due = prep(db, "SELECT id FROM incident WHERE sla_next_check <= ?1");
 	row = prep(db, "SELECT * FROM incident WHERE id = ?1");
 	hold = prep(db, "SELECT start, \"end\" FROM hold WHERE incident = ?1 ORDER BY start");
 	upd = prep(db, "UPDATE incident SET sla_state = 'warning', sla_response_state = 'warning',"
 		   " sla_next_check = ?2 + 3600, sla_checked_at = ?2, updated_at = ?2 WHERE id = ?1");
+	/* the audit rows and events of all, each in one statement over a
+	 * JSON array of the ids (inc writes them many to an INSERT) */
 	aud = prep(db, "INSERT INTO audit(incident, task, at, actor, tool, action, field, old, new, via)"
-		   " VALUES(?1, NULL, ?2, 'root', 'inc-sla', 'sla', 'sla_state', 'ok', 'warning',"
-		   " NULL)");
+		   " SELECT value, NULL, ?2, 'root', 'inc-sla', 'sla', 'sla_state', 'ok', 'warning',"
+		   " NULL FROM json_each(?1)");
 	ev = prep(db, "INSERT INTO event(at, actor, tool, incident, kind, data, via)"
-		  " VALUES(?2, 'root', 'inc-sla', ?1, 'sla_warning',"
-		  " '{\"kind\":\"sla_warning\",\"target\":\"response\"}', NULL)");
+		  " SELECT ?2, 'root', 'inc-sla', value, 'sla_warning',"
+		  " '{\"kind\":\"sla_warning\",\"target\":\"response\"}', NULL FROM json_each(?1)");
 	sqlite3_bind_int64(due, 1, now);
 	while (sqlite3_step(due) == SQLITE_ROW) {
 		if (n == cap) {
@@ -96,6 +110,11 @@ main(int argc, char **argv)
 	}
 	if (sqlite3_reset(due) != SQLITE_OK)
 		die(db, "the due incidents");
+	if (n)
+		qsort(ids, n, sizeof *ids, by_id);	/* in id order, as inc-sla works them */
+	if (!(list = malloc(24 * n + 3)))
+		return 1;
+	list[len++] = '[';
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		die(db, "BEGIN");
 	for (size_t i = 0; i < n; i++) {
@@ -114,13 +133,16 @@ main(int argc, char **argv)
 		sqlite3_bind_int64(upd, 1, ids[i]);
 		sqlite3_bind_int64(upd, 2, now);
 		done(db, upd, "UPDATE");
-		sqlite3_bind_int64(aud, 1, ids[i]);
-		sqlite3_bind_int64(aud, 2, now);
-		done(db, aud, "audit");
-		sqlite3_bind_int64(ev, 1, ids[i]);
-		sqlite3_bind_int64(ev, 2, now);
-		done(db, ev, "event");
+		len += (size_t)snprintf(list + len, 24, "%s%lld", i ? "," : "", (long long)ids[i]);
 	}
+	list[len++] = ']';
+	list[len] = '\0';
+	sqlite3_bind_text(aud, 1, list, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(aud, 2, now);
+	done(db, aud, "audit");
+	sqlite3_bind_text(ev, 1, list, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(ev, 2, now);
+	done(db, ev, "event");
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		die(db, "COMMIT");
 	snprintf(wal, sizeof wal, "%s-wal", argv[1]);
@@ -135,6 +157,7 @@ main(int argc, char **argv)
 	if (sqlite3_close(db) != SQLITE_OK)
 		die(db, "close");
 	free(ids);
+	free(list);
 	sink = sum;	/* the reads kept */
 	(void)sink;
 	printf("%zu\n", n);
