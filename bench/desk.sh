@@ -284,8 +284,8 @@ fi
 say "    (after the transitions: $(wal))"
 floor=() fwrote=()
 for k in 0 1 2; do
-	t=$(date -u -d "2026-11-28T12:1$((k + 1)):30Z" +%s)
-	if out=$(timeout 600 "$B/timeit" -n 1 -o "$B/desk-floor.out" "$B/slafloor" "$B/floor.db" "$t" \
+	at=$(date -u -d "2026-11-28T12:1$((k + 1)):30Z" +%s)
+	if out=$(timeout 600 "$B/timeit" -n 1 -o "$B/desk-floor.out" "$B/slafloor" "$B/floor.db" "$at" \
 			2>>"$B/desk-sla.err"); then
 		floor+=("$(get median_ms "$out")")
 		fwrote+=("$(cat "$B/desk-floor.out")")

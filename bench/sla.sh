@@ -7,9 +7,7 @@
 #  2. 1,000 transitions due (response breaches): one `inc-sla` run at most
 #     10x `sqlite3 DB 'select 1'`, and it must write exactly 1,000 records;
 #     for scale, the time sqlite3 itself takes to update one column of the
-#     same 1,000 rows, with and without its closing WAL checkpoint, and the
-#     time slafloor.c takes for the rows inc-sla reads and writes there, by
-#     a C loop alone.
+#     same 1,000 rows, with and without its closing WAL checkpoint.
 #
 # Times are the mean wall time of a call, the process included, over
 # BENCH_SLA_RUNS calls (200) for the one-shots; the transition run is set up
@@ -42,7 +40,6 @@ fi
 IDLE_BUDGET=3
 DUE_BUDGET=10
 need_tools sla.sh inc-sla inc-show
-[ -x "$B/slafloor" ] || { echo "sla.sh: $B/slafloor: missing (make -C bench)" >&2; exit 2; }
 
 export INC_CONFIG="$root/share/config.json" INC_USER=root
 unset INC_DB INC_NOW INC_BUSY_TIMEOUT
@@ -166,25 +163,4 @@ row "sqlite3 UPDATE of those rows (floor)" "$(fmt_ms "$floor_ms")" "$(fmt_ms "$s
 ckpt_ms=$(calc 'a - b' "$floor_ms" "$nockpt_ms")
 row "  of which its closing checkpoint" "$(fmt_ms "$ckpt_ms")" "$(fmt_ms "$sel_ms")" \
 	"$(calc 'a / b' "$ckpt_ms" "$sel_ms")"
-# and the rows inc-sla reads and writes for them, by a C loop alone
-cfloor_ms=''
-for _ in $(seq "$REPEAT"); do
-	make_due
-	t0=$EPOCHREALTIME
-	out=$("$B/slafloor" "$db" "$now")
-	t1=$EPOCHREALTIME
-	if [ "$out" != "$DUE" ]; then
-		echo "sla.sh: slafloor wrote $out records, not $DUE" >&2
-		cfloor_ms=''
-		break
-	fi
-	cfloor_ms=$(calc 'a == "" || b < a ? b : a' "$cfloor_ms" "$(calc '(b - a) * 1000' "$t0" "$t1")")
-done
-if [ -n "$cfloor_ms" ]; then
-	row "the same rows by a C loop alone (floor)" "$(fmt_ms "$cfloor_ms")" "$(fmt_ms "$sel_ms")" \
-		"$(calc 'a / b' "$cfloor_ms" "$sel_ms")"
-else
-	row "the same rows by a C loop alone (floor)" "wrote $out" "$(fmt_ms "$sel_ms")" n/a
-fi
-
 [ "$failed" = 0 ] || exit 1

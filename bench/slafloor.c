@@ -10,11 +10,12 @@
  * transaction: its row read whole and its holds read (as inc-sla reads
  * them to compute the clocks); its SLA columns rewritten (state warning,
  * the next check an hour on, checked at NOW); one audit row for sla_state
- * and one sla_warning event, as inc-sla writes for a warning, all of them
- * in two statements (inc writes them many to an INSERT). Then the
- * commit, and the checkpoint inc's writers make on the way out when they
- * leave a WAL of 512 KiB or more (db_sqlite.c's finish). Prints the number
- * of incidents on stdout.
+ * and one sla_warning event, as inc-sla writes for a response warning
+ * (desk.sh's transitions), all of them in two statements (inc writes them
+ * many to an INSERT, OR FAIL: no statement journal). Then the commit, and
+ * the checkpoint inc's writers make on the way out when they leave a WAL of
+ * 512 KiB or more (db_sqlite.c's finish). The connection is set up as
+ * db_sqlite.c's. Prints the number of incidents on stdout.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -67,7 +68,7 @@ main(int argc, char **argv)
 	sqlite3_stmt *due, *row, *hold, *upd, *aud, *ev;
 	int64_t now, *ids = NULL;
 	size_t n = 0, cap = 0, len = 0;
-	char *list;
+	char *list, *end;
 	unsigned long sum = 0;
 	volatile unsigned long sink;
 	char wal[4096 + 8];
@@ -77,12 +78,20 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: slafloor DB NOW\n");
 		return 2;
 	}
-	now = strtoll(argv[2], NULL, 10);
-	if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+	now = strtoll(argv[2], &end, 10);
+	if (*end || end == argv[2]) {
+		fprintf(stderr, "slafloor: NOW: not epoch seconds: \"%s\"\n", argv[2]);
+		return 2;
+	}
+	/* as db_sqlite.c opens a database */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL)
+	    != SQLITE_OK)
 		die(db, argv[1]);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-	if (sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384", NULL, NULL,
-			 NULL) != SQLITE_OK)
+	if (sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+			 " PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=10000;"
+			 " PRAGMA cache_size=-16384", NULL, NULL, NULL) != SQLITE_OK)
 		die(db, "pragmas");
 	/* by the index on sla_next_check, as inc-sla: ORDER BY id would have
 	 * SQLite walk the whole table in id order instead */
@@ -93,18 +102,20 @@ main(int argc, char **argv)
 		   " sla_next_check = ?2 + 3600, sla_checked_at = ?2, updated_at = ?2 WHERE id = ?1");
 	/* the audit rows and events of all, each in one statement over a
 	 * JSON array of the ids (inc writes them many to an INSERT) */
-	aud = prep(db, "INSERT INTO audit(incident, task, at, actor, tool, action, field, old, new, via)"
+	aud = prep(db, "INSERT OR FAIL INTO audit(incident, task, at, actor, tool, action, field, old, new, via)"
 		   " SELECT value, NULL, ?2, 'root', 'inc-sla', 'sla', 'sla_state', 'ok', 'warning',"
 		   " NULL FROM json_each(?1)");
-	ev = prep(db, "INSERT INTO event(at, actor, tool, incident, kind, data, via)"
+	ev = prep(db, "INSERT OR FAIL INTO event(at, actor, tool, incident, kind, data, via)"
 		  " SELECT ?2, 'root', 'inc-sla', value, 'sla_warning',"
 		  " '{\"kind\":\"sla_warning\",\"target\":\"response\"}', NULL FROM json_each(?1)");
 	sqlite3_bind_int64(due, 1, now);
 	while (sqlite3_step(due) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? 2 * cap : 1024;
-			if (!(ids = realloc(ids, cap * sizeof *ids)))
+			if (!(ids = realloc(ids, cap * sizeof *ids))) {
+				fprintf(stderr, "slafloor: out of memory\n");
 				return 1;
+			}
 		}
 		ids[n++] = sqlite3_column_int64(due, 0);
 	}
@@ -112,8 +123,10 @@ main(int argc, char **argv)
 		die(db, "the due incidents");
 	if (n)
 		qsort(ids, n, sizeof *ids, by_id);	/* in id order, as inc-sla works them */
-	if (!(list = malloc(24 * n + 3)))
+	if (!(list = malloc(24 * n + 3))) {
+		fprintf(stderr, "slafloor: out of memory\n");
 		return 1;
+	}
 	list[len++] = '[';
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		die(db, "BEGIN");
@@ -121,15 +134,19 @@ main(int argc, char **argv)
 		sqlite3_bind_int64(row, 1, ids[i]);
 		if (sqlite3_step(row) == SQLITE_ROW)
 			for (int c = 0; c < sqlite3_column_count(row); c++) {
-				const unsigned char *t = sqlite3_column_text(row, c);
-
-				sum += t ? t[0] : 0;	/* read as a tool reads it */
+				/* read as a tool reads it: numbers as numbers */
+				if (sqlite3_column_type(row, c) == SQLITE_TEXT)
+					sum += sqlite3_column_text(row, c)[0];
+				else
+					sum += (unsigned long)sqlite3_column_int64(row, c);
 			}
-		sqlite3_reset(row);
+		if (sqlite3_reset(row) != SQLITE_OK)
+			die(db, "the incident");
 		sqlite3_bind_int64(hold, 1, ids[i]);
 		while (sqlite3_step(hold) == SQLITE_ROW)
 			sum += (unsigned long)sqlite3_column_int64(hold, 0);
-		sqlite3_reset(hold);
+		if (sqlite3_reset(hold) != SQLITE_OK)
+			die(db, "its holds");
 		sqlite3_bind_int64(upd, 1, ids[i]);
 		sqlite3_bind_int64(upd, 2, now);
 		done(db, upd, "UPDATE");
