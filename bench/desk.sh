@@ -265,9 +265,10 @@ cp "$db" "$B/floor.db"
 # on disk before it is timed: its closing checkpoint's fsync would write
 # the whole copy out
 sync "$B"/floor.db*
+due_at=(2026-11-28T12:11:30Z 2026-11-28T12:12:30Z 2026-11-28T12:13:30Z)
 due=() wrote=()
 for k in 0 1 2; do
-	export INC_NOW="2026-11-28T12:1$((k + 1)):30Z"
+	export INC_NOW="${due_at[k]}"
 	if out=$(timeout 600 "$B/timeit" -n 1 -o "$B/desk-due.out" inc-sla 2>>"$B/desk-sla.err"); then
 		due+=("$(get median_ms "$out")")
 		wrote+=("$(wc -l <"$B/desk-due.out")")
@@ -284,7 +285,7 @@ fi
 say "    (after the transitions: $(wal))"
 floor=() fwrote=()
 for k in 0 1 2; do
-	at=$(date -u -d "2026-11-28T12:1$((k + 1)):30Z" +%s)
+	at=$(date -u -d "${due_at[k]}" +%s)
 	if out=$(timeout 600 "$B/timeit" -n 1 -o "$B/desk-floor.out" "$B/slafloor" "$B/floor.db" "$at" \
 			2>>"$B/desk-sla.err"); then
 		floor+=("$(get median_ms "$out")")

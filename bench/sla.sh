@@ -163,4 +163,5 @@ row "sqlite3 UPDATE of those rows (floor)" "$(fmt_ms "$floor_ms")" "$(fmt_ms "$s
 ckpt_ms=$(calc 'a - b' "$floor_ms" "$nockpt_ms")
 row "  of which its closing checkpoint" "$(fmt_ms "$ckpt_ms")" "$(fmt_ms "$sel_ms")" \
 	"$(calc 'a / b' "$ckpt_ms" "$sel_ms")"
+
 [ "$failed" = 0 ] || exit 1
