@@ -275,6 +275,31 @@ teardown() {
 	assert_equal "$(db_version)" "$((v - 1))"
 }
 
+@test "a desk made before migration 012: its owner's next run teaches inc_secure() and inc_login() the racing CREATE ROLE's unique_violation" {
+	pg_only
+	local v
+	v=$(db_version)
+	# both functions as migration 010 first made them: duplicate_object alone
+	dbq "DO \$\$ DECLARE f text; BEGIN
+		FOREACH f IN ARRAY ARRAY['inc_secure()', 'inc_login(text, text)'] LOOP
+			EXECUTE replace(pg_get_functiondef(f::regprocedure),
+				'duplicate_object OR unique_violation', 'duplicate_object');
+		END LOOP; END \$\$" >/dev/null
+	assert_equal "$(dbq "SELECT count(*) FROM pg_proc WHERE proname IN ('inc_secure', 'inc_login') AND prosrc LIKE '%unique_violation%'")" 0
+	db_version $((v - 1)) >/dev/null
+	run --separate-stderr inc-show
+	assert_success
+	assert_equal "$(db_version)" "$v"
+	assert_equal "$(dbq "SELECT proname, (length(prosrc) - length(replace(prosrc, 'WHEN duplicate_object OR unique_violation THEN', ''))) / length('WHEN duplicate_object OR unique_violation THEN') FROM pg_proc WHERE proname IN ('inc_secure', 'inc_login') ORDER BY 1" | paste -sd' ')" \
+		"inc_login|1 inc_secure|1"
+	# still the owner's, still closed to PUBLIC, and they still work
+	assert_equal "$(dbq "SELECT count(*) FROM pg_proc WHERE proname IN ('inc_secure', 'inc_login') AND has_function_privilege('public', oid, 'EXECUTE')")" 0
+	run --separate-stderr inc db roles
+	assert_success
+	run --separate-stderr inc init
+	assert_success
+}
+
 @test "inc-events --prune: an admin's login prunes through the owner's function, a technician's may not" {
 	pg_only
 	INC_DB=$(as_login "$JOE") INC_USER= log_one '{"subject":"old"}' >/dev/null

@@ -83,9 +83,8 @@ BEGIN
 		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = g) THEN
 			BEGIN
 				EXECUTE format('CREATE ROLE %I NOLOGIN', g);
-			EXCEPTION WHEN duplicate_object OR unique_violation THEN
-				NULL;	-- made meanwhile by another inc_secure() (either error,
-					-- as the two CREATE ROLEs race)
+			EXCEPTION WHEN duplicate_object THEN
+				NULL;	-- made meanwhile by another inc_secure()
 			END;
 		END IF;
 	END LOOP;
@@ -141,7 +140,7 @@ BEGIN
 		BEGIN
 			EXECUTE format('CREATE ROLE %I LOGIN', p_login);
 			did := 'created';
-		EXCEPTION WHEN duplicate_object OR unique_violation THEN
+		EXCEPTION WHEN duplicate_object THEN
 			NULL;	-- made meanwhile (another desk of the cluster)
 		END;
 	END IF;
