@@ -325,6 +325,34 @@ inc-escalate: 3: no such incident"
 	assert_equal "$(dbq "SELECT seq = (SELECT max(seq) FROM event) FROM cursor WHERE name = 'escalate'")" 1
 }
 
+@test "the event log: a backlog of more than a batch of breaches, each escalated once, its trail and event in the order of the breaches" {
+	edit_config '.escalation = [{"on":"response_breached","action":"hierarchical","notify":["oncall@example.com"]}]'
+	# 600 incidents breached, unseen by any inc-escalate: two batches of
+	# the log (500 events each), their escalations written at each commit
+	jq -nc 'range(600) | {subject: "down \(.)", impact: "high", urgency: "high"}' | inc-log >/dev/null
+	inc-sla >/dev/null
+	INC_NOW=2026-11-28T10:00:00Z inc-sla >/dev/null
+	assert_equal "$(dbq "SELECT count(*) FROM event WHERE kind = 'sla_breached'")" 600
+	INC_NOW=2026-11-28T10:01:00Z run --separate-stderr inc-escalate </dev/null
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(jq -r .id <<<"$output" | paste -sd' ')" "$(seq 1 600 | paste -sd' ')"
+	assert_equal "$(jq -c '.event | [.kind, .type, .level]' <<<"$output" | sort | uniq -c | awk '{print $1, $2}')" \
+		'600 ["escalated","hierarchical",1]'
+	# one event and one audit row of the escalation each, in the order of
+	# the breaches, after them
+	assert_equal "$(dbq "SELECT count(*), count(DISTINCT incident), CASE WHEN min(seq) > (SELECT max(seq) FROM event WHERE kind = 'sla_breached') THEN 'after' END FROM event WHERE kind = 'escalated'")" "600|600|after"
+	assert_equal "$(dbq "SELECT count(*) FROM event a JOIN event b ON b.seq > a.seq AND b.incident < a.incident WHERE a.kind = 'escalated' AND b.kind = 'escalated'")" 0
+	assert_equal "$(dbq "SELECT count(*), count(DISTINCT incident) FROM audit WHERE action = 'escalated' AND field = 'escalation_level'")" "600|600"
+	assert_equal "$(dbq "SELECT count(*) FROM audit a JOIN audit b ON b.seq > a.seq AND b.incident < a.incident WHERE a.action = 'escalated' AND b.action = 'escalated'")" 0
+	assert_equal "$(dbq "SELECT seq >= (SELECT max(seq) FROM event WHERE kind = 'sla_breached') FROM cursor WHERE name = 'escalate'")" 1
+	# once: the next run finds nothing to do
+	INC_NOW=2026-11-28T10:02:00Z run --separate-stderr inc-escalate </dev/null
+	assert_success
+	assert_output ""
+	assert_equal "$(dbq "SELECT count(*) FROM event WHERE kind = 'escalated'")" 600
+}
+
 @test "the event log: a technician's run leaves the log to the admin's, who escalates" {
 	edit_config '.escalation = [{"on":"response_breached","action":"functional","notify":["manager"]}]'
 	standard
