@@ -26,9 +26,8 @@ static const char usage[] =
 	"       inc-events [-d DB] [-c CONFIG] [--now TIME] [--as USER] --prune AGE\n"
 	"       inc-events [-d DB] [-c CONFIG] [--now TIME] [--as USER] --consumers";
 
-/* Events read at a time, and how long --follow waits before looking
- * anyway (a change the watch cannot see: a database on another host). */
-#define BATCH 500
+/* How long --follow waits before looking anyway (a change the watch
+ * cannot see: a database on another host). */
 #define FOLLOW_MS 30000
 
 /* SIGTERM and SIGINT end --follow between two events: main's own flag. */
@@ -149,7 +148,8 @@ pass(struct inc_ctx *ctx, const struct opts *o, int64_t *pos)
 	size_t n = 0, i;
 	int rc = 0, more;
 
-	if ((more = inc_events_fetch(ctx, *pos, BATCH, o->kinds, &rows, &n, &upto, err)) < 0)
+	if ((more = inc_events_fetch(ctx, *pos, INC_EVENTS_BATCH, o->kinds, &rows, &n, &upto,
+				     err)) < 0)
 		tool_db_fail(ctx, err);
 	for (i = 0; i < n && !stop; i++) {
 		const struct inc_event_row *e = &rows[i];

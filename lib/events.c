@@ -13,9 +13,6 @@
 
 #include "inc.h"
 
-/* Events read per transaction by a consumer. */
-#define BATCH 500
-
 /* ---- the set of incidents with kept events ---- */
 
 /* cap a power of two: the product's top bits, Fibonacci hashing */
@@ -458,7 +455,7 @@ batch(struct inc_ctx *ctx, const char *name, const json_t *kinds, inc_event_fn f
 	int rc = 0, more = 0;
 
 	if (inc_tx_begin(ctx) < 0 || inc_cursor_get(ctx, name, &cur, err) < 0 ||
-	    (more = fetch(ctx, cur, BATCH, kinds, &rows, &n, &upto, err)) < 0)
+	    (more = fetch(ctx, cur, INC_EVENTS_BATCH, kinds, &rows, &n, &upto, err)) < 0)
 		goto failed;
 	last = cur;
 	for (i = 0; i < n; i++) {

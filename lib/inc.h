@@ -1139,6 +1139,9 @@ void inc_event_row_clear(struct inc_event_row *);
  * when max were, else the log's last, read in the rows' snapshot (the
  * caller's transaction, else a read transaction of its own), so that a
  * cursor may pass it. 1: more may follow, 0: no more, -1 (err). */
+/* Events a consumer reads (and acts on) per transaction: inc_consume, and
+ * inc-events. */
+#define INC_EVENTS_BATCH 500
 int inc_events_fetch(struct inc_ctx *, int64_t after, size_t max, const json_t *kinds,
 		     struct inc_event_row **rows, size_t *n, int64_t *upto, char *err);
 void inc_events_free(struct inc_event_row *, size_t n);
