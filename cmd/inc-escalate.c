@@ -40,8 +40,10 @@ by_rules(struct inc_ctx *ctx, const char *where, json_t *line, int64_t id, void 
 }
 
 /* An SLA event of the log: the rules of its incident. What fails for the
- * incident (gone, its policy no longer configured) is said and passed
- * over, so that one incident never holds up every later escalation. */
+ * incident (gone, its policy no longer configured, a change dated before
+ * its last) is said and passed over, so that one incident never holds up
+ * every later escalation; whatever its rules wrote before the failure
+ * goes too (a rule marked fired with no escalation would never fire). */
 static int
 by_event(struct inc_ctx *ctx, const struct inc_event_row *e, void *arg, char *err)
 {
@@ -55,7 +57,7 @@ by_event(struct inc_ctx *ctx, const struct inc_event_row *e, void *arg, char *er
 	snprintf(where, sizeof where, "INC-%lld", (long long)e->incident);
 	inc_warn("%s: %s", where, err);
 	ctx->status = INC_EXIT_REFUSED;
-	return 0;
+	return 1;
 }
 
 static int

@@ -171,6 +171,7 @@ inc_rows_run(size_t n, size_t max, int *text)
 int
 inc_rows_flush(struct inc_ctx *ctx, char *err)
 {
+	ctx->rows_flushed++;
 	return inc_audit_flush(ctx, err) < 0 || inc_events_flush(ctx, err) < 0 ? -1 : 0;
 }
 
@@ -461,6 +462,7 @@ batch(struct inc_ctx *ctx, const char *name, const json_t *kinds, inc_event_fn f
 	for (i = 0; i < n; i++) {
 		struct inc_event_row *e = &rows[i];
 		size_t mark = ctx->out.len, events = ctx->npev, audits = ctx->npau;
+		unsigned long flushed = ctx->rows_flushed;
 		int f;
 
 		err[0] = '\0';
@@ -472,16 +474,29 @@ batch(struct inc_ctx *ctx, const char *name, const json_t *kinds, inc_event_fn f
 		ctx->defer_rows = 1;
 		f = fn(ctx, e, arg, err);
 		ctx->defer_rows = 0;
-		if (f < 0) {
-			/* rows kept for earlier events, written out meanwhile,
-			 * would go with the savepoint: then none of the batch
-			 * stands (its cursor with it: all again next run) */
-			if (inc_db_failed(ctx->db) || ctx->npev < events || ctx->npau < audits ||
-			    inc_db_rollback_to(ctx->db) < 0)
+		if (f != 0) {
+			if (inc_db_failed(ctx->db))
+				goto failed;
+			if (ctx->rows_flushed != flushed) {
+				/* rows kept for earlier events, written out
+				 * meanwhile, would go with the savepoint: none of
+				 * the batch stands (the cursor with it: all again
+				 * next run) */
+				inc_err(err, "event %lld (INC-%lld %s): refused after the batch's"
+					" earlier rows were written: the batch is rolled back",
+					(long long)e->seq, (long long)e->incident, e->kind);
+				goto failed;
+			}
+			if (inc_db_rollback_to(ctx->db) < 0)
 				goto failed;
 			inc_events_drop(ctx, events);
 			inc_audit_drop(ctx, audits);
 			ctx->out.len = mark;
+			if (f > 0) {
+				/* passed over: nothing of it stands */
+				last = e->seq;
+				continue;
+			}
 			/* it waits here for the next run: at least once */
 			inc_warn("event %lld (INC-%lld %s): %s", (long long)e->seq,
 				 (long long)e->incident, e->kind, err[0] ? err : "refused");

@@ -885,11 +885,14 @@ struct inc_ctx {
 	int defer_rotation;
 	char *rotation_group, *rotation_member;
 	/* events.c, record.c: with defer_rows (input.c sets it for a tool
-	 * without a savepoint per record), the event and audit rows of a
-	 * batch are kept here and written by inc_rows_flush() before its
-	 * commit, many rows an INSERT: a change, its audit rows and its event
-	 * still commit together */
+	 * without a savepoint per record, inc_consume around each event), the
+	 * event and audit rows of a batch are kept here and written by
+	 * inc_rows_flush() before its commit, many rows an INSERT: a change,
+	 * its audit rows and its event still commit together. rows_flushed
+	 * counts the flushes: rows written out in the middle of a record or
+	 * an event would go with its savepoint. */
 	int defer_rows;
+	unsigned long rows_flushed;
 	/* their texts are offsets in pev_text and pau_text, NUL-terminated
 	 * one after the other (INC_NOTEXT: null), not a malloc each */
 	struct inc_pending_event {
@@ -1166,7 +1169,9 @@ int inc_cursor_drop(struct inc_ctx *, const char *name, char *err);
  * others passed by; NULL: all), oldest first: fn runs inside a savepoint,
  * and the cursor moves past it in the same transaction, batch by batch.
  * fn returning -1 (err) stops the run at that event, which waits for the
- * next run (status 1); a database failure stops it too (status 3). */
+ * next run (status 1); a database failure stops it too (status 3). fn
+ * returning 1 passes the event over (fn says why): nothing it wrote
+ * stands, and the cursor moves past it. */
 typedef int (*inc_event_fn)(struct inc_ctx *, const struct inc_event_row *, void *arg,
 			    char *err);
 int inc_consume(struct inc_ctx *, const char *name, const json_t *kinds, inc_event_fn fn,
