@@ -355,7 +355,10 @@ inc-escalate: 3: no such incident"
 }
 
 @test "the event log: an escalation refused for its incident is passed over whole: no rule marked fired, so a later run fires it" {
-	edit_config '.escalation = [{"on":"response_breached","action":"hierarchical","notify":["oncall@example.com"]}]'
+	# the notice goes through (it changes nothing on the incident), the
+	# escalation is refused: neither may stand
+	edit_config '.escalation = [{"on":"response_breached","action":"notify","notify":["pat"]},
+		{"on":"response_breached","action":"hierarchical","notify":["oncall@example.com"]}]'
 	standard
 	INC_NOW=2026-11-27T14:01:00Z inc-sla >/dev/null
 	INC_NOW=2026-11-27T14:05:00Z inc-update 1 --note "checking" >/dev/null
@@ -365,17 +368,17 @@ inc-escalate: 3: no such incident"
 	assert_output ""
 	assert_equal "$stderr" "inc-escalate: INC-1: dated 2026-11-27T14:02:00Z, before the incident's last change at 2026-11-27T14:05:00Z"
 	assert_equal "$(dbq "SELECT count(*) FROM escalation_fired")" 0
-	assert_equal "$(dbq "SELECT count(*) FROM event WHERE kind = 'escalated'")" 0
-	assert_equal "$(dbq "SELECT count(*) FROM audit WHERE action = 'escalated'")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM event WHERE kind IN ('notified', 'escalated')")" 0
+	assert_equal "$(dbq "SELECT count(*) FROM audit WHERE action IN ('notified', 'escalated')")" 0
 	assert_equal "$(dbq "SELECT escalation_level FROM incident WHERE id = 1")" 0
 	# the log goes on past it: one incident never holds up the others
 	assert_equal "$(dbq "SELECT seq >= (SELECT max(seq) FROM event WHERE kind = 'sla_breached') FROM cursor WHERE name = 'escalate'")" 1
 	# the rule is not spent: the next look at the incident fires it
 	INC_NOW=2026-11-27T14:06:00Z run --separate-stderr inc-escalate --all
 	assert_success
-	assert_equal "$(jq -c '[.id, .escalation_level, .event.kind, .event.type, .event.notify]' <<<"$output")" \
-		'[1,1,"escalated","hierarchical",["oncall@example.com"]]'
-	assert_equal "$(dbq "SELECT count(*) FROM escalation_fired")" 1
+	assert_equal "$(jq -c '[.id, .escalation_level, .event.kind, .event.type, .event.notify]' <<<"$output" | paste -sd' ')" \
+		'[1,0,"notified","notify",["pat@example.com"]] [1,1,"escalated","hierarchical",["oncall@example.com"]]'
+	assert_equal "$(dbq "SELECT count(*) FROM escalation_fired")" 2
 }
 
 @test "the event log: a technician's run leaves the log to the admin's, who escalates" {
