@@ -171,7 +171,8 @@ inc_rows_run(size_t n, size_t max, int *text)
 int
 inc_rows_flush(struct inc_ctx *ctx, char *err)
 {
-	ctx->rows_flushed++;
+	if (ctx->npev || ctx->npau)
+		ctx->rows_flushed++;
 	return inc_audit_flush(ctx, err) < 0 || inc_events_flush(ctx, err) < 0 ? -1 : 0;
 }
 
@@ -477,7 +478,7 @@ batch(struct inc_ctx *ctx, const char *name, const json_t *kinds, inc_event_fn f
 		if (f != 0) {
 			if (inc_db_failed(ctx->db))
 				goto failed;
-			if (ctx->rows_flushed != flushed) {
+			if (ctx->rows_flushed != flushed && (events || audits)) {
 				/* rows kept for earlier events, written out
 				 * meanwhile, would go with the savepoint: none of
 				 * the batch stands (the cursor with it: all again
