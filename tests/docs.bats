@@ -24,7 +24,7 @@ jobs() {
 	crontab=$(jobs <"$INC_ROOT/share/examples/crontab")
 	readme=$(awk '/^## / { f = $0 == "## Cron" } f' "$INC_ROOT/README.md" | jobs)
 	manual=$(page inc.7 | awk '/The crontab:/ { f = 1 } /Queues and reports/ { f = 0 } f' | jobs)
-	assert_equal "$(wc -l <<<"$crontab")" 6
+	assert_equal "$(wc -l <<<"$crontab")" 7
 	assert_equal "$readme" "$crontab"
 	assert_equal "$manual" "$crontab"
 }

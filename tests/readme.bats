@@ -97,7 +97,7 @@ load test_helper
 	inc-log <"$INC_ROOT/share/examples/incidents.jsonl" | inc-classify >/dev/null
 	grep -v '^#' "$INC_ROOT/share/examples/crontab" | grep -E '^[*0-9]' | sed -E 's/^([^ ]+ +){5}//' \
 		>"$BATS_TEST_TMPDIR/jobs"
-	assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/jobs")" 6
+	assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/jobs")" 7
 	# backwards first, then forwards: each is safe at any time, in any order
 	for order in "tac" "cat"; do
 		$order "$BATS_TEST_TMPDIR/jobs" >"$BATS_TEST_TMPDIR/run"
