@@ -889,8 +889,9 @@ struct inc_ctx {
 	 * event and audit rows of a batch are kept here and written by
 	 * inc_rows_flush() before its commit, many rows an INSERT: a change,
 	 * its audit rows and its event still commit together. rows_flushed
-	 * counts the flushes: rows written out in the middle of a record or
-	 * an event would go with its savepoint. */
+	 * counts the flushes that wrote rows: inc_consume asks whether one
+	 * came in the middle of an event, whose savepoint would then take
+	 * earlier events' rows with it. */
 	int defer_rows;
 	unsigned long rows_flushed;
 	/* their texts are offsets in pev_text and pau_text, NUL-terminated
